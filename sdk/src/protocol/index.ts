@@ -8,3 +8,4 @@ export * from './event-types.ts';
 export * from './schema.ts';
 export * from './validate.ts';
 export * from './codec.ts';
+export * from './instance-key.ts';
