@@ -10,14 +10,10 @@ export const BATCH_CONTENT_TYPE = 'application/cloudevents-batch+json';
 
 /** Why an input was rejected; the dead-letter topic carries it. */
 export type RejectionReason =
-  | 'oversized'
-  | 'not-json'
-  | 'unsupported-specversion'
-  | 'schema-violation';
+  'oversized' | 'not-json' | 'unsupported-specversion' | 'schema-violation';
 
 export type DecodeResult =
-  | { ok: true; event: FlowtrailEvent }
-  | { ok: false; reason: RejectionReason; errors: string[] };
+  { ok: true; event: FlowtrailEvent } | { ok: false; reason: RejectionReason; errors: string[] };
 
 export type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
 export type Headers = Record<string, HeaderValue>;
@@ -49,7 +45,10 @@ function fromObject(candidate: unknown): DecodeResult {
   if (typeof candidate === 'object' && candidate !== null && 'specversion' in candidate) {
     const specversion = (candidate as { specversion: unknown }).specversion;
     if (specversion !== '1.0') {
-      return reject('unsupported-specversion', `unsupported specversion ${JSON.stringify(specversion)}`);
+      return reject(
+        'unsupported-specversion',
+        `unsupported specversion ${JSON.stringify(specversion)}`,
+      );
     }
   }
   const result = validateEvent(candidate);
@@ -105,7 +104,8 @@ function decodeBinding(
   for (const [key, raw] of Object.entries(headers)) {
     if (!key.toLowerCase().startsWith(prefix)) continue;
     const str = headerString(raw);
-    if (str !== undefined) event[key.slice(prefix.length).toLowerCase()] = decodeURIComponentSafe(str);
+    if (str !== undefined)
+      event[key.slice(prefix.length).toLowerCase()] = decodeURIComponentSafe(str);
   }
   const contentType = findHeader(headers, 'content-type');
   if (contentType !== undefined) event.datacontenttype = contentType;
@@ -133,7 +133,10 @@ export function encodeStructured(event: FlowtrailEvent): Buffer {
 }
 
 /** Binary-mode Kafka headers + value of an event, for producers that prefer it. */
-export function encodeKafkaBinary(event: FlowtrailEvent): { headers: Record<string, string>; value: Buffer } {
+export function encodeKafkaBinary(event: FlowtrailEvent): {
+  headers: Record<string, string>;
+  value: Buffer;
+} {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   for (const [key, val] of Object.entries(event)) {
     if (key === 'data' || key === 'datacontenttype' || val === undefined) continue;

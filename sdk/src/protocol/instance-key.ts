@@ -13,8 +13,16 @@ export function instanceKey(ref: InstanceRef): string {
   return [ref.source, ref.process, ref.instance].map(encodeURIComponent).join('/');
 }
 
-export function instanceKeyOf(event: { source: string; ftprocess: string; ftinstance: string }): string {
-  return instanceKey({ source: event.source, process: event.ftprocess, instance: event.ftinstance });
+export function instanceKeyOf(event: {
+  source: string;
+  ftprocess: string;
+  ftinstance: string;
+}): string {
+  return instanceKey({
+    source: event.source,
+    process: event.ftprocess,
+    instance: event.ftinstance,
+  });
 }
 
 export function parseInstanceKey(key: string): InstanceRef | undefined {

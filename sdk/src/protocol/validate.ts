@@ -4,8 +4,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { isFlowtrailType, isStepType, FLOWTRAIL_TYPE_PREFIX } from './event-types.ts';
 import { CommonData, DataSchemas, EnvelopeSchema, type FlowtrailEvent } from './schema.ts';
 
-const RFC3339 =
-  /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** True when `value` is an RFC 3339 timestamp that denotes a real instant. */
 export function isRfc3339(value: string): boolean {
@@ -21,8 +20,7 @@ const dataChecks = new Map<string, TypeCheck<TSchema>>(
 );
 
 export type ValidationResult =
-  | { ok: true; event: FlowtrailEvent }
-  | { ok: false; errors: string[] };
+  { ok: true; event: FlowtrailEvent } | { ok: false; errors: string[] };
 
 function describe(check: TypeCheck<TSchema>, value: unknown, prefix: string): string[] {
   return [...check.Errors(value)].map((e) => `${prefix}${e.path || '/'}: ${e.message}`);
@@ -47,7 +45,9 @@ export function validateEvent(value: unknown): ValidationResult {
     errors.push(`/type: unknown Flowtrail event type ${JSON.stringify(type)}`);
   }
   if (typeof raw.ftprocess !== 'string' || typeof raw.ftinstance !== 'string') {
-    errors.push('/ftprocess, /ftinstance: required, so the event can be attached to its process instance');
+    errors.push(
+      '/ftprocess, /ftinstance: required, so the event can be attached to its process instance',
+    );
   }
   if (isStepType(type) && typeof raw.ftstep !== 'string') {
     errors.push('/ftstep: required for step events');

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Every test Flowtrail has, on a clean clone: `npm test` runs this script.
+#   1. installs npm dependencies when node_modules is missing (npm ci),
+#   2. lint + format check + typecheck,
+#   3. unit tests (pure core, SDK, config, codecs),
+#   4. installs and starts REAL Kafka and Elasticsearch (`flowtrail infra up`;
+#      Maven Central jars / integ-test-zip, reused when already running or installed),
+#   5. validates docker-compose.yml without a Docker engine,
+#   6. integration tests against those servers,
+#   7. stops the servers it started (FLOWTRAIL_KEEP_INFRA=1 keeps them).
+# It ends with one line "tests: N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+results_dir=test-artifacts
+mkdir -p "$results_dir"
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+step "lint, format, typecheck"
+npm run --silent lint
+npm run --silent typecheck
+
+step "unit tests"
+unit_status=0
+npx vitest run --project unit --reporter=default --reporter=json \
+  --outputFile.json="$results_dir/unit.json" || unit_status=$?
+
+started_infra=0
+stop_infra() {
+  if [ "$started_infra" = 1 ] && [ "${FLOWTRAIL_KEEP_INFRA:-0}" != 1 ]; then
+    step "stopping Kafka and Elasticsearch"
+    node collector/bin/flowtrail.js infra down || true
+  fi
+}
+trap stop_infra EXIT
+
+step "real Kafka and Elasticsearch"
+if ! node collector/bin/flowtrail.js infra status --quiet-if-up >/dev/null 2>&1; then
+  started_infra=1
+fi
+node collector/bin/flowtrail.js infra up
+
+step "docker-compose.yml"
+bash scripts/validate-compose.sh
+
+step "integration tests (real servers)"
+int_status=0
+npx vitest run --project integration --reporter=default --reporter=json \
+  --outputFile.json="$results_dir/integration.json" || int_status=$?
+
+node scripts/summarize-tests.mjs "$results_dir/unit.json" "$results_dir/integration.json"
+[ "$unit_status" = 0 ] && [ "$int_status" = 0 ]
