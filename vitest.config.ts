@@ -19,7 +19,8 @@ export default defineConfig({
           exclude: ['**/node_modules/**'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          // One file at a time: the integration suites share two real servers on 2 cores.
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

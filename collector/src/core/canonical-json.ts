@@ -8,12 +8,14 @@ export function canonicalJson(value: unknown): string {
 }
 
 function normalise(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : normalise(item)));
+  if (Array.isArray(value))
+    return value.map((item) => (item === undefined ? null : normalise(item)));
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) {
     const member = (value as Record<string, unknown>)[key];
-    if (member !== undefined) Object.defineProperty(out, key, { value: normalise(member), enumerable: true });
+    if (member !== undefined)
+      Object.defineProperty(out, key, { value: normalise(member), enumerable: true });
   }
   return out;
 }

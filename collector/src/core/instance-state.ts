@@ -52,6 +52,7 @@ export interface OpenWait {
   step: string;
   for?: string;
   since: string;
+  /** The wait's `data.deadline`, else the deadline of the step's current attempt. */
   deadline?: string;
 }
 
