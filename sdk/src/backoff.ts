@@ -1,0 +1,25 @@
+/**
+ * Exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff And
+ * Jitter"): the n-th retry waits a uniformly random time in [0, min(max, initial·2ⁿ)).
+ */
+export interface BackoffOptions {
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  /** Uniform random number in [0, 1); injectable for tests. */
+  random?: () => number;
+}
+
+/** Delay before retry number `retry` (0 = the first retry). */
+export function fullJitterDelay(retry: number, options: BackoffOptions): number {
+  const cap = Math.min(options.maxBackoffMs, options.initialBackoffMs * 2 ** retry);
+  const r = (options.random ?? Math.random)();
+  return Math.floor(Math.max(0, Math.min(r, 1)) * cap);
+}
+
+/** Resolves after `ms` without keeping the process alive (the timer is unref'd). */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref?.();
+  });
+}

@@ -1,0 +1,181 @@
+/**
+ * The client: `createFlowtrail(options)`. Hands out process handles, validates every
+ * event before queueing it, and owns the delivery queue. Nothing here throws into
+ * business code after construction.
+ */
+import { BatchProcessor } from './batch-processor.ts';
+import { InvalidEventError, asFlowtrailError, type FlowtrailError } from './errors.ts';
+import { buildEvent, type EventSpec } from './event-factory.ts';
+import type { HeaderCarrier } from './header-carrier.ts';
+import { resolveOptions, type FlowtrailOptions, type ResolvedOptions } from './options.ts';
+import { activeTraceContext } from './otel-context.ts';
+import { ProcessHandle, type EventSink } from './process-handle.ts';
+import { extractContext, type ParentContext } from './propagation.ts';
+import type { FlowtrailEvent } from './protocol/schema.ts';
+import { validateEvent } from './protocol/validate.ts';
+import { emptyStats, type FlowtrailStats } from './stats.ts';
+import type { TraceContext } from './trace-context.ts';
+
+export interface ProcessOptions {
+  /** Instance id, unique within (source, process). Default: a new UUID. */
+  instance?: string;
+  /** Business keys stamped on every event, e.g. `{ orderId: '4711' }`. */
+  businessKeys?: Record<string, string>;
+  /** Owner (team or person) of the instance. */
+  owner?: string;
+  /**
+   * Headers of the message that triggered this instance (Kafka or HTTP). Makes it a
+   * subprocess: `start()` carries `data.parent` and `ftcausation`, and events inherit the
+   * caller's trace context when no OpenTelemetry span is active.
+   */
+  parentFrom?: HeaderCarrier;
+  /** The parent link given explicitly (instead of `parentFrom`). */
+  parent?: ParentContext;
+  /** Trace context for events emitted while no OpenTelemetry span is active. */
+  trace?: TraceContext;
+}
+
+/** What `continueFrom(headers)` returns: the extracted context, ready to start a process. */
+export interface Continuation {
+  parent: ParentContext | undefined;
+  trace: TraceContext | undefined;
+  process(
+    name: string,
+    options?: Omit<ProcessOptions, 'parentFrom' | 'parent' | 'trace'>,
+  ): ProcessHandle;
+}
+
+export class Flowtrail {
+  readonly source: string;
+  private readonly options: ResolvedOptions;
+  private readonly counters: FlowtrailStats = emptyStats();
+  private readonly processor: BatchProcessor;
+  private readonly sink: EventSink;
+
+  constructor(options: FlowtrailOptions) {
+    this.options = resolveOptions(options);
+    this.source = this.options.source;
+    this.processor = new BatchProcessor(
+      this.options.transport,
+      this.options,
+      this.counters,
+      (err) => this.report(err),
+    );
+    this.sink = {
+      source: this.source,
+      newId: () => this.newId(),
+      emit: (type, build) => this.emitBuilt(type, build),
+    };
+  }
+
+  /** A handle on one process instance. Emits nothing until you call its methods. */
+  process(name: string, options: ProcessOptions = {}): ProcessHandle {
+    const ctx = options.parentFrom === undefined ? {} : extractContext(options.parentFrom);
+    const parent = options.parent ?? ctx.parent;
+    return new ProcessHandle(this.sink, {
+      name,
+      instance: options.instance ?? this.newId(),
+      businessKeys: options.businessKeys,
+      owner: options.owner,
+      parent,
+      trace: options.trace ?? ctx.trace,
+    });
+  }
+
+  /**
+   * Reads the Flowtrail and W3C trace context from received headers, so that the
+   * subprocess it starts is linked to the sender without passing ids by hand:
+   * `ft.continueFrom(msg.headers).process('shipment').start()`.
+   */
+  continueFrom(headers: HeaderCarrier | undefined): Continuation {
+    const ctx = extractContext(headers);
+    return {
+      parent: ctx.parent,
+      trace: ctx.trace,
+      process: (name, options = {}) =>
+        this.process(name, { ...options, parent: ctx.parent, trace: ctx.trace }),
+    };
+  }
+
+  /**
+   * Queues an already-built CloudEvent (e.g. re-emitting one from another producer).
+   * It is validated like every other event; returns whether it was queued.
+   */
+  emitEvent(event: FlowtrailEvent): boolean {
+    const before = this.counters.invalid;
+    this.emitBuilt(String(event?.type), () => event, true);
+    return this.counters.invalid === before;
+  }
+
+  /** Sends everything queued now; resolves when done (failures go to `onError`). */
+  flush(): Promise<void> {
+    return this.processor.flush();
+  }
+
+  /** Flushes, then closes the transport. Events emitted afterwards are dropped. */
+  shutdown(): Promise<void> {
+    return this.processor.shutdown();
+  }
+
+  /** A snapshot of the delivery counters. */
+  stats(): FlowtrailStats {
+    return { ...this.counters, pending: this.processor.pending };
+  }
+
+  private emitBuilt(
+    type: string,
+    build: () => EventSpec | FlowtrailEvent,
+    prebuilt = false,
+  ): string {
+    let id = '';
+    try {
+      id = this.newId();
+      const built = build();
+      const event: FlowtrailEvent = prebuilt
+        ? (built as FlowtrailEvent)
+        : buildEvent(built as EventSpec, {
+            id,
+            source: this.source,
+            now: this.options.clock,
+            trace: activeTraceContext(),
+          });
+      id = typeof event.id === 'string' ? event.id : id;
+      const result = validateEvent(event);
+      if (!result.ok) {
+        this.rejectInvalid(new InvalidEventError(type, result.errors));
+        return id;
+      }
+      this.processor.enqueue(result.event);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.rejectInvalid(new InvalidEventError(type, [`could not build event: ${message}`], err));
+    }
+    return id;
+  }
+
+  private rejectInvalid(err: InvalidEventError): void {
+    this.counters.invalid += 1;
+    this.report(err);
+  }
+
+  private newId(): string {
+    try {
+      return this.options.newId();
+    } catch {
+      return crypto.randomUUID();
+    }
+  }
+
+  private report(err: FlowtrailError): void {
+    try {
+      this.options.onError(asFlowtrailError(err));
+    } catch {
+      // the callback's own failure must not reach business code
+    }
+  }
+}
+
+/** Creates a client. Throws `ConfigError` (listing every problem) on bad options. */
+export function createFlowtrail(options: FlowtrailOptions): Flowtrail {
+  return new Flowtrail(options);
+}

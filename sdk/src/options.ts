@@ -1,0 +1,97 @@
+/**
+ * Options of `createFlowtrail`: an options object only. Environment variables are read
+ * at the edge by `sdkOptionsFromEnv` (env-options.ts).
+ */
+import { defaultDeliveryOptions, type DeliveryOptions } from './batch-processor.ts';
+import { ConfigError, type FlowtrailError } from './errors.ts';
+import type { Transport } from './transport.ts';
+
+export interface FlowtrailOptions extends Partial<DeliveryOptions> {
+  /** This system's name: the CloudEvents `source` of every event, e.g. `billing`. */
+  source: string;
+  /** Where events go: `new KafkaTransport(...)`, `new MemoryTransport()`, or your own. */
+  transport: Transport;
+  /** Called with every error the SDK swallows. Default: one console warning per error code. */
+  onError?: (err: FlowtrailError) => void;
+  /** Clock of the `time` attribute. Default `() => new Date()`. */
+  clock?: () => Date;
+  /** Event id generator. Default `crypto.randomUUID`. */
+  newId?: () => string;
+}
+
+export interface ResolvedOptions extends DeliveryOptions {
+  source: string;
+  transport: Transport;
+  onError: (err: FlowtrailError) => void;
+  clock: () => Date;
+  newId: () => string;
+}
+
+function defaultOnError(): (err: FlowtrailError) => void {
+  const seen = new Set<string>();
+  return (err) => {
+    if (seen.has(err.code)) return;
+    seen.add(err.code);
+    console.warn(`[flowtrail] ${err.message} (further "${err.code}" errors are not logged)`);
+  };
+}
+
+const positiveInts = [
+  'maxQueueSize',
+  'maxBatchSize',
+  'scheduledDelayMs',
+  'initialBackoffMs',
+  'maxBackoffMs',
+  'exportTimeoutMs',
+] as const;
+
+/** Applies defaults and checks every option; throws one ConfigError listing all problems. */
+export function resolveOptions(options: FlowtrailOptions): ResolvedOptions {
+  const problems: string[] = [];
+  const opts = (options ?? {}) as Partial<FlowtrailOptions>;
+  if (typeof opts.source !== 'string' || opts.source.trim() === '' || /\s/.test(opts.source)) {
+    problems.push('source: a non-empty name without whitespace is required, e.g. "billing"');
+  }
+  const transport = opts.transport as Partial<Transport> | undefined;
+  if (typeof transport?.send !== 'function' || typeof transport.close !== 'function') {
+    problems.push('transport: an object with send(events) and close() is required');
+  }
+  const merged = { ...defaultDeliveryOptions };
+  for (const key of positiveInts) {
+    const value = opts[key];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value <= 0) {
+      problems.push(`${key}: must be a positive integer, got ${String(value)}`);
+    } else merged[key] = value;
+  }
+  if (opts.maxRetries !== undefined) {
+    if (!Number.isInteger(opts.maxRetries) || opts.maxRetries < 0) {
+      problems.push(`maxRetries: must be an integer >= 0, got ${String(opts.maxRetries)}`);
+    } else merged.maxRetries = opts.maxRetries;
+  }
+  if (merged.maxBatchSize > merged.maxQueueSize) {
+    problems.push(
+      `maxBatchSize (${merged.maxBatchSize}) must not exceed maxQueueSize (${merged.maxQueueSize})`,
+    );
+  }
+  if (merged.initialBackoffMs > merged.maxBackoffMs) {
+    problems.push(
+      `initialBackoffMs (${merged.initialBackoffMs}) must not exceed maxBackoffMs (${merged.maxBackoffMs})`,
+    );
+  }
+  for (const key of ['onError', 'clock', 'newId', 'random'] as const) {
+    if (opts[key] !== undefined && typeof opts[key] !== 'function') {
+      problems.push(`${key}: must be a function`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    ...merged,
+    random: opts.random,
+    source: opts.source as string,
+    transport: opts.transport as Transport,
+    onError: opts.onError ?? defaultOnError(),
+    clock: opts.clock ?? (() => new Date()),
+    newId: opts.newId ?? (() => crypto.randomUUID()),
+  };
+}
