@@ -1,0 +1,113 @@
+/**
+ * Wires the collector pipeline: Kafka consumer group → decode → Elasticsearch events →
+ * fold → Elasticsearch instance states, with a Kafka dead-letter topic. Storage and
+ * dead letters are reached through ports, wrapped with the retrier.
+ */
+import { foldInstance } from './core/fold.ts';
+import { describeConfig, type CollectorConfig } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { Metrics } from './metrics.ts';
+import { BatchProcessor } from './pipeline/batch-processor.ts';
+import { createKafka } from './pipeline/kafka-client.ts';
+import { KafkaDeadLetterSink } from './pipeline/kafka-dead-letter-sink.ts';
+import { KafkaSource } from './pipeline/kafka-source.ts';
+import { RetryingDeadLetterSink } from './pipeline/retrying-dead-letter-sink.ts';
+import { prepareTopics } from './pipeline/topics.ts';
+import { Retrier } from './retry/retrier.ts';
+import { ElasticsearchEventStore } from './storage/elasticsearch/es-event-store.ts';
+import { RetryingEventWriter } from './storage/retrying-event-store.ts';
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Called when the pipeline failed for good (the consumer will not restart). */
+  onFatal?: (err: unknown) => void;
+}
+
+export interface RunningCollector {
+  /** Graceful stop: finish and commit the in-flight slice, leave the group, disconnect. */
+  stop(): Promise<void>;
+  metrics: Metrics;
+  /** Input topics being consumed. */
+  topics: readonly string[];
+}
+
+export async function startCollector(
+  config: CollectorConfig,
+  options: StartOptions = {},
+): Promise<RunningCollector> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const metrics = new Metrics();
+  const retrier = new Retrier({
+    bounds: config.retry,
+    logger: logger.child({ component: 'retrier' }),
+    metrics,
+  });
+  logger.info({ config: describeConfig(config) }, 'collector starting');
+
+  const store = ElasticsearchEventStore.fromConfig(
+    config.elasticsearch,
+    logger.child({ component: 'elasticsearch' }),
+  );
+  await retrier.run('prepare elasticsearch', () => store.prepare());
+
+  const kafka = createKafka(config.kafka, logger);
+  const admin = kafka.admin();
+  let topics: string[];
+  try {
+    topics = await retrier.run('prepare kafka topics', () =>
+      prepareTopics(admin, config.kafka, logger.child({ component: 'topics' })),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+
+  const dlq = new KafkaDeadLetterSink(
+    kafka,
+    config.kafka.dlqTopic,
+    logger.child({ component: 'dlq' }),
+  );
+  await dlq.connect();
+
+  const processor = new BatchProcessor({
+    writer: new RetryingEventWriter(store, retrier),
+    deadLetters: new RetryingDeadLetterSink(dlq, retrier),
+    fold: foldInstance,
+    maxEventBytes: config.maxEventBytes,
+    metrics,
+    logger: logger.child({ component: 'pipeline' }),
+  });
+  const source = new KafkaSource({
+    kafka,
+    config,
+    topics,
+    processor,
+    logger: logger.child({ component: 'consumer' }),
+    metrics,
+    onFatal: (err) => options.onFatal?.(err),
+  });
+  await source.start();
+  const stopStats = metrics.logEvery(config.statsIntervalMs, logger);
+  logger.info({ topics, groupId: config.kafka.groupId }, 'collector consuming');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    metrics,
+    topics,
+    stop: () =>
+      (stopping ??= (async () => {
+        logger.info('collector stopping');
+        stopStats();
+        try {
+          await source.stop();
+        } finally {
+          await dlq
+            .disconnect()
+            .catch((err: unknown) => logger.warn({ err }, 'dlq producer disconnect failed'));
+          await store
+            .close()
+            .catch((err: unknown) => logger.warn({ err }, 'elasticsearch close failed'));
+          logger.info({ counters: metrics.snapshot() }, 'collector stopped');
+        }
+      })()),
+  };
+}

@@ -1,0 +1,230 @@
+/**
+ * The collector's configuration: read from the environment once, at start, into a typed
+ * `CollectorConfig`. Parsing never stops at the first problem: `parseConfig` throws one
+ * `ConfigError` listing every bad variable, so an operator fixes them all in one go.
+ */
+import { ConfigError } from './errors.ts';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  groupId: string;
+  /** Explicit input topics; exactly one of `topics` and `topicPattern` is set. */
+  topics?: string[];
+  /** Input topics by pattern (topic per event type); matched once at start. */
+  topicPattern?: RegExp;
+  dlqTopic: string;
+  /** Partitions of topics the collector creates because they are missing. */
+  topicPartitions: number;
+  createTopics: boolean;
+  /** Consumer-group session timeout; a crashed collector's partitions move after it. */
+  sessionTimeoutMs: number;
+}
+
+export interface ElasticsearchConfig {
+  url: string;
+  username?: string;
+  password?: string;
+  apiKey?: string;
+  indexPrefix: string;
+  replicas: number;
+  requestTimeoutMs: number;
+}
+
+export interface RetryConfig {
+  minMs: number;
+  maxMs: number;
+}
+
+export interface CollectorConfig {
+  kafka: KafkaConfig;
+  elasticsearch: ElasticsearchConfig;
+  maxEventBytes: number;
+  /** Messages per storage round trip (bulk write + fold + commit). */
+  batchSize: number;
+  logLevel: LogLevel;
+  retry: RetryConfig;
+  statsIntervalMs: number;
+  shutdownTimeoutMs: number;
+}
+
+export type Env = Record<string, string | undefined>;
+
+const INDEX_PREFIX = /^[a-z0-9][a-z0-9._-]*$/;
+const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
+const BROKER = /^[^\s:,]+:\d{1,5}$/;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  string(name: string, fallback: string, check?: (v: string) => string | undefined): string {
+    const value = this.raw(name) ?? fallback;
+    const problem = check?.(value);
+    if (problem !== undefined) this.problems.push(`${name}=${JSON.stringify(value)}: ${problem}`);
+    return value;
+  }
+
+  int(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value) || n < min || n > max) {
+      this.problems.push(
+        `${name}=${JSON.stringify(value)}: expected an integer from ${min} to ${max}`,
+      );
+      return fallback;
+    }
+    return n;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['1', 'true', 'yes'].includes(value)) return true;
+    if (['0', 'false', 'no'].includes(value)) return false;
+    this.problems.push(`${name}=${JSON.stringify(value)}: expected true or false`);
+    return fallback;
+  }
+
+  list(name: string, fallback: string, check: (item: string) => string | undefined): string[] {
+    const items = (this.raw(name) ?? fallback)
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    if (items.length === 0) this.problems.push(`${name}: must list at least one value`);
+    for (const item of items) {
+      const problem = check(item);
+      if (problem !== undefined) this.problems.push(`${name}: ${JSON.stringify(item)} ${problem}`);
+    }
+    return items;
+  }
+}
+
+function checkUrl(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:'
+      ? undefined
+      : 'expected an http(s) URL';
+  } catch {
+    return 'expected an http(s) URL';
+  }
+}
+
+const checkTopic = (v: string): string | undefined =>
+  TOPIC.test(v) ? undefined : 'is not a valid Kafka topic name';
+
+/** Parses the collector configuration from `env`; throws `ConfigError` listing every problem. */
+export function parseConfig(env: Env = process.env): CollectorConfig {
+  const r = new Reader(env);
+  const brokers = r.list('KAFKA_BROKERS', '127.0.0.1:9092', (b) =>
+    BROKER.test(b) ? undefined : 'is not host:port',
+  );
+  const dlqTopic = r.string('FLOWTRAIL_DLQ_TOPIC', 'flowtrail.dlq', checkTopic);
+
+  let topics: string[] | undefined;
+  let topicPattern: RegExp | undefined;
+  const patternSource = r.raw('FLOWTRAIL_TOPIC_PATTERN');
+  if (patternSource !== undefined) {
+    if (r.raw('FLOWTRAIL_TOPICS') !== undefined) {
+      r.problems.push('FLOWTRAIL_TOPICS and FLOWTRAIL_TOPIC_PATTERN are both set; set only one');
+    }
+    try {
+      topicPattern = new RegExp(patternSource);
+    } catch (err) {
+      r.problems.push(
+        `FLOWTRAIL_TOPIC_PATTERN=${JSON.stringify(patternSource)}: ${(err as Error).message}`,
+      );
+    }
+  } else {
+    topics = r.list('FLOWTRAIL_TOPICS', 'flowtrail.events', checkTopic);
+    if (topics.includes(dlqTopic)) {
+      r.problems.push(
+        `FLOWTRAIL_TOPICS: must not include the dead-letter topic ${JSON.stringify(dlqTopic)}`,
+      );
+    }
+  }
+
+  const username = r.raw('ELASTICSEARCH_USERNAME');
+  const password = r.raw('ELASTICSEARCH_PASSWORD');
+  if ((username === undefined) !== (password === undefined)) {
+    r.problems.push('ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD must be set together');
+  }
+  const apiKey = r.raw('ELASTICSEARCH_API_KEY');
+
+  const retryMin = r.int('FLOWTRAIL_RETRY_MIN_MS', 200, 1);
+  const retryMax = r.int('FLOWTRAIL_RETRY_MAX_MS', 30_000, 1);
+  if (retryMin > retryMax) {
+    r.problems.push(
+      `FLOWTRAIL_RETRY_MIN_MS (${retryMin}) must not exceed FLOWTRAIL_RETRY_MAX_MS (${retryMax})`,
+    );
+  }
+
+  const config: CollectorConfig = {
+    kafka: {
+      brokers,
+      clientId: r.string('KAFKA_CLIENT_ID', 'flowtrail-collector'),
+      groupId: r.string('FLOWTRAIL_GROUP_ID', 'flowtrail-collector'),
+      topics,
+      topicPattern,
+      dlqTopic,
+      topicPartitions: r.int('FLOWTRAIL_TOPIC_PARTITIONS', 6, 1, 10_000),
+      createTopics: r.bool('FLOWTRAIL_CREATE_TOPICS', true),
+      sessionTimeoutMs: r.int('FLOWTRAIL_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
+    },
+    elasticsearch: {
+      url: r.string('ELASTICSEARCH_URL', 'http://127.0.0.1:9200', checkUrl),
+      username,
+      password,
+      apiKey,
+      indexPrefix: r.string('FLOWTRAIL_INDEX_PREFIX', 'flowtrail', (v) =>
+        INDEX_PREFIX.test(v) && v.length <= 200
+          ? undefined
+          : 'expected lowercase letters, digits, ".", "_" or "-", starting with a letter or digit',
+      ),
+      replicas: r.int('FLOWTRAIL_INDEX_REPLICAS', 1, 0, 10),
+      requestTimeoutMs: r.int('ELASTICSEARCH_REQUEST_TIMEOUT_MS', 30_000, 100),
+    },
+    maxEventBytes: r.int('FLOWTRAIL_MAX_EVENT_BYTES', 1_048_576, 1),
+    batchSize: r.int('FLOWTRAIL_BATCH_SIZE', 500, 1, 10_000),
+    logLevel: r.string('LOG_LEVEL', 'info', (v) =>
+      LOG_LEVELS.includes(v as LogLevel) ? undefined : `expected one of ${LOG_LEVELS.join(', ')}`,
+    ) as LogLevel,
+    retry: { minMs: retryMin, maxMs: retryMax },
+    statsIntervalMs: r.int('FLOWTRAIL_STATS_INTERVAL_MS', 30_000, 100),
+    shutdownTimeoutMs: r.int('FLOWTRAIL_SHUTDOWN_TIMEOUT_MS', 30_000, 100),
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
+
+/** The configuration with secrets masked, for the start-up log line. */
+export function describeConfig(config: CollectorConfig): Record<string, unknown> {
+  const { password, apiKey, ...es } = config.elasticsearch;
+  return {
+    ...config,
+    kafka: { ...config.kafka, topicPattern: config.kafka.topicPattern?.source },
+    elasticsearch: {
+      ...es,
+      password: password === undefined ? undefined : '***',
+      apiKey: apiKey === undefined ? undefined : '***',
+    },
+  };
+}

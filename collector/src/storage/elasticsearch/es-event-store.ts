@@ -1,0 +1,260 @@
+/**
+ * Elasticsearch adapter of the storage ports. Events live in daily indices
+ * `<prefix>-events-YYYY.MM.DD` (document id = event id, `index` op, so a replay rewrites
+ * the same document); instance states in `<prefix>-instances` (document id = instance key,
+ * external_gte version = eventCount, so a state folded from fewer events never overwrites
+ * a fuller one). The events are the source of truth; states are derived and rebuildable.
+ */
+import { Client, type estypes } from '@elastic/elasticsearch';
+import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import type { ElasticsearchConfig } from '../../config.ts';
+import type { InstanceState } from '../../core/instance-state.ts';
+import type { Logger } from '../../logger.ts';
+import type {
+  EventStore,
+  InstancePage,
+  InstanceQuery,
+  ItemFailure,
+  WriteResult,
+} from '../event-store.ts';
+import { isRetriableStatus, toStorageError } from './es-errors.ts';
+import { eventsIndexFor, eventsIndexPattern, instancesIndex } from './index-names.ts';
+import { eventsTemplate, instancesTemplate } from './templates.ts';
+
+const PAGE_SIZE = 1000;
+
+export const PLAIN_JSON_HEADERS = {
+  accept: 'application/json',
+  'content-type': 'application/json',
+};
+
+type EventDocument = FlowtrailEvent & { instanceKey: string };
+
+export function createElasticsearchClient(config: ElasticsearchConfig): Client {
+  return new Client({
+    node: config.url,
+    requestTimeout: config.requestTimeoutMs,
+    maxRetries: 0, // retries are the Retrier's job, with backoff and heartbeats
+    // Plain JSON instead of the client's versioned media type, so the collector talks to
+    // Elasticsearch 8.x servers as well as 9.x (the only features used exist in both).
+    headers: PLAIN_JSON_HEADERS,
+    ...(config.apiKey !== undefined ? { auth: { apiKey: config.apiKey } } : {}),
+    ...(config.username !== undefined && config.password !== undefined
+      ? { auth: { username: config.username, password: config.password } }
+      : {}),
+  });
+}
+
+export class ElasticsearchEventStore implements EventStore {
+  constructor(
+    private readonly client: Client,
+    private readonly options: { indexPrefix: string; replicas: number; logger: Logger },
+  ) {}
+
+  static fromConfig(config: ElasticsearchConfig, logger: Logger): ElasticsearchEventStore {
+    return new ElasticsearchEventStore(createElasticsearchClient(config), {
+      indexPrefix: config.indexPrefix,
+      replicas: config.replicas,
+      logger,
+    });
+  }
+
+  private get prefix(): string {
+    return this.options.indexPrefix;
+  }
+
+  async prepare(): Promise<void> {
+    await this.call('put index templates', async () => {
+      await this.client.indices.putIndexTemplate(
+        eventsTemplate(this.prefix, this.options.replicas),
+      );
+      await this.client.indices.putIndexTemplate(
+        instancesTemplate(this.prefix, this.options.replicas),
+      );
+    });
+    const index = instancesIndex(this.prefix);
+    await this.call('create instances index', async () => {
+      try {
+        await this.client.indices.create({ index });
+      } catch (err) {
+        const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type;
+        if (type !== 'resource_already_exists_exception') throw err;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  async writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
+    const operations = events.flatMap((event) => [
+      { index: { _index: eventsIndexFor(this.prefix, event.time), _id: event.id } },
+      { ...event, instanceKey: instanceKeyOf(event) } satisfies EventDocument,
+    ]);
+    return this.bulk('bulk events', operations, events, () => false);
+  }
+
+  async writeStates(states: readonly InstanceState[]): Promise<WriteResult<InstanceState>> {
+    const index = instancesIndex(this.prefix);
+    const operations = states.flatMap((state) => [
+      {
+        index: {
+          _index: index,
+          _id: state.key,
+          version: state.eventCount,
+          version_type: 'external_gte' as const,
+        },
+      },
+      state,
+    ]);
+    // 409: the stored state was folded from more events; ours is superseded, not failed.
+    return this.bulk('bulk states', operations, states, (item) => item.status === 409);
+  }
+
+  async eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>> {
+    const result = new Map<string, FlowtrailEvent[]>();
+    if (keys.length === 0) return result;
+    await this.call('refresh events', () =>
+      this.client.indices.refresh({
+        index: eventsIndexPattern(this.prefix),
+        allow_no_indices: true,
+        ignore_unavailable: true,
+      }),
+    );
+    const query: estypes.QueryDslQueryContainer = { terms: { instanceKey: [...new Set(keys)] } };
+    for await (const doc of this.scan(query, [{ instanceKey: 'asc' }, { id: 'asc' }])) {
+      const { instanceKey, ...event } = doc;
+      const list = result.get(instanceKey);
+      if (list === undefined) result.set(instanceKey, [event as FlowtrailEvent]);
+      else list.push(event as FlowtrailEvent);
+    }
+    return result;
+  }
+
+  async getInstance(key: string): Promise<InstanceState | undefined> {
+    return this.call('get instance', async () => {
+      const response = await this.client.get<InstanceState>(
+        { index: instancesIndex(this.prefix), id: key },
+        { ignore: [404] },
+      );
+      return response.found ? response._source : undefined;
+    });
+  }
+
+  async getEvents(key: string): Promise<FlowtrailEvent[]> {
+    const events: FlowtrailEvent[] = [];
+    const sort: estypes.SortCombinations[] = [{ time: 'asc' }, { id: 'asc' }];
+    for await (const doc of this.scan({ term: { instanceKey: key } }, sort)) {
+      const { instanceKey: _key, ...event } = doc;
+      events.push(event as FlowtrailEvent);
+    }
+    return events;
+  }
+
+  async search(query: InstanceQuery): Promise<InstancePage> {
+    const filter: estypes.QueryDslQueryContainer[] = [];
+    const must: estypes.QueryDslQueryContainer[] = [];
+    if (query.process !== undefined) filter.push({ term: { process: query.process } });
+    if (query.status !== undefined) filter.push({ term: { status: query.status } });
+    if (query.businessKey !== undefined) {
+      const eq = query.businessKey.indexOf('=');
+      filter.push(
+        eq > 0
+          ? {
+              term: {
+                [`businessKeys.${query.businessKey.slice(0, eq)}`]: query.businessKey.slice(eq + 1),
+              },
+            }
+          : {
+              multi_match: { query: query.businessKey, fields: ['businessKeys.*'], lenient: true },
+            },
+      );
+    }
+    if (query.text !== undefined && query.text.trim() !== '') {
+      must.push({ match: { searchText: { query: query.text, operator: 'and' } } });
+    }
+    return this.call('search instances', async () => {
+      const response = await this.client.search<InstanceState>({
+        index: instancesIndex(this.prefix),
+        query: { bool: { filter, must } },
+        from: query.from ?? 0,
+        size: query.size ?? 20,
+        sort: [
+          ...(must.length > 0 ? ['_score'] : []),
+          { lastEventAt: { order: 'desc', unmapped_type: 'date' } },
+        ],
+        track_total_hits: true,
+      });
+      const total = response.hits.total;
+      return {
+        total: typeof total === 'number' ? total : (total?.value ?? 0),
+        instances: response.hits.hits.flatMap((hit) =>
+          hit._source === undefined ? [] : [hit._source],
+        ),
+      };
+    });
+  }
+
+  /** Every matching event document, paged with search_after over a total sort order. */
+  private async *scan(
+    query: estypes.QueryDslQueryContainer,
+    sort: estypes.SortCombinations[],
+  ): AsyncGenerator<EventDocument> {
+    let after: estypes.SortResults | undefined;
+    for (;;) {
+      const response = await this.call('search events', () =>
+        this.client.search<EventDocument>({
+          index: eventsIndexPattern(this.prefix),
+          allow_no_indices: true,
+          ignore_unavailable: true,
+          query,
+          sort,
+          size: PAGE_SIZE,
+          ...(after !== undefined ? { search_after: after } : {}),
+        }),
+      );
+      const hits = response.hits.hits;
+      for (const hit of hits) if (hit._source !== undefined) yield hit._source;
+      if (hits.length < PAGE_SIZE) return;
+      after = hits[hits.length - 1]?.sort;
+    }
+  }
+
+  private async bulk<T>(
+    operation: string,
+    operations: object[],
+    items: readonly T[],
+    isStored: (item: { status: number; error?: unknown }) => boolean,
+  ): Promise<WriteResult<T>> {
+    const result: WriteResult<T> = { retriable: [], rejected: [] };
+    if (items.length === 0) return result;
+    const response = await this.call(operation, () =>
+      this.client.bulk({ operations, filter_path: 'errors,items.*.status,items.*.error' }),
+    );
+    if (!response.errors) return result;
+    response.items.forEach((entry, i) => {
+      const item = Object.values(entry)[0] as { status: number; error?: unknown } | undefined;
+      const source = items[i];
+      if (item === undefined || source === undefined || item.error === undefined || isStored(item))
+        return;
+      const failure: ItemFailure<T> = { item: source, status: item.status, error: item.error };
+      (isRetriableStatus(item.status) ? result.retriable : result.rejected).push(failure);
+    });
+    if (result.retriable.length + result.rejected.length > 0) {
+      this.options.logger.debug(
+        { operation, retriable: result.retriable.length, rejected: result.rejected.length },
+        'bulk request had item failures',
+      );
+    }
+    return result;
+  }
+
+  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toStorageError(operation, err);
+    }
+  }
+}

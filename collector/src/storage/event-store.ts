@@ -1,0 +1,79 @@
+/**
+ * The storage ports of the collector (Jaeger style: narrow writer and reader interfaces,
+ * one adapter per backend). Elasticsearch implements them in `elasticsearch/`; an
+ * embedded store implements the same interfaces for the no-infrastructure default.
+ * Cross-cutting concerns (retry, metrics) wrap these interfaces, never live inside them.
+ */
+import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import type { InstanceState, InstanceStatus } from '../core/instance-state.ts';
+
+/** One item a write could not store, and why. */
+export interface ItemFailure<T> {
+  item: T;
+  /** Store's status for the item (HTTP-like: 429, 5xx retriable; 4xx permanent). */
+  status: number;
+  /** Store's error, as JSON-able data (goes to the DLQ header). */
+  error: unknown;
+}
+
+/**
+ * Outcome of a bulk write that reached the store. Items not listed were stored.
+ * `retriable` items may succeed when written again; `rejected` items never will.
+ * A write that did not reach the store at all throws a `StorageError` instead.
+ */
+export interface WriteResult<T> {
+  retriable: ItemFailure<T>[];
+  rejected: ItemFailure<T>[];
+}
+
+export interface EventWriter {
+  /**
+   * Stores events; idempotent by event id (writing an id again rewrites the same
+   * document, so replays after a crash create no duplicates).
+   */
+  writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>>;
+
+  /**
+   * Every stored event of each instance key (read-your-writes: includes every event whose
+   * `writeEvents` resolved before this call). Keys without events are absent.
+   */
+  eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>>;
+
+  /**
+   * Stores instance states by key. A state never replaces one folded from more events
+   * (`eventCount` acts as the version), so concurrent writers converge on the fullest.
+   */
+  writeStates(states: readonly InstanceState[]): Promise<WriteResult<InstanceState>>;
+}
+
+export interface InstanceQuery {
+  /** Free text over the instance's search text. */
+  text?: string;
+  process?: string;
+  status?: InstanceStatus;
+  /** A business-key value (any key name), or `name=value` for one key. */
+  businessKey?: string;
+  from?: number;
+  size?: number;
+}
+
+export interface InstancePage {
+  total: number;
+  instances: InstanceState[];
+}
+
+export interface InstanceReader {
+  getInstance(key: string): Promise<InstanceState | undefined>;
+  /** The instance's events, oldest first. */
+  getEvents(key: string): Promise<FlowtrailEvent[]>;
+  search(query: InstanceQuery): Promise<InstancePage>;
+}
+
+/** What the collector needs from a storage backend at start and stop. */
+export interface StorageLifecycle {
+  /** Creates templates / indices / tables; idempotent. */
+  prepare(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type EventStore = EventWriter & InstanceReader & StorageLifecycle;

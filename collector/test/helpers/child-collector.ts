@@ -1,0 +1,52 @@
+/** Runs `node collector/bin/flowtrail.js collector` as a child process (for SIGKILL tests). */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from './wait-for.ts';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface ChildCollector {
+  process: ChildProcess;
+  /** Log lines so far (pino JSON on stdout, anything on stderr). */
+  output: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves once the collector logged that it is consuming. */
+  ready(timeoutMs?: number): Promise<void>;
+}
+
+export function startChildCollector(env: Record<string, string>): ChildCollector {
+  const child = spawn(process.execPath, ['collector/bin/flowtrail.js', 'collector'], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const collect = (chunk: Buffer): void => {
+    output.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line !== ''),
+    );
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    process: child,
+    output,
+    exited,
+    ready: async (timeoutMs = 120_000) => {
+      await waitFor(
+        () => {
+          if (child.exitCode !== null)
+            throw new Error(`collector exited:\n${output.slice(-20).join('\n')}`);
+          return output.some((line) => line.includes('collector consuming'));
+        },
+        { timeoutMs, description: 'child collector consuming' },
+      );
+    },
+  };
+}

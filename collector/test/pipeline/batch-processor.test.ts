@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import { foldInstance } from '../../src/core/fold.ts';
+import type { InstanceState } from '../../src/core/instance-state.ts';
+import { createLogger } from '../../src/logger.ts';
+import { Metrics } from '../../src/metrics.ts';
+import { BatchProcessor } from '../../src/pipeline/batch-processor.ts';
+import type { DeadLetter } from '../../src/pipeline/dead-letter.ts';
+import type { IncomingMessage } from '../../src/pipeline/incoming-message.ts';
+import type { EventWriter, WriteResult } from '../../src/storage/event-store.ts';
+
+/** In-memory EventWriter: idempotent by id, rejects events whose data has `poison`. */
+class MemoryWriter implements EventWriter {
+  readonly events = new Map<string, FlowtrailEvent>();
+  readonly states = new Map<string, InstanceState>();
+
+  async writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
+    const result: WriteResult<FlowtrailEvent> = { retriable: [], rejected: [] };
+    for (const event of events) {
+      if (event.data.poison !== undefined)
+        result.rejected.push({
+          item: event,
+          status: 400,
+          error: { type: 'mapper_parsing_exception' },
+        });
+      else this.events.set(event.id, event);
+    }
+    return result;
+  }
+
+  async eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>> {
+    const map = new Map<string, FlowtrailEvent[]>();
+    for (const event of this.events.values()) {
+      const key = instanceKeyOf(event);
+      if (keys.includes(key)) map.set(key, [...(map.get(key) ?? []), event]);
+    }
+    return map;
+  }
+
+  async writeStates(states: readonly InstanceState[]): Promise<WriteResult<InstanceState>> {
+    for (const state of states) {
+      const existing = this.states.get(state.key);
+      if (existing === undefined || existing.eventCount <= state.eventCount)
+        this.states.set(state.key, state);
+    }
+    return { retriable: [], rejected: [] };
+  }
+}
+
+let offset = 0;
+function message(value: unknown, headers: IncomingMessage['headers'] = {}): IncomingMessage {
+  const bytes = typeof value === 'string' ? Buffer.from(value) : Buffer.from(JSON.stringify(value));
+  return { topic: 'in', partition: 0, offset: String(offset++), key: null, value: bytes, headers };
+}
+
+function event(
+  id: string,
+  type: string,
+  instance = 'i-1',
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    specversion: '1.0',
+    id,
+    source: 'shop',
+    type,
+    time: `2024-05-01T10:00:0${id.length % 10}Z`,
+    ftprocess: 'order',
+    ftinstance: instance,
+    data: { businessKeys: { orderId: `o-${instance}` } },
+    ...extra,
+  };
+}
+
+function setup(maxEventBytes = 10_000) {
+  const writer = new MemoryWriter();
+  const letters: DeadLetter[] = [];
+  const metrics = new Metrics();
+  const processor = new BatchProcessor({
+    writer,
+    deadLetters: { send: async (l) => void letters.push(...l) },
+    fold: foldInstance,
+    maxEventBytes,
+    metrics,
+    logger: createLogger('silent'),
+  });
+  return { writer, letters, metrics, processor };
+}
+
+describe('BatchProcessor', () => {
+  it('stores valid events once, folds their instances and dead-letters the rest', async () => {
+    const { writer, letters, metrics, processor } = setup(2_000);
+    const started = event('e1', 'flowtrail.process.started');
+    const outcome = await processor.process([
+      message(started),
+      message('{ nope'),
+      message(started), // duplicate in the same batch
+      message({ ...event('e2', 'flowtrail.process.completed'), specversion: '0.3' }),
+      message({ ...event('e3', 'flowtrail.step.started'), ftinstance: undefined }),
+      message({ ...event('e4', 'x'), data: { big: 'x'.repeat(3_000) } }),
+      message(event('e5', 'flowtrail.process.completed')),
+      message(event('e6', 'custom.thing', 'i-1', { data: { poison: true } })),
+    ]);
+    expect(outcome).toEqual({ indexed: 2, deadLettered: 5, statesWritten: 1 });
+    expect([...writer.events.keys()].sort()).toEqual(['e1', 'e5']);
+    expect(letters.map((l) => l.reason)).toEqual([
+      'not-json',
+      'unsupported-specversion',
+      'schema-violation',
+      'oversized',
+      'storage-rejected',
+    ]);
+    expect(letters[4]?.errors).toEqual([{ type: 'mapper_parsing_exception' }]);
+    const state = writer.states.get('shop/order/i-1');
+    expect(state?.status).toBe('completed');
+    expect(state?.eventCount).toBe(2);
+    expect(metrics.snapshot()).toMatchObject({
+      consumed: 8,
+      indexed: 2,
+      dlq: 5,
+      duplicatesInBatch: 1,
+    });
+  });
+
+  it('folds from ALL stored events of the instance, not only the batch', async () => {
+    const { writer, processor } = setup();
+    await processor.process([message(event('a1', 'flowtrail.process.started', 'i-2'))]);
+    await processor.process([message(event('a22', 'flowtrail.process.failed', 'i-2'))]);
+    const state = writer.states.get('shop/order/i-2');
+    expect(state?.eventCount).toBe(2);
+    expect(state?.status).toBe('failed');
+  });
+
+  it('decodes binary mode (ce_* headers)', async () => {
+    const { writer, processor } = setup();
+    const headers = {
+      ce_specversion: '1.0',
+      ce_id: 'b1',
+      ce_source: 'shop',
+      ce_type: 'flowtrail.process.started',
+      ce_time: '2024-05-01T10:00:00Z',
+      ce_ftprocess: 'order',
+      ce_ftinstance: 'i-3',
+      'content-type': 'application/json',
+    };
+    await processor.process([message({ businessKeys: { orderId: '9' } }, headers)]);
+    expect(writer.events.get('b1')?.data.businessKeys).toEqual({ orderId: '9' });
+  });
+});
