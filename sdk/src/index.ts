@@ -43,6 +43,8 @@ export type { Transport } from './transport.ts';
 export { KafkaTransport, DEFAULT_TOPIC } from './transports/kafka-transport.ts';
 export type { KafkaTransportOptions } from './transports/kafka-transport.ts';
 export { MemoryTransport } from './transports/memory-transport.ts';
+export { DEFAULT_COLLECTOR_URL, EVENTS_PATH, HttpTransport } from './transports/http-transport.ts';
+export type { HttpRejection, HttpTransportOptions } from './transports/http-transport.ts';
 export {
   ConfigError,
   EventDroppedError,

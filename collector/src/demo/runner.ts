@@ -1,0 +1,278 @@
+/**
+ * Executes demo plans (scenario.ts) through the SDK: one `createFlowtrail` client per
+ * system (`source` = the system's name), each on its own transport. Messages between the
+ * systems travel as the propagation headers `messageSent` returns — an in-process "bus"
+ * standing in for the Kafka/HTTP hop — so subprocesses start from those headers with
+ * their parent link, causation and trace context.
+ *
+ * Two ways to run: `runInstances` (history pace: every event carries its planned time,
+ * executed at once) and `runContinuous` (live pace: actions wait for their instant on
+ * timers, events carry the real current time).
+ */
+import { setMaxListeners } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  createFlowtrail,
+  type Flowtrail,
+  type FlowtrailError,
+  type ProcessHandle,
+  type Transport,
+} from '@flowtrail/sdk';
+import {
+  SYSTEMS,
+  type DemoAction,
+  type DemoPlan,
+  type HandleName,
+  type SystemName,
+} from './plan.ts';
+import { hashSeed } from './random.ts';
+import { RecordingTransport } from './recording-transport.ts';
+import { generatePlan, type ScenarioOptions } from './scenario.ts';
+import { emptySummary, type DemoSummary } from './summary.ts';
+
+export interface RunnerOptions {
+  seed: string;
+  runId: string;
+  /** Shown in the summary, e.g. the collector URL or the Kafka topic. */
+  target: string;
+  transportFor: (system: SystemName) => Transport;
+  faultRate: number;
+}
+
+/** Per-plan execution state: the SDK handles and what the SDK returned. */
+interface Execution {
+  plan: DemoPlan;
+  handles: Map<HandleName, ProcessHandle>;
+  headers: Map<string, Record<string, string>>;
+  expectations: Map<string, string>;
+  eventIds: (string | undefined)[];
+}
+
+export class DemoRunner {
+  readonly clients: Record<SystemName, Flowtrail>;
+  readonly summary: DemoSummary;
+  private readonly taps: Record<SystemName, RecordingTransport>;
+
+  constructor(private readonly options: RunnerOptions) {
+    this.summary = emptySummary(options.seed, options.runId, options.target);
+    const taps = {} as Record<SystemName, RecordingTransport>;
+    const clients = {} as Record<SystemName, Flowtrail>;
+    for (const system of SYSTEMS) {
+      taps[system] = new RecordingTransport(options.transportFor(system));
+      clients[system] = createFlowtrail({
+        source: system,
+        transport: taps[system],
+        maxQueueSize: 20_000,
+        maxBatchSize: 500,
+        scheduledDelayMs: 250,
+        onError: (err) => this.recordError(err),
+      });
+    }
+    this.taps = taps;
+    this.clients = clients;
+  }
+
+  /** Scenario options of this run; order numbers start at a per-run offset. */
+  scenario(pace: ScenarioOptions['pace'], historySpanMs?: number): ScenarioOptions {
+    const { seed, runId, faultRate } = this.options;
+    const firstOrderNumber = 10_000 + (hashSeed(seed, runId) % 80_000);
+    return {
+      seed,
+      runId,
+      faultRate,
+      pace,
+      firstOrderNumber,
+      ...(historySpanMs ? { historySpanMs } : {}),
+    };
+  }
+
+  /**
+   * Runs one plan. `live`: each action waits until its instant (stops quietly when
+   * `signal` aborts) and events get the real time; otherwise all at once, events stamped
+   * with the planned instants.
+   */
+  async execute(plan: DemoPlan, live = false, signal?: AbortSignal): Promise<void> {
+    this.summary.orders += 1;
+    for (const fault of plan.faults) this.summary.faults[fault].push(plan.orderId);
+    const run: Execution = {
+      plan,
+      handles: new Map(),
+      headers: new Map(),
+      expectations: new Map(),
+      eventIds: [],
+    };
+    const redelivered = new Set(plan.actions.flatMap((a) => (a.op === 'redeliver' ? [a.of] : [])));
+    for (const [index, action] of plan.actions.entries()) {
+      if (live) {
+        const wait = action.at.getTime() - Date.now();
+        try {
+          if (wait > 0) await delay(wait, undefined, { signal });
+        } catch {
+          return; // aborted: the order stays where it is, as on a real shutdown
+        }
+        if (signal?.aborted) return;
+      }
+      const id = await this.perform(run, action, live ? undefined : action.at);
+      run.eventIds[index] = id;
+      if (id !== undefined && redelivered.has(index)) this.taps[action.system].watch(id);
+    }
+  }
+
+  /** Flushes every client (waits until their queues are sent or given up). */
+  async flush(): Promise<void> {
+    await Promise.all(SYSTEMS.map((s) => this.clients[s].flush()));
+  }
+
+  /** Flushes and closes every client; returns the final summary. */
+  async shutdown(): Promise<DemoSummary> {
+    await Promise.all(SYSTEMS.map((s) => this.clients[s].shutdown()));
+    for (const system of SYSTEMS) this.summary.systems[system].stats = this.clients[system].stats();
+    return this.summary;
+  }
+
+  /** Pending events over all clients. */
+  get pending(): number {
+    return SYSTEMS.reduce((sum, s) => sum + this.clients[s].stats().pending, 0);
+  }
+
+  private async perform(
+    run: Execution,
+    action: DemoAction,
+    time: Date | undefined,
+  ): Promise<string | undefined> {
+    const t = time === undefined ? {} : { time };
+    if (action.op === 'redeliver') {
+      const id = run.eventIds[action.of];
+      if (id === undefined) return undefined;
+      await this.clients[action.system].flush();
+      const event = this.taps[action.system].take(id);
+      if (event !== undefined && this.clients[action.system].emitEvent(event)) {
+        this.summary.redelivered += 1;
+      }
+      return undefined;
+    }
+    const h = this.handle(run, action.handle);
+    switch (action.op) {
+      case 'start':
+        this.summary.systems[action.system].instances += 1;
+        return h.start({ ...t, ...(action.deadline ? { deadline: action.deadline } : {}) });
+      case 'complete':
+        return h.complete(t);
+      case 'fail':
+        return h.fail(action.error, t);
+      case 'cancel':
+        return h.cancel({ ...t, reason: action.reason });
+      case 'step-start': {
+        const step = h.step(action.step, action.owner ? { owner: action.owner } : {});
+        return step.start({ ...t, ...(action.deadline ? { deadline: action.deadline } : {}) });
+      }
+      case 'step-complete':
+        return h.step(action.step).complete(t);
+      case 'step-fail':
+        return h.step(action.step).fail(action.error, t);
+      case 'step-waiting':
+        return h.step(action.step).waiting({ ...t, for: action.for, deadline: action.deadline });
+      case 'expect': {
+        const { peer: system, process, deadline } = action;
+        run.expectations.set(action.expectation, h.expect({ ...t, system, process, deadline }));
+        return undefined;
+      }
+      case 'fulfil': {
+        const expectationId = run.expectations.get(action.expectation);
+        return expectationId === undefined ? undefined : h.fulfil(expectationId, t);
+      }
+      case 'send': {
+        const expectationId =
+          action.expectation === undefined ? undefined : run.expectations.get(action.expectation);
+        const sent = h.messageSent({
+          ...t,
+          to: action.to,
+          attributes: { messageType: action.name },
+          ...(expectationId === undefined ? {} : { expectationId }),
+        });
+        run.headers.set(action.message, sent.headers);
+        return sent.eventId;
+      }
+      case 'receive':
+        return h.messageReceived({ ...t, headers: run.headers.get(action.message) ?? {} });
+    }
+  }
+
+  private handle(run: Execution, name: HandleName): ProcessHandle {
+    let handle = run.handles.get(name);
+    if (handle !== undefined) return handle;
+    const { plan } = run;
+    const planned = plan.instances[name];
+    const parentFrom =
+      planned.parentFrom === undefined ? undefined : run.headers.get(planned.parentFrom);
+    handle = this.clients[planned.system].process(planned.process, {
+      instance: planned.instance,
+      owner: planned.owner,
+      businessKeys: { orderId: plan.orderId, customerId: plan.customerId },
+      // a subprocess inherits the trace context from the headers it was started by
+      ...(parentFrom === undefined ? { trace: { traceparent: plan.traceparent } } : { parentFrom }),
+    });
+    run.handles.set(name, handle);
+    return handle;
+  }
+
+  private recordError(err: FlowtrailError): void {
+    const entry = (this.summary.errors[err.code] ??= { count: 0, first: err.message });
+    entry.count += 1;
+  }
+}
+
+/**
+ * `--instances N`: N orders in history pace, all at once (events spread over the past
+ * hours, ending at `now`), then flush and shutdown.
+ */
+export async function runInstances(
+  runner: DemoRunner,
+  instances: number,
+  now: Date,
+  historySpanMs?: number,
+): Promise<DemoSummary> {
+  const scenario = runner.scenario('history', historySpanMs);
+  for (let index = 0; index < instances; index += 1) {
+    await runner.execute(generatePlan(index, now, scenario));
+    if (runner.pending > 5_000) await runner.flush(); // back-pressure on the queues
+  }
+  return runner.shutdown();
+}
+
+/**
+ * Continuous mode: starts `rate` orders per second in live pace until `signal` aborts,
+ * then abandons the orders in progress, flushes and shuts down.
+ */
+export async function runContinuous(
+  runner: DemoRunner,
+  rate: number,
+  signal: AbortSignal,
+  onProgress?: (summary: DemoSummary) => void,
+): Promise<DemoSummary> {
+  const scenario = runner.scenario('live');
+  // every order in progress waits on this signal: lift the listener limit (10) for it
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
+  if (signal.aborted) stop.abort();
+  else signal.addEventListener('abort', () => stop.abort(), { once: true });
+  const running = new Set<Promise<void>>();
+  const started = Date.now();
+  for (let index = 0; !stop.signal.aborted; index += 1) {
+    const order = runner.execute(generatePlan(index, new Date(), scenario), true, stop.signal);
+    running.add(order);
+    order.finally(() => running.delete(order)).catch(() => undefined);
+    if (onProgress !== undefined && index > 0 && index % Math.max(1, Math.round(rate * 10)) === 0) {
+      onProgress(runner.summary);
+    }
+    // keep the rate over the whole run (no drift), starting order index+1 at its instant
+    const next = started + ((index + 1) * 1000) / rate - Date.now();
+    try {
+      await delay(Math.max(0, next), undefined, { signal: stop.signal });
+    } catch {
+      break;
+    }
+  }
+  await Promise.allSettled([...running]);
+  return runner.shutdown();
+}
