@@ -78,8 +78,12 @@ export function resolveJdk(minMajor: number, env: NodeJS.ProcessEnv = process.en
   const override = env['FLOWTRAIL_JAVA_HOME'];
   if (override) {
     const jdk = readJdk(override);
-    if (!jdk) throw new MissingJavaError(`FLOWTRAIL_JAVA_HOME=${override} is not a JDK (no release file or bin/java)`);
-    if (jdk.major < minMajor) throw new MissingJavaError(`FLOWTRAIL_JAVA_HOME is Java ${jdk.major}; need ${minMajor}+`);
+    if (!jdk)
+      throw new MissingJavaError(
+        `FLOWTRAIL_JAVA_HOME=${override} is not a JDK (no release file or bin/java)`,
+      );
+    if (jdk.major < minMajor)
+      throw new MissingJavaError(`FLOWTRAIL_JAVA_HOME is Java ${jdk.major}; need ${minMajor}+`);
     return jdk;
   }
   const candidates = findJdks();

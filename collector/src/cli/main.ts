@@ -1,0 +1,53 @@
+// `flowtrail <command> [args]` — the CLI dispatcher (entry: collector/bin/flowtrail.js).
+import { demoCommand } from './demo-command.ts';
+import { infraCommand } from './infra-command.ts';
+
+type Command = { summary: string; run: (args: readonly string[]) => Promise<number> };
+
+const commands: Record<string, Command> = {
+  infra: {
+    summary: 'install/start/stop local Kafka + Elasticsearch (up|down|status)',
+    run: infraCommand,
+  },
+
+  collector: {
+    summary: 'run the collector (Kafka → validate → Elasticsearch)',
+    run: async () => {
+      const { runCollector } = await import('../collector-main.ts');
+      await runCollector();
+      return 0;
+    },
+  },
+  demo: {
+    summary: 'send demo traffic of shop/payments/logistics with injected faults (--help)',
+    run: demoCommand,
+  },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}`);
+  return `usage: flowtrail <command> [args]\n\ncommands:\n${lines.join('\n')}`;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === '-h' || name === '--help' || name === 'help') {
+    console.log(usage());
+    return 0;
+  }
+  const command = name !== undefined ? commands[name] : undefined;
+  if (!command) {
+    console.error(
+      `${name === undefined ? 'missing command' : `unknown command: ${name}`}\n\n${usage()}`,
+    );
+    return 2;
+  }
+  return command.run(args);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exitCode = 1;
+}
