@@ -47,8 +47,22 @@ export interface RetryConfig {
   maxMs: number;
 }
 
+/** The HTTP API (CloudEvents ingest + queries), in Kafka mode and in embedded mode. */
+export interface HttpConfig {
+  /** Kafka mode only: serve the API next to the consumer (embedded mode always does). */
+  enabled: boolean;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** When set, `/api/*` (except `/api/health`) needs `authorization: Bearer <key>` or `x-api-key`. */
+  apiKey?: string;
+  /** Larger request bodies are refused with 413 before they are parsed. */
+  maxBodyBytes: number;
+}
+
 export interface CollectorConfig {
   kafka: KafkaConfig;
+  http: HttpConfig;
   elasticsearch: ElasticsearchConfig;
   maxEventBytes: number;
   /** Messages per storage round trip (bulk write + fold + commit). */
@@ -65,7 +79,8 @@ const INDEX_PREFIX = /^[a-z0-9][a-z0-9._-]*$/;
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
 const BROKER = /^[^\s:,]+:\d{1,5}$/;
 
-class Reader {
+/** Reads typed settings from an environment, collecting every problem in `problems`. */
+export class EnvReader {
   readonly problems: string[] = [];
   constructor(private readonly env: Env) {}
 
@@ -133,7 +148,7 @@ const checkTopic = (v: string): string | undefined =>
 
 /** Parses the collector configuration from `env`; throws `ConfigError` listing every problem. */
 export function parseConfig(env: Env = process.env): CollectorConfig {
-  const r = new Reader(env);
+  const r = new EnvReader(env);
   const brokers = r.list('KAFKA_BROKERS', '127.0.0.1:9092', (b) =>
     BROKER.test(b) ? undefined : 'is not host:port',
   );
@@ -202,11 +217,10 @@ export function parseConfig(env: Env = process.env): CollectorConfig {
       replicas: r.int('FLOWTRAIL_INDEX_REPLICAS', 1, 0, 10),
       requestTimeoutMs: r.int('ELASTICSEARCH_REQUEST_TIMEOUT_MS', 30_000, 100),
     },
-    maxEventBytes: r.int('FLOWTRAIL_MAX_EVENT_BYTES', 1_048_576, 1),
+    http: readHttpConfig(r),
+    maxEventBytes: readMaxEventBytes(r),
     batchSize: r.int('FLOWTRAIL_BATCH_SIZE', 500, 1, 10_000),
-    logLevel: r.string('LOG_LEVEL', 'info', (v) =>
-      LOG_LEVELS.includes(v as LogLevel) ? undefined : `expected one of ${LOG_LEVELS.join(', ')}`,
-    ) as LogLevel,
+    logLevel: readLogLevel(r),
     retry: { minMs: retryMin, maxMs: retryMax },
     statsIntervalMs: r.int('FLOWTRAIL_STATS_INTERVAL_MS', 30_000, 100),
     shutdownTimeoutMs: r.int('FLOWTRAIL_SHUTDOWN_TIMEOUT_MS', 30_000, 100),
@@ -215,11 +229,41 @@ export function parseConfig(env: Env = process.env): CollectorConfig {
   return config;
 }
 
+const API_KEY = /^[\x21-\x7e]+$/;
+
+/** FLOWTRAIL_HTTP_* and FLOWTRAIL_API_KEY (shared by Kafka mode and embedded mode). */
+export function readHttpConfig(r: EnvReader): HttpConfig {
+  const apiKey = r.raw('FLOWTRAIL_API_KEY');
+  if (apiKey !== undefined && !API_KEY.test(apiKey)) {
+    r.problems.push('FLOWTRAIL_API_KEY: expected printable ASCII without spaces');
+  }
+  return {
+    enabled: r.bool('FLOWTRAIL_HTTP_ENABLED', true),
+    host: r.string('FLOWTRAIL_HTTP_HOST', '127.0.0.1', (v) =>
+      /^[^\s/]+$/.test(v) ? undefined : 'expected a host name or IP address',
+    ),
+    port: r.int('FLOWTRAIL_HTTP_PORT', 4100, 0, 65_535),
+    ...(apiKey === undefined ? {} : { apiKey }),
+    maxBodyBytes: r.int('FLOWTRAIL_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024),
+  };
+}
+
+export function readMaxEventBytes(r: EnvReader): number {
+  return r.int('FLOWTRAIL_MAX_EVENT_BYTES', 1_048_576, 1);
+}
+
+export function readLogLevel(r: EnvReader): LogLevel {
+  return r.string('LOG_LEVEL', 'info', (v) =>
+    LOG_LEVELS.includes(v as LogLevel) ? undefined : `expected one of ${LOG_LEVELS.join(', ')}`,
+  ) as LogLevel;
+}
+
 /** The configuration with secrets masked, for the start-up log line. */
 export function describeConfig(config: CollectorConfig): Record<string, unknown> {
   const { password, apiKey, ...es } = config.elasticsearch;
   return {
     ...config,
+    http: { ...config.http, apiKey: config.http.apiKey === undefined ? undefined : '***' },
     kafka: { ...config.kafka, topicPattern: config.kafka.topicPattern?.source },
     elasticsearch: {
       ...es,
