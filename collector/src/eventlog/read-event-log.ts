@@ -10,6 +10,8 @@ import { readXesChunks } from './xes-reader.ts';
 export interface ReadEventLogOptions extends Omit<CsvReadOptions, 'name'> {
   /** Default: from the file extension. */
   format?: EventLogFormat;
+  /** Called with the bytes read from the file so far (for a progress bar). */
+  onBytesRead?: (bytes: number) => void;
 }
 
 export function formatOf(path: string): EventLogFormat | undefined {
@@ -31,8 +33,10 @@ export function readEventLog(
   const name = logNameOf(path);
   const offset =
     options.defaultOffset === undefined ? {} : { defaultOffset: options.defaultOffset };
-  if (format === 'xes') return readXesChunks(fileChunks(path), { fallbackName: name, ...offset });
-  if (format === 'csv') return readCsvChunks(fileChunks(path), { ...options, name });
+  const { onBytesRead, ...csvOptions } = options;
+  const chunks = () => fileChunks(path, onBytesRead);
+  if (format === 'xes') return readXesChunks(chunks(), { fallbackName: name, ...offset });
+  if (format === 'csv') return readCsvChunks(chunks(), { ...csvOptions, name });
   throw new Error(
     `unknown event log format of ${path}: use .xes, .csv (optionally .gz) or set the format`,
   );

@@ -6,12 +6,19 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
 
-export async function* fileChunks(path: string): AsyncGenerator<string> {
+/** `onBytesRead` gets the bytes read from disk so far (compressed bytes for `.gz`). */
+export async function* fileChunks(
+  path: string,
+  onBytesRead?: (bytes: number) => void,
+): AsyncGenerator<string> {
   const file = createReadStream(path);
   const stream = path.toLowerCase().endsWith('.gz') ? file.pipe(createGunzip()) : file;
   stream.setEncoding('utf8');
   try {
-    for await (const chunk of stream) yield chunk as string;
+    for await (const chunk of stream) {
+      onBytesRead?.(file.bytesRead);
+      yield chunk as string;
+    }
   } finally {
     file.destroy();
   }

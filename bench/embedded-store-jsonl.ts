@@ -1,0 +1,137 @@
+/**
+ * The benchmark's alternative to SQLite: a naive append-only JSON-lines store with
+ * in-memory indices (what one would write without a database dependency). Events and
+ * states are appended to `events.jsonl` / `states.jsonl` (no fsync, like SQLite's
+ * `synchronous=NORMAL` in WAL mode between checkpoints); `prepare` replays both files.
+ * Only for `embedded-store.bench.ts` — not a product store.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import type { InstanceState } from '../collector/src/core/instance-state.ts';
+import type {
+  EventStore,
+  InstancePage,
+  InstanceQuery,
+  WriteResult,
+} from '../collector/src/storage/event-store.ts';
+
+const words = (text: string): string[] =>
+  (text.match(/[\p{L}\p{N}\p{Co}_]+/gu) ?? []).map((w) => w.toLowerCase());
+
+interface Indexed {
+  state: InstanceState;
+  words: Set<string>;
+  lastEventMs: number;
+}
+
+export class JsonlEventStore implements EventStore {
+  private readonly events = new Map<string, FlowtrailEvent>();
+  private readonly idsByInstance = new Map<string, Set<string>>();
+  private readonly states = new Map<string, Indexed>();
+
+  constructor(private readonly dataDir: string) {}
+
+  private get eventsFile(): string {
+    return join(this.dataDir, 'events.jsonl');
+  }
+
+  private get statesFile(): string {
+    return join(this.dataDir, 'states.jsonl');
+  }
+
+  async prepare(): Promise<void> {
+    mkdirSync(this.dataDir, { recursive: true });
+    for (const line of this.lines(this.eventsFile)) this.indexEvent(JSON.parse(line));
+    for (const line of this.lines(this.statesFile)) this.indexState(JSON.parse(line));
+  }
+
+  async close(): Promise<void> {}
+
+  async writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
+    if (events.length > 0) {
+      appendFileSync(this.eventsFile, events.map((e) => JSON.stringify(e) + '\n').join(''));
+      for (const event of events) this.indexEvent(event);
+    }
+    return { retriable: [], rejected: [] };
+  }
+
+  async eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>> {
+    const result = new Map<string, FlowtrailEvent[]>();
+    for (const key of new Set(keys)) {
+      const ids = this.idsByInstance.get(key);
+      if (ids !== undefined)
+        result.set(
+          key,
+          [...ids].map((id) => this.events.get(id)!),
+        );
+    }
+    return result;
+  }
+
+  async writeStates(states: readonly InstanceState[]): Promise<WriteResult<InstanceState>> {
+    const newer = states.filter(
+      (s) => (this.states.get(s.key)?.state.eventCount ?? -1) <= s.eventCount,
+    );
+    if (newer.length > 0) {
+      appendFileSync(this.statesFile, newer.map((s) => JSON.stringify(s) + '\n').join(''));
+      for (const state of newer) this.indexState(state);
+    }
+    return { retriable: [], rejected: [] };
+  }
+
+  async getInstance(key: string): Promise<InstanceState | undefined> {
+    return this.states.get(key)?.state;
+  }
+
+  async getEvents(key: string): Promise<FlowtrailEvent[]> {
+    const events = (await this.eventsOfInstances([key])).get(key) ?? [];
+    return events.sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : 1));
+  }
+
+  async search(query: InstanceQuery): Promise<InstancePage> {
+    const wanted = query.text !== undefined ? words(query.text) : [];
+    const eq = query.businessKey?.indexOf('=') ?? -1;
+    const hits: Indexed[] = [];
+    for (const entry of this.states.values()) {
+      const s = entry.state;
+      if (query.process !== undefined && s.process !== query.process) continue;
+      if (query.status !== undefined && s.status !== query.status) continue;
+      if (query.businessKey !== undefined) {
+        const ok =
+          eq > 0
+            ? s.businessKeys[query.businessKey.slice(0, eq)] === query.businessKey.slice(eq + 1)
+            : Object.values(s.businessKeys).includes(query.businessKey);
+        if (!ok) continue;
+      }
+      if (!wanted.every((w) => entry.words.has(w))) continue;
+      hits.push(entry);
+    }
+    hits.sort((a, b) => b.lastEventMs - a.lastEventMs || (a.state.key < b.state.key ? -1 : 1));
+    const from = query.from ?? 0;
+    return {
+      total: hits.length,
+      instances: hits.slice(from, from + (query.size ?? 20)).map((h) => h.state),
+    };
+  }
+
+  private lines(file: string): string[] {
+    return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  }
+
+  private indexEvent(event: FlowtrailEvent): void {
+    this.events.set(event.id, event);
+    const key = instanceKeyOf(event);
+    let ids = this.idsByInstance.get(key);
+    if (ids === undefined) this.idsByInstance.set(key, (ids = new Set()));
+    ids.add(event.id);
+  }
+
+  private indexState(state: InstanceState): void {
+    this.states.set(state.key, {
+      state,
+      words: new Set(words(state.searchText)),
+      lastEventMs: Date.parse(state.lastEventAt),
+    });
+  }
+}
