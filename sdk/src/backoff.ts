@@ -16,10 +16,14 @@ export function fullJitterDelay(retry: number, options: BackoffOptions): number 
   return Math.floor(Math.max(0, Math.min(r, 1)) * cap);
 }
 
-/** Resolves after `ms` without keeping the process alive (the timer is unref'd). */
-export function sleep(ms: number): Promise<void> {
+/**
+ * Resolves after `ms`. The timer is unref'd (it does not keep the process alive) unless
+ * `keepAlive`: someone awaits `flush()`/`shutdown()`, and the process must not exit in
+ * the middle of that await (Node would end it with exit code 13).
+ */
+export function sleep(ms: number, keepAlive = false): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    timer.unref?.();
+    if (!keepAlive) timer.unref?.();
   });
 }

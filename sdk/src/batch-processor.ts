@@ -105,20 +105,34 @@ export class BatchProcessor {
 
   /** Exports everything queued now (and waits for an export in flight). */
   flush(): Promise<void> {
-    return this.run(true);
+    return this.awaited(this.run(true));
+  }
+
+  /** Callers awaiting flush/shutdown: while > 0, backoff and timeout timers stay ref'd. */
+  private waiters = 0;
+
+  private async awaited(work: Promise<void>): Promise<void> {
+    this.waiters += 1;
+    try {
+      await work;
+    } finally {
+      this.waiters -= 1;
+    }
   }
 
   /** Flushes, then closes the transport. Later enqueues are dropped. Idempotent. */
   shutdown(): Promise<void> {
-    this.shutdownPromise ??= (async () => {
-      this.clearTimer();
-      await this.run(true);
-      try {
-        await this.transport.close();
-      } catch (err) {
-        this.report(new TransportCloseError(err));
-      }
-    })();
+    this.shutdownPromise ??= this.awaited(
+      (async () => {
+        this.clearTimer();
+        await this.run(true);
+        try {
+          await this.transport.close();
+        } catch (err) {
+          this.report(new TransportCloseError(err));
+        }
+      })(),
+    );
     return this.shutdownPromise;
   }
 
@@ -169,7 +183,7 @@ export class BatchProcessor {
         this.report(new ExportFailedError(batch.length, attempts, error));
         return;
       }
-      await sleep(fullJitterDelay(attempts - 1, this.options));
+      await sleep(fullJitterDelay(attempts - 1, this.options), this.waiters > 0);
     }
   }
 
@@ -182,7 +196,7 @@ export class BatchProcessor {
           }),
         );
       }, this.options.exportTimeoutMs);
-      timer.unref?.();
+      if (this.waiters === 0) timer.unref?.();
       let sending: Promise<void>;
       try {
         sending = Promise.resolve(this.transport.send(batch)); // may throw synchronously
