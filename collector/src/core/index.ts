@@ -10,3 +10,14 @@ export {
   orderEvents,
   phaseRank,
 } from './event-order.ts';
+export { stepSamples, type StepSample } from './step-samples.ts';
+export {
+  bucketOf,
+  percentile,
+  stepHeatmap,
+  type HeatCell,
+  type HeatDimension,
+  type Heatmap,
+  type HeatmapOptions,
+  type StepRank,
+} from './heatmap.ts';
