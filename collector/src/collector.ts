@@ -5,6 +5,8 @@
  */
 import { foldInstance } from './core/fold.ts';
 import { describeConfig, type CollectorConfig } from './config.ts';
+import { startApiServer, type RunningApiServer } from './http/api-server.ts';
+import { EventIngest } from './http/event-ingest.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
 import { BatchProcessor } from './pipeline/batch-processor.ts';
@@ -29,6 +31,8 @@ export interface RunningCollector {
   metrics: Metrics;
   /** Input topics being consumed. */
   topics: readonly string[];
+  /** The HTTP API (ingest + queries), unless `config.http.enabled` is false. */
+  api?: RunningApiServer;
 }
 
 export async function startCollector(
@@ -85,7 +89,37 @@ export async function startCollector(
     metrics,
     onFatal: (err) => options.onFatal?.(err),
   });
-  await source.start();
+  let api: RunningApiServer | undefined;
+  if (config.http.enabled) {
+    // HTTP ingest: same processor semantics, Kafka DLQ; no retry loop (clients retry on 503).
+    const ingest = new EventIngest({
+      writer: store,
+      deadLetters: dlq,
+      fold: foldInstance,
+      maxEventBytes: config.maxEventBytes,
+      metrics,
+      logger: logger.child({ component: 'http-pipeline' }),
+    });
+    try {
+      api = await startApiServer({
+        ...config.http,
+        ingest,
+        reader: store,
+        store: 'elasticsearch',
+        logger: logger.child({ component: 'http' }),
+      });
+    } catch (err) {
+      await dlq.disconnect().catch(() => undefined);
+      await store.close().catch(() => undefined);
+      throw err;
+    }
+  }
+  try {
+    await source.start();
+  } catch (err) {
+    await api?.close();
+    throw err;
+  }
   const stopStats = metrics.logEvery(config.statsIntervalMs, logger);
   logger.info({ topics, groupId: config.kafka.groupId }, 'collector consuming');
 
@@ -93,11 +127,13 @@ export async function startCollector(
   return {
     metrics,
     topics,
+    ...(api === undefined ? {} : { api }),
     stop: () =>
       (stopping ??= (async () => {
         logger.info('collector stopping');
         stopStats();
         try {
+          await api?.close();
           await source.stop();
         } finally {
           await dlq

@@ -252,8 +252,8 @@ export function readMaxEventBytes(r: EnvReader): number {
   return r.int('FLOWTRAIL_MAX_EVENT_BYTES', 1_048_576, 1);
 }
 
-export function readLogLevel(r: EnvReader): LogLevel {
-  return r.string('LOG_LEVEL', 'info', (v) =>
+export function readLogLevel(r: EnvReader, fallback: LogLevel = 'info'): LogLevel {
+  return r.string('LOG_LEVEL', fallback, (v) =>
     LOG_LEVELS.includes(v as LogLevel) ? undefined : `expected one of ${LOG_LEVELS.join(', ')}`,
   ) as LogLevel;
 }

@@ -1,10 +1,15 @@
 // `flowtrail <command> [args]` — the CLI dispatcher (entry: collector/bin/flowtrail.js).
 import { demoCommand } from './demo-command.ts';
 import { infraCommand } from './infra-command.ts';
+import { upCommand } from './up-command.ts';
 
 type Command = { summary: string; run: (args: readonly string[]) => Promise<number> };
 
 const commands: Record<string, Command> = {
+  up: {
+    summary: 'run Flowtrail embedded (SQLite + HTTP API + web UI, no Kafka/ES; --demo, --help)',
+    run: upCommand,
+  },
   infra: {
     summary: 'install/start/stop local Kafka + Elasticsearch (up|down|status)',
     run: infraCommand,

@@ -154,7 +154,6 @@ export class ElasticsearchEventStore implements EventStore {
 
   async search(query: InstanceQuery): Promise<InstancePage> {
     const filter: estypes.QueryDslQueryContainer[] = [];
-    const must: estypes.QueryDslQueryContainer[] = [];
     if (query.process !== undefined) filter.push({ term: { process: query.process } });
     if (query.status !== undefined) filter.push({ term: { status: query.status } });
     if (query.businessKey !== undefined) {
@@ -172,17 +171,19 @@ export class ElasticsearchEventStore implements EventStore {
       );
     }
     if (query.text !== undefined && query.text.trim() !== '') {
-      must.push({ match: { searchText: { query: query.text, operator: 'and' } } });
+      filter.push({ match: { searchText: { query: query.text, operator: 'and' } } });
     }
     return this.call('search instances', async () => {
       const response = await this.client.search<InstanceState>({
         index: instancesIndex(this.prefix),
-        query: { bool: { filter, must } },
+        query: { bool: { filter } },
         from: query.from ?? 0,
         size: query.size ?? 20,
+        // Same total order as every store (no relevance ranking): newest activity first,
+        // ties by key, so pages are stable and the embedded store can match it exactly.
         sort: [
-          ...(must.length > 0 ? ['_score'] : []),
           { lastEventAt: { order: 'desc', unmapped_type: 'date' } },
+          { key: { order: 'asc', unmapped_type: 'keyword' } },
         ],
         track_total_hits: true,
       });
