@@ -1,0 +1,92 @@
+/**
+ * Tables of the embedded event store (schema version 1).
+ *
+ * - `events`: one row per event id (upsert → idempotent), the CloudEvent JSON as received
+ *   plus the columns the store filters and sorts on. `time_ms` is the instant of `time`
+ *   (milliseconds, like an Elasticsearch `date`), so `+02:00` and `Z` times sort correctly.
+ * - `instances`: one row per instance key; `event_count` is the version (an upsert never
+ *   replaces a row with a higher one). `seq` is an explicit INTEGER PRIMARY KEY so the
+ *   rowid the FTS index refers to survives VACUUM.
+ * - `instances_fts`: FTS5 over `instances.search_text` (external content, kept in sync by
+ *   triggers). The tokenizer approximates Elasticsearch's standard analyzer: split on
+ *   anything but letters, digits and `_`, lowercase, diacritics kept.
+ * - `business_keys`: (instance_key, name, value) of each state's `businessKeys`, derived
+ *   from the state JSON by the same triggers, so it can never disagree with the state.
+ */
+export const EVENT_STORE_COMPONENT = 'events';
+export const EVENT_STORE_SCHEMA_VERSION = 1;
+
+export const EVENT_STORE_DDL = `
+CREATE TABLE events (
+  id            TEXT PRIMARY KEY,
+  instance_key  TEXT NOT NULL,
+  time          TEXT NOT NULL,
+  time_ms       INTEGER NOT NULL,
+  type          TEXT NOT NULL,
+  source        TEXT NOT NULL,
+  process       TEXT NOT NULL,
+  event         TEXT NOT NULL
+);
+CREATE INDEX events_by_instance ON events (instance_key, time_ms, id);
+
+CREATE TABLE instances (
+  seq               INTEGER PRIMARY KEY,
+  key               TEXT NOT NULL UNIQUE,
+  event_count       INTEGER NOT NULL,
+  status            TEXT NOT NULL,
+  process           TEXT NOT NULL,
+  last_event_at     TEXT NOT NULL,
+  last_event_ms     INTEGER NOT NULL,
+  next_deadline_ms  INTEGER,
+  search_text       TEXT NOT NULL,
+  state             TEXT NOT NULL
+);
+CREATE INDEX instances_recent ON instances (last_event_ms DESC, key);
+CREATE INDEX instances_by_process ON instances (process, last_event_ms DESC, key);
+CREATE INDEX instances_by_status ON instances (status, last_event_ms DESC, key);
+CREATE INDEX instances_by_deadline ON instances (next_deadline_ms) WHERE next_deadline_ms IS NOT NULL;
+
+CREATE TABLE business_keys (
+  instance_key  TEXT NOT NULL,
+  name          TEXT NOT NULL,
+  value         TEXT NOT NULL,
+  PRIMARY KEY (instance_key, name)
+) WITHOUT ROWID;
+CREATE INDEX business_keys_by_value ON business_keys (value, name, instance_key);
+
+CREATE VIRTUAL TABLE instances_fts USING fts5 (
+  search_text,
+  content = 'instances',
+  content_rowid = 'seq',
+  tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
+);
+
+CREATE TRIGGER instances_after_insert AFTER INSERT ON instances BEGIN
+  INSERT INTO instances_fts (rowid, search_text) VALUES (new.seq, new.search_text);
+  INSERT INTO business_keys (instance_key, name, value)
+    SELECT new.key, j.key, j.value FROM json_each(new.state, '$.businessKeys') AS j
+    WHERE j.type = 'text';
+END;
+
+CREATE TRIGGER instances_text_after_update AFTER UPDATE ON instances
+WHEN old.search_text IS NOT new.search_text BEGIN
+  INSERT INTO instances_fts (instances_fts, rowid, search_text)
+    VALUES ('delete', old.seq, old.search_text);
+  INSERT INTO instances_fts (rowid, search_text) VALUES (new.seq, new.search_text);
+END;
+
+CREATE TRIGGER instances_keys_after_update AFTER UPDATE ON instances
+WHEN json_extract(old.state, '$.businessKeys') IS NOT json_extract(new.state, '$.businessKeys')
+BEGIN
+  DELETE FROM business_keys WHERE instance_key = old.key;
+  INSERT INTO business_keys (instance_key, name, value)
+    SELECT new.key, j.key, j.value FROM json_each(new.state, '$.businessKeys') AS j
+    WHERE j.type = 'text';
+END;
+
+CREATE TRIGGER instances_after_delete AFTER DELETE ON instances BEGIN
+  INSERT INTO instances_fts (instances_fts, rowid, search_text)
+    VALUES ('delete', old.seq, old.search_text);
+  DELETE FROM business_keys WHERE instance_key = old.key;
+END;
+`;

@@ -1,0 +1,275 @@
+/**
+ * Embedded (SQLite, better-sqlite3) adapter of the storage ports, for running Flowtrail
+ * without Kafka or Elasticsearch. Same semantics as `ElasticsearchEventStore`; the
+ * storage contract suite (collector/test/storage/store-contract.ts) runs against both.
+ *
+ * - Events: upsert by event id (a rewrite replaces the row, no duplicates). Every read is
+ *   read-your-writes (one writer connection, committed transactions).
+ * - States: upsert by instance key, applied only when `eventCount` >= the stored one; a
+ *   superseded state is not a failure (like Elasticsearch's 409 under external_gte).
+ * - `getEvents`: oldest first = by `time` as an instant (ms), then by id (bytewise).
+ * - `search`: see instance-search.ts (order: lastEventAt desc, key asc).
+ * A whole batch is one transaction; a failed one throws `StorageError` (retriable when
+ * SQLite says busy/locked/full/IO error). Events with an unparseable `time` are rejected
+ * item by item (status 400) instead.
+ */
+import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import { StorageError } from '../../errors.ts';
+import type { InstanceState } from '../../core/instance-state.ts';
+import type {
+  EventStore,
+  InstancePage,
+  InstanceQuery,
+  ItemFailure,
+  WriteResult,
+} from '../event-store.ts';
+import {
+  EVENT_STORE_COMPONENT,
+  EVENT_STORE_DDL,
+  EVENT_STORE_SCHEMA_VERSION,
+} from './event-store-schema.ts';
+import { compileFilter, countSql, pageOf, pageSql } from './instance-search.ts';
+import type { Statement } from 'better-sqlite3';
+import {
+  ensureSchema,
+  openDatabase,
+  type SqliteDatabase,
+  type SqliteOptions,
+} from './sqlite-database.ts';
+import { toStorageError } from './sqlite-errors.ts';
+
+const UPSERT_EVENT = `
+INSERT INTO events (id, instance_key, time, time_ms, type, source, process, event)
+VALUES (@id, @instanceKey, @time, @timeMs, @type, @source, @process, @event)
+ON CONFLICT (id) DO UPDATE SET
+  instance_key = excluded.instance_key, time = excluded.time, time_ms = excluded.time_ms,
+  type = excluded.type, source = excluded.source, process = excluded.process,
+  event = excluded.event`;
+
+const UPSERT_STATE = `
+INSERT INTO instances (key, event_count, status, process, last_event_at, last_event_ms,
+                       next_deadline_ms, search_text, state)
+VALUES (@key, @eventCount, @status, @process, @lastEventAt, @lastEventMs,
+        @nextDeadlineMs, @searchText, @state)
+ON CONFLICT (key) DO UPDATE SET
+  event_count = excluded.event_count, status = excluded.status, process = excluded.process,
+  last_event_at = excluded.last_event_at, last_event_ms = excluded.last_event_ms,
+  next_deadline_ms = excluded.next_deadline_ms, search_text = excluded.search_text,
+  state = excluded.state
+WHERE excluded.event_count >= instances.event_count`;
+
+interface EventRow {
+  id: string;
+  instanceKey: string;
+  time: string;
+  timeMs: number;
+  type: string;
+  source: string;
+  process: string;
+  event: string;
+}
+
+interface StateRow {
+  key: string;
+  eventCount: number;
+  status: string;
+  process: string;
+  lastEventAt: string;
+  lastEventMs: number;
+  nextDeadlineMs: number | null;
+  searchText: string;
+  state: string;
+}
+
+/** Milliseconds of an ISO time, or undefined (also for an absent or malformed one). */
+function millisOf(time: string | undefined): number | undefined {
+  if (time === undefined) return undefined;
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+export class SqliteEventStore implements EventStore {
+  private db: SqliteDatabase | undefined;
+  /** Compiled statements by SQL text (a bounded set: search has few filter shapes). */
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(private readonly options: SqliteOptions) {}
+
+  /** Opens (creating when missing) `<dataDir>/flowtrail.db` and its tables. Idempotent. */
+  async prepare(): Promise<void> {
+    if (this.db !== undefined) return;
+    let db: SqliteDatabase | undefined;
+    try {
+      db = openDatabase(this.options);
+      ensureSchema(db, EVENT_STORE_COMPONENT, EVENT_STORE_SCHEMA_VERSION, EVENT_STORE_DDL);
+      this.db = db;
+    } catch (err) {
+      db?.close();
+      throw toStorageError('prepare', err);
+    }
+  }
+
+  async close(): Promise<void> {
+    const db = this.db;
+    this.db = undefined;
+    this.statements.clear();
+    db?.close();
+  }
+
+  async writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
+    const result: WriteResult<FlowtrailEvent> = { retriable: [], rejected: [] };
+    const rows: EventRow[] = [];
+    for (const event of events) {
+      const timeMs = millisOf(event.time);
+      if (timeMs === undefined) {
+        result.rejected.push(invalidTime(event));
+        continue;
+      }
+      rows.push({
+        id: event.id,
+        instanceKey: instanceKeyOf(event),
+        time: event.time,
+        timeMs,
+        type: event.type,
+        source: event.source,
+        process: event.ftprocess,
+        event: JSON.stringify(event),
+      });
+    }
+    if (rows.length === 0) return result;
+    this.run('write events', (db) => {
+      const upsert = this.statement(db, UPSERT_EVENT);
+      db.transaction(() => {
+        for (const row of rows) upsert.run(row);
+      })();
+    });
+    return result;
+  }
+
+  async eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>> {
+    const result = new Map<string, FlowtrailEvent[]>();
+    if (keys.length === 0) return result;
+    const rows = this.run('read events of instances', (db) =>
+      this.statement(
+        db,
+        `SELECT instance_key AS key, event FROM events
+           WHERE instance_key IN (SELECT value FROM json_each(?))
+           ORDER BY instance_key, time_ms, id`,
+      ).all(JSON.stringify([...new Set(keys)])),
+    ) as { key: string; event: string }[];
+    for (const row of rows) {
+      const event = JSON.parse(row.event) as FlowtrailEvent;
+      const list = result.get(row.key);
+      if (list === undefined) result.set(row.key, [event]);
+      else list.push(event);
+    }
+    return result;
+  }
+
+  async writeStates(states: readonly InstanceState[]): Promise<WriteResult<InstanceState>> {
+    const result: WriteResult<InstanceState> = { retriable: [], rejected: [] };
+    const rows: StateRow[] = [];
+    for (const state of states) {
+      const lastEventMs = millisOf(state.lastEventAt);
+      if (lastEventMs === undefined) {
+        result.rejected.push({
+          item: state,
+          status: 400,
+          error: { type: 'invalid_state', reason: `invalid lastEventAt ${state.lastEventAt}` },
+        });
+        continue;
+      }
+      rows.push({
+        key: state.key,
+        eventCount: state.eventCount,
+        status: state.status,
+        process: state.process,
+        lastEventAt: state.lastEventAt,
+        lastEventMs,
+        nextDeadlineMs: millisOf(state.nextDeadline) ?? null,
+        searchText: state.searchText,
+        state: JSON.stringify(state),
+      });
+    }
+    if (rows.length === 0) return result;
+    this.run('write states', (db) => {
+      const upsert = this.statement(db, UPSERT_STATE);
+      // A row left unchanged (changes = 0) was folded from more events: superseded, stored.
+      db.transaction(() => {
+        for (const row of rows) upsert.run(row);
+      })();
+    });
+    return result;
+  }
+
+  async getInstance(key: string): Promise<InstanceState | undefined> {
+    const row = this.run('get instance', (db) =>
+      this.statement(db, 'SELECT state FROM instances WHERE key = ?').get(key),
+    ) as { state: string } | undefined;
+    return row === undefined ? undefined : (JSON.parse(row.state) as InstanceState);
+  }
+
+  async getEvents(key: string): Promise<FlowtrailEvent[]> {
+    const rows = this.run('get events', (db) =>
+      this.statement(
+        db,
+        'SELECT event FROM events WHERE instance_key = ? ORDER BY time_ms, id',
+      ).all(key),
+    ) as { event: string }[];
+    return rows.map((row) => JSON.parse(row.event) as FlowtrailEvent);
+  }
+
+  async search(query: InstanceQuery): Promise<InstancePage> {
+    let page: { from: number; size: number };
+    try {
+      page = pageOf(query);
+    } catch (err) {
+      throw new StorageError(`sqlite search failed: ${(err as Error).message}`, false, 400);
+    }
+    const filter = compileFilter(query);
+    if (filter === undefined) return { total: 0, instances: [] };
+    return this.run('search instances', (db) => {
+      const count = this.statement(db, countSql(filter.where));
+      const select = this.statement(db, pageSql(filter.where));
+      // One read transaction: total and page come from the same snapshot.
+      return db.transaction(() => {
+        const { total } = count.get(...filter.params) as { total: number };
+        const rows =
+          page.size === 0
+            ? []
+            : (select.all(...filter.params, page.size, page.from) as { state: string }[]);
+        return { total, instances: rows.map((row) => JSON.parse(row.state) as InstanceState) };
+      })();
+    });
+  }
+
+  private statement(db: SqliteDatabase, sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs `fn` on the open database, mapping any failure onto `StorageError`. */
+  private run<T>(operation: string, fn: (db: SqliteDatabase) => T): T {
+    const db = this.db;
+    if (db === undefined) {
+      throw new StorageError(`sqlite ${operation} failed: store is not prepared or closed`, false);
+    }
+    try {
+      return fn(db);
+    } catch (err) {
+      throw toStorageError(operation, err);
+    }
+  }
+}
+
+function invalidTime(event: FlowtrailEvent): ItemFailure<FlowtrailEvent> {
+  return {
+    item: event,
+    status: 400,
+    error: { type: 'invalid_time', reason: `invalid event time ${JSON.stringify(event.time)}` },
+  };
+}
