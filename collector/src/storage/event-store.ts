@@ -66,6 +66,11 @@ export interface InstanceReader {
   getInstance(key: string): Promise<InstanceState | undefined>;
   /** The instance's events, oldest first. */
   getEvents(key: string): Promise<FlowtrailEvent[]>;
+  /**
+   * Instances matching every given filter, newest activity first (`lastEventAt` desc,
+   * then `key` asc: stable pages on every store). Free text is a filter (all words must
+   * match), not a relevance ranking. Near-real-time on Elasticsearch (~1 s refresh).
+   */
   search(query: InstanceQuery): Promise<InstancePage>;
 }
 
