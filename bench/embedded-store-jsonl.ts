@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../collector/src/core/instance-state.ts';
 import type {
+  EventScanFilter,
   EventStore,
+  InstanceEvents,
   InstancePage,
   InstanceQuery,
   WriteResult,
@@ -87,6 +89,17 @@ export class JsonlEventStore implements EventStore {
   async getEvents(key: string): Promise<FlowtrailEvent[]> {
     const events = (await this.eventsOfInstances([key])).get(key) ?? [];
     return events.sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : 1));
+  }
+
+  async *scanInstanceEvents(filter: EventScanFilter): AsyncGenerator<InstanceEvents> {
+    for (const key of [...this.idsByInstance.keys()].sort()) {
+      const events = await this.getEvents(key);
+      const first = events[0];
+      if (first === undefined) continue;
+      if (filter.process !== undefined && first.ftprocess !== filter.process) continue;
+      if (filter.source !== undefined && first.source !== filter.source) continue;
+      yield { key, events };
+    }
   }
 
   async search(query: InstanceQuery): Promise<InstancePage> {

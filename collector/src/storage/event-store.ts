@@ -74,6 +74,27 @@ export interface InstanceReader {
   search(query: InstanceQuery): Promise<InstancePage>;
 }
 
+export interface EventScanFilter {
+  process?: string;
+  source?: string;
+}
+
+/** All events of one instance, as a scan yields them. */
+export interface InstanceEvents {
+  key: string;
+  /** Oldest first (time instant, then id). */
+  events: FlowtrailEvent[];
+}
+
+export interface EventScanner {
+  /**
+   * Every stored instance matching the filter with all its events, one instance at a time
+   * in key order, streamed in pages (exports, heat maps, process graphs). Near-real-time on
+   * Elasticsearch.
+   */
+  scanInstanceEvents(filter: EventScanFilter): AsyncIterable<InstanceEvents>;
+}
+
 /** What the collector needs from a storage backend at start and stop. */
 export interface StorageLifecycle {
   /** Creates templates / indices / tables; idempotent. */
@@ -81,4 +102,4 @@ export interface StorageLifecycle {
   close(): Promise<void>;
 }
 
-export type EventStore = EventWriter & InstanceReader & StorageLifecycle;
+export type EventStore = EventWriter & InstanceReader & EventScanner & StorageLifecycle;

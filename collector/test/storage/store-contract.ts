@@ -14,7 +14,7 @@ import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { foldInstance } from '../../src/core/fold.ts';
 import type { InstanceState } from '../../src/core/instance-state.ts';
 import { isRetriable } from '../../src/errors.ts';
-import type { EventStore } from '../../src/storage/event-store.ts';
+import type { EventStore, InstanceEvents } from '../../src/storage/event-store.ts';
 import { makeEvent } from '../helpers/events.ts';
 import { history, keyOf, tag } from './store-contract-fixtures.ts';
 import { describeSearchContract } from './store-contract-search.ts';
@@ -96,6 +96,44 @@ export function describeStoreContract(
       await refresh();
       const events = await store().getEvents(key);
       expect(events).toEqual([rewritten, stepStarted]);
+    });
+
+    it('scanInstanceEvents streams every instance of a process with all its events', async () => {
+      const t = tag();
+      const histories = ['c', 'a', 'b'].map((name, i) =>
+        history({
+          process: `scan-${t}`,
+          instance: `${name}-${t}`,
+          start: i === 1 ? '2024-05-01T12:00:00+02:00' : '2024-05-01T10:00:00Z',
+          outcome: 'completed',
+          step: 'pick',
+        }),
+      );
+      const other = history({
+        process: `other-${t}`,
+        instance: `x-${t}`,
+        start: '2024-05-01T10:00:00Z',
+        outcome: 'running',
+        step: 'pick',
+      });
+      await ingest([...histories.flat().reverse(), ...other]);
+
+      const scanned: InstanceEvents[] = [];
+      for await (const item of store().scanInstanceEvents({ process: `scan-${t}` })) {
+        scanned.push(item);
+      }
+      const expected = histories
+        .map((events) => ({ key: keyOf(events), events }))
+        .sort((x, y) => (x.key < y.key ? -1 : 1));
+      expect(scanned).toEqual(expected);
+      const bySource: InstanceEvents[] = [];
+      for await (const item of store().scanInstanceEvents({
+        process: `scan-${t}`,
+        source: 'nope',
+      })) {
+        bySource.push(item);
+      }
+      expect(bySource).toEqual([]);
     });
 
     it('eventsOfInstances reads its own writes across batches', async () => {

@@ -11,6 +11,8 @@ import type { ElasticsearchConfig } from '../../config.ts';
 import type { InstanceState } from '../../core/instance-state.ts';
 import type { Logger } from '../../logger.ts';
 import type {
+  EventScanFilter,
+  InstanceEvents,
   EventStore,
   InstancePage,
   InstanceQuery,
@@ -29,6 +31,11 @@ export const PLAIN_JSON_HEADERS = {
 };
 
 type EventDocument = FlowtrailEvent & { instanceKey: string };
+
+/** Time instant, then id: the order `getEvents` returns on every store. */
+function oldestFirst(a: FlowtrailEvent, b: FlowtrailEvent): number {
+  return Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
 
 export function createElasticsearchClient(config: ElasticsearchConfig): Client {
   return new Client({
@@ -130,6 +137,33 @@ export class ElasticsearchEventStore implements EventStore {
       else list.push(event as FlowtrailEvent);
     }
     return result;
+  }
+
+  async *scanInstanceEvents(filter: EventScanFilter): AsyncGenerator<InstanceEvents> {
+    await this.call('refresh events', () =>
+      this.client.indices.refresh({
+        index: eventsIndexPattern(this.prefix),
+        allow_no_indices: true,
+        ignore_unavailable: true,
+      }),
+    );
+    const must: estypes.QueryDslQueryContainer[] = [];
+    if (filter.process !== undefined) must.push({ term: { ftprocess: filter.process } });
+    if (filter.source !== undefined) must.push({ term: { source: filter.source } });
+    let current: InstanceEvents | undefined;
+    for await (const doc of this.scan({ bool: { filter: must } }, [
+      { instanceKey: 'asc' },
+      { id: 'asc' },
+    ])) {
+      const { instanceKey, ...event } = doc;
+      if (current !== undefined && current.key !== instanceKey) {
+        yield { key: current.key, events: current.events.sort(oldestFirst) };
+        current = undefined;
+      }
+      current ??= { key: instanceKey, events: [] };
+      current.events.push(event as FlowtrailEvent);
+    }
+    if (current !== undefined) yield { key: current.key, events: current.events.sort(oldestFirst) };
   }
 
   async getInstance(key: string): Promise<InstanceState | undefined> {

@@ -17,7 +17,9 @@ import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { StorageError } from '../../errors.ts';
 import type { InstanceState } from '../../core/instance-state.ts';
 import type {
+  EventScanFilter,
   EventStore,
+  InstanceEvents,
   InstancePage,
   InstanceQuery,
   ItemFailure,
@@ -37,6 +39,9 @@ import {
   type SqliteOptions,
 } from './sqlite-database.ts';
 import { toStorageError } from './sqlite-errors.ts';
+
+/** Instances per page of `scanInstanceEvents`. */
+const SCAN_PAGE = 200;
 
 const UPSERT_EVENT = `
 INSERT INTO events (id, instance_key, time, time_ms, type, source, process, event)
@@ -217,6 +222,38 @@ export class SqliteEventStore implements EventStore {
       ).all(key),
     ) as { event: string }[];
     return rows.map((row) => JSON.parse(row.event) as FlowtrailEvent);
+  }
+
+  async *scanInstanceEvents(filter: EventScanFilter): AsyncGenerator<InstanceEvents> {
+    const where: string[] = [];
+    const params: Record<string, string> = {};
+    if (filter.process !== undefined) {
+      where.push('process = @process');
+      params.process = filter.process;
+    }
+    if (filter.source !== undefined) {
+      where.push('source = @source');
+      params.source = filter.source;
+    }
+    // Keyset pagination by instance key: each page holds whole instances.
+    let after = '';
+    for (;;) {
+      const keys = this.run('scan instances', (db) =>
+        this.statement(
+          db,
+          `SELECT DISTINCT instance_key AS key FROM events
+             WHERE instance_key > @after${where.map((w) => ` AND ${w}`).join('')}
+             ORDER BY instance_key LIMIT ${SCAN_PAGE}`,
+        ).all({ ...params, after }),
+      ) as { key: string }[];
+      if (keys.length === 0) return;
+      const byKey = await this.eventsOfInstances(keys.map((k) => k.key));
+      for (const { key } of keys) {
+        const events = byKey.get(key) ?? [];
+        yield { key, events };
+      }
+      after = (keys[keys.length - 1] as { key: string }).key;
+    }
   }
 
   async search(query: InstanceQuery): Promise<InstancePage> {
