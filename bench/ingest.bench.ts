@@ -111,6 +111,7 @@ async function main(): Promise<void> {
     FLOWTRAIL_DLQ_TOPIC: `${name}.dlq`,
     FLOWTRAIL_GROUP_ID: name,
     FLOWTRAIL_INDEX_PREFIX: name,
+    FLOWTRAIL_HTTP_PORT: '0', // measure ingest only; any free port
     FLOWTRAIL_INDEX_REPLICAS: '0',
   });
   const t0 = performance.now();

@@ -34,6 +34,7 @@ const config = parseConfig({
   FLOWTRAIL_DLQ_TOPIC: dlqTopic,
   FLOWTRAIL_GROUP_ID: name,
   FLOWTRAIL_INDEX_PREFIX: name,
+  FLOWTRAIL_HTTP_PORT: '0', // any free port: tests never depend on 4100 being free
   FLOWTRAIL_INDEX_REPLICAS: '0',
   FLOWTRAIL_MAX_EVENT_BYTES: '4096',
   FLOWTRAIL_TOPIC_PARTITIONS: '1', // one partition: the order below is the processing order

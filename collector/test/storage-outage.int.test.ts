@@ -51,6 +51,7 @@ beforeAll(async () => {
     FLOWTRAIL_DLQ_TOPIC: dlqTopic,
     FLOWTRAIL_GROUP_ID: name,
     FLOWTRAIL_INDEX_PREFIX: name,
+    FLOWTRAIL_HTTP_PORT: '0', // any free port: tests never depend on 4100 being free
     FLOWTRAIL_INDEX_REPLICAS: '0',
     FLOWTRAIL_RETRY_MIN_MS: '50',
     FLOWTRAIL_RETRY_MAX_MS: '500',

@@ -1,5 +1,6 @@
 // `flowtrail <command> [args]` — the CLI dispatcher (entry: collector/bin/flowtrail.js).
 import { demoCommand } from './demo-command.ts';
+import { importCommand } from './import-command.ts';
 import { infraCommand } from './infra-command.ts';
 import { upCommand } from './up-command.ts';
 
@@ -22,6 +23,10 @@ const commands: Record<string, Command> = {
       await runCollector();
       return 0;
     },
+  },
+  import: {
+    summary: 'import an XES or CSV event log through the collector API (--help)',
+    run: importCommand,
   },
   demo: {
     summary: 'send demo traffic of shop/payments/logistics with injected faults (--help)',

@@ -1,0 +1,57 @@
+/**
+ * Configuration of embedded mode (`flowtrail up`): the data directory, the HTTP API and
+ * the interim web UI, from the environment, overridable by command-line flags. Like
+ * `parseConfig`, it lists every problem at once (`ConfigError`).
+ */
+import { resolve } from 'node:path';
+import {
+  EnvReader,
+  readHttpConfig,
+  readLogLevel,
+  readMaxEventBytes,
+  type Env,
+  type HttpConfig,
+  type LogLevel,
+} from '../config.ts';
+import { ConfigError } from '../errors.ts';
+
+export const DEFAULT_DATA_DIR = '.flowtrail/data';
+export const DEFAULT_DASHBOARD_PORT = 3000;
+
+export interface EmbeddedConfig {
+  /** Absolute directory of the SQLite database. */
+  dataDir: string;
+  http: HttpConfig;
+  /** Port of the interim web UI (always on 127.0.0.1: it has no authentication). */
+  dashboardPort: number;
+  maxEventBytes: number;
+  logLevel: LogLevel;
+}
+
+export interface EmbeddedOverrides {
+  dataDir?: string;
+  port?: number;
+  dashboardPort?: number;
+}
+
+/** Reads the environment (`cwd` anchors a relative data dir); flags override it. */
+export function parseEmbeddedConfig(
+  env: Env,
+  cwd: string,
+  overrides: EmbeddedOverrides = {},
+): EmbeddedConfig {
+  const r = new EnvReader(env);
+  const http = readHttpConfig(r);
+  const config: EmbeddedConfig = {
+    dataDir: resolve(cwd, overrides.dataDir ?? r.string('FLOWTRAIL_DATA_DIR', DEFAULT_DATA_DIR)),
+    http: overrides.port === undefined ? http : { ...http, port: overrides.port },
+    dashboardPort:
+      overrides.dashboardPort ??
+      r.int('FLOWTRAIL_DASHBOARD_PORT', DEFAULT_DASHBOARD_PORT, 0, 65_535),
+    maxEventBytes: readMaxEventBytes(r),
+    // `up` talks to a person on stdout; the JSON logs only say what went wrong
+    logLevel: readLogLevel(r, 'warn'),
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}

@@ -1,0 +1,94 @@
+/**
+ * Embedded mode: Flowtrail without Kafka or Elasticsearch. The SQLite event store and
+ * the SQLite dead-letter table live in `<dataDir>/flowtrail.db`; the HTTP API ingests
+ * CloudEvents through the same `BatchProcessor` as the Kafka pipeline and answers the
+ * queries. `stop()` closes the API (requests in flight finish first), then the stores.
+ */
+import { foldInstance } from '../core/fold.ts';
+import type { HttpConfig } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { Metrics } from '../metrics.ts';
+import { startApiServer, type RunningApiServer } from '../http/api-server.ts';
+import { EventIngest } from '../http/event-ingest.ts';
+import type { EventStore } from '../storage/event-store.ts';
+import { SqliteDeadLetterStore } from '../storage/sqlite/sqlite-dead-letter-store.ts';
+import { SqliteEventStore } from '../storage/sqlite/sqlite-event-store.ts';
+
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_EVENT_BYTES = 1_048_576;
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  http: Pick<HttpConfig, 'host' | 'port'> & Partial<Pick<HttpConfig, 'apiKey' | 'maxBodyBytes'>>;
+  logger: Logger;
+  maxEventBytes?: number;
+  statsIntervalMs?: number;
+}
+
+export interface RunningEmbedded {
+  api: RunningApiServer;
+  store: EventStore;
+  deadLetters: SqliteDeadLetterStore;
+  metrics: Metrics;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEmbedded> {
+  const { logger, dataDir } = options;
+  const metrics = new Metrics();
+  const store = new SqliteEventStore({ dataDir });
+  const deadLetters = new SqliteDeadLetterStore({ dataDir });
+  await store.prepare();
+  try {
+    await deadLetters.prepare();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const ingest = new EventIngest({
+    writer: store,
+    deadLetters,
+    fold: foldInstance,
+    maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
+    metrics,
+    logger: logger.child({ component: 'pipeline' }),
+  });
+  let api: RunningApiServer;
+  try {
+    api = await startApiServer({
+      host: options.http.host,
+      port: options.http.port,
+      ...(options.http.apiKey === undefined ? {} : { apiKey: options.http.apiKey }),
+      maxBodyBytes: options.http.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      ingest,
+      reader: store,
+      store: 'sqlite',
+      logger: logger.child({ component: 'http' }),
+    });
+  } catch (err) {
+    await Promise.all([store.close(), deadLetters.close()]);
+    throw err;
+  }
+  const stopStats = metrics.logEvery(options.statsIntervalMs ?? 30_000, logger);
+  logger.info({ dataDir, api: api.url }, 'embedded flowtrail running');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    api,
+    store,
+    deadLetters,
+    metrics,
+    dataDir,
+    stop: () =>
+      (stopping ??= (async () => {
+        stopStats();
+        try {
+          await api.close();
+        } finally {
+          await Promise.all([store.close(), deadLetters.close()]);
+          logger.info({ counters: metrics.snapshot() }, 'embedded flowtrail stopped');
+        }
+      })()),
+  };
+}

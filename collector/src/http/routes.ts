@@ -1,0 +1,58 @@
+/**
+ * Route matching of the HTTP API. Pure: method and path in, a route (with the decoded
+ * instance key) or the 404/405 answer out.
+ *
+ * An instance key `source/process/instance` (parts URI-encoded) is addressed either
+ * encoded as one segment (`/api/instances/orders%2Forder-fulfilment%2Fo-4711`) or as its
+ * three segments (`/api/instances/orders/order-fulfilment/o-4711`); keys always have
+ * three parts, so the segment count tells the two forms apart.
+ */
+export type Route =
+  | { name: 'health' }
+  | { name: 'ingest' }
+  | { name: 'search' }
+  | { name: 'instance'; key: string }
+  | { name: 'instance-events'; key: string };
+
+export type RouteMatch =
+  { ok: true; route: Route } | { ok: false; status: 404 | 405; error: string; allow?: string };
+
+function keyFrom(segments: readonly string[]): string | undefined {
+  if (segments.length === 3) return segments.join('/');
+  if (segments.length !== 1 || segments[0] === undefined) return undefined;
+  try {
+    return decodeURIComponent(segments[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+function only(method: string, allowed: string, route: Route): RouteMatch {
+  if (method === allowed || (allowed === 'GET' && method === 'HEAD')) return { ok: true, route };
+  return { ok: false, status: 405, error: `method ${method} not allowed`, allow: allowed };
+}
+
+export function matchRoute(method: string, pathname: string): RouteMatch {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  if (path === '/api/health') return only(method, 'GET', { name: 'health' });
+  if (path === '/api/events') return only(method, 'POST', { name: 'ingest' });
+  if (path === '/api/instances') return only(method, 'GET', { name: 'search' });
+  if (path.startsWith('/api/instances/')) {
+    const segments = path.slice('/api/instances/'.length).split('/');
+    const events = segments.length % 2 === 0 && segments[segments.length - 1] === 'events';
+    const key = keyFrom(events ? segments.slice(0, -1) : segments);
+    if (key === undefined || key === '') {
+      return {
+        ok: false,
+        status: 404,
+        error: 'not found: address an instance as /api/instances/<URL-encoded instance key>',
+      };
+    }
+    return only(
+      method,
+      'GET',
+      events ? { name: 'instance-events', key } : { name: 'instance', key },
+    );
+  }
+  return { ok: false, status: 404, error: `not found: ${path}` };
+}
