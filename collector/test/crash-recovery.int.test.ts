@@ -17,13 +17,13 @@ import { parseConfig } from '../src/config.ts';
 import { startChildCollector, type ChildCollector } from './helpers/child-collector.ts';
 import { at, makeEvent } from './helpers/events.ts';
 import {
+  collectorTestEnv,
   brokers,
   consumerLag,
   countEvents,
   createTopics,
   deleteIndicesOf,
   deleteKafkaResources,
-  elasticsearchUrl,
   testElasticsearch,
   testKafka,
   uniqueName,
@@ -34,20 +34,12 @@ import { waitFor } from './helpers/wait-for.ts';
 const name = uniqueName('crash');
 const topic = `${name}.events`;
 const dlqTopic = `${name}.dlq`;
-const env = {
-  KAFKA_BROKERS: brokers.join(','),
-  ELASTICSEARCH_URL: elasticsearchUrl,
-  FLOWTRAIL_TOPICS: topic,
-  FLOWTRAIL_DLQ_TOPIC: dlqTopic,
-  FLOWTRAIL_GROUP_ID: name,
-  FLOWTRAIL_INDEX_PREFIX: name,
-  FLOWTRAIL_HTTP_PORT: '0',
-  FLOWTRAIL_INDEX_REPLICAS: '0',
+const env = collectorTestEnv(name, {
   FLOWTRAIL_BATCH_SIZE: '50',
   FLOWTRAIL_SESSION_TIMEOUT_MS: '6000',
   FLOWTRAIL_STATS_INTERVAL_MS: '2000',
   LOG_LEVEL: 'info',
-};
+});
 
 const INSTANCES = 100;
 const EVENTS_PER_INSTANCE = 30;

@@ -12,11 +12,10 @@ import { createLogger } from '../src/logger.ts';
 import { ElasticsearchEventStore } from '../src/storage/elasticsearch/es-event-store.ts';
 import { makeEvent } from './helpers/events.ts';
 import {
-  brokers,
+  collectorTestEnv,
   countEvents,
   deleteIndicesOf,
   deleteKafkaResources,
-  elasticsearchUrl,
   testElasticsearch,
   testKafka,
   uniqueName,
@@ -27,18 +26,12 @@ import { waitFor } from './helpers/wait-for.ts';
 const name = uniqueName('dlq');
 const topic = `${name}.events`;
 const dlqTopic = `${name}.dlq`;
-const config = parseConfig({
-  KAFKA_BROKERS: brokers.join(','),
-  ELASTICSEARCH_URL: elasticsearchUrl,
-  FLOWTRAIL_TOPICS: topic,
-  FLOWTRAIL_DLQ_TOPIC: dlqTopic,
-  FLOWTRAIL_GROUP_ID: name,
-  FLOWTRAIL_INDEX_PREFIX: name,
-  FLOWTRAIL_HTTP_PORT: '0', // any free port: tests never depend on 4100 being free
-  FLOWTRAIL_INDEX_REPLICAS: '0',
-  FLOWTRAIL_MAX_EVENT_BYTES: '4096',
-  FLOWTRAIL_TOPIC_PARTITIONS: '1', // one partition: the order below is the processing order
-});
+const config = parseConfig(
+  collectorTestEnv(name, {
+    FLOWTRAIL_MAX_EVENT_BYTES: '4096',
+    FLOWTRAIL_TOPIC_PARTITIONS: '1', // one partition: the order below is the processing order
+  }),
+);
 const logger = createLogger('error');
 
 let es: Client;

@@ -14,12 +14,12 @@ import { createLogger } from '../src/logger.ts';
 import { ElasticsearchEventStore } from '../src/storage/elasticsearch/es-event-store.ts';
 import { at, makeEvent } from './helpers/events.ts';
 import {
+  collectorTestEnv,
   brokers,
   countEvents,
   createTopics,
   deleteIndicesOf,
   deleteKafkaResources,
-  elasticsearchUrl,
   testElasticsearch,
   testKafka,
   uniqueName,
@@ -30,18 +30,12 @@ import { waitFor } from './helpers/wait-for.ts';
 const name = uniqueName('pipe');
 const topic = `${name}.events`;
 const dlqTopic = `${name}.dlq`;
-const config = parseConfig({
-  KAFKA_BROKERS: brokers.join(','),
-  ELASTICSEARCH_URL: elasticsearchUrl,
-  FLOWTRAIL_TOPICS: topic,
-  FLOWTRAIL_DLQ_TOPIC: dlqTopic,
-  FLOWTRAIL_GROUP_ID: name,
-  FLOWTRAIL_INDEX_PREFIX: name,
-  FLOWTRAIL_HTTP_PORT: '0', // any free port: tests never depend on 4100 being free
-  FLOWTRAIL_INDEX_REPLICAS: '0',
-  FLOWTRAIL_RETRY_MIN_MS: '50',
-  FLOWTRAIL_RETRY_MAX_MS: '2000',
-});
+const config = parseConfig(
+  collectorTestEnv(name, {
+    FLOWTRAIL_RETRY_MIN_MS: '50',
+    FLOWTRAIL_RETRY_MAX_MS: '2000',
+  }),
+);
 const logger = createLogger('warn');
 
 let es: Client;

@@ -12,6 +12,7 @@ import { parseConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { at, makeEvent } from './helpers/events.ts';
 import {
+  collectorTestEnv,
   brokers,
   consumerLag,
   countEvents,
@@ -43,19 +44,14 @@ beforeAll(async () => {
   await waitForServers(es, admin);
   await createTopics(admin, [topic], 2);
   proxy = await startTcpProxy(new URL(elasticsearchUrl));
-  const config = parseConfig({
-    KAFKA_BROKERS: brokers.join(','),
-    ELASTICSEARCH_URL: proxy.url,
-    ELASTICSEARCH_REQUEST_TIMEOUT_MS: '5000',
-    FLOWTRAIL_TOPICS: topic,
-    FLOWTRAIL_DLQ_TOPIC: dlqTopic,
-    FLOWTRAIL_GROUP_ID: name,
-    FLOWTRAIL_INDEX_PREFIX: name,
-    FLOWTRAIL_HTTP_PORT: '0', // any free port: tests never depend on 4100 being free
-    FLOWTRAIL_INDEX_REPLICAS: '0',
-    FLOWTRAIL_RETRY_MIN_MS: '50',
-    FLOWTRAIL_RETRY_MAX_MS: '500',
-  });
+  const config = parseConfig(
+    collectorTestEnv(name, {
+      ELASTICSEARCH_URL: proxy.url,
+      ELASTICSEARCH_REQUEST_TIMEOUT_MS: '5000',
+      FLOWTRAIL_RETRY_MIN_MS: '50',
+      FLOWTRAIL_RETRY_MAX_MS: '500',
+    }),
+  );
   collector = await startCollector(config, { logger: createLogger('silent') });
   transport = new KafkaTransport({ brokers, topic });
 });

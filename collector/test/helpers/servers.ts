@@ -109,3 +109,24 @@ export async function countEvents(es: Client, prefix: string, query?: object): P
   });
   return response.count;
 }
+
+/**
+ * The collector environment every integration test starts from: the real servers, and
+ * topics, group and indices of its own under `name` (see `uniqueName`).
+ */
+export function collectorTestEnv(
+  name: string,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    KAFKA_BROKERS: brokers.join(','),
+    ELASTICSEARCH_URL: elasticsearchUrl,
+    FLOWTRAIL_TOPICS: `${name}.events`,
+    FLOWTRAIL_DLQ_TOPIC: `${name}.dlq`,
+    FLOWTRAIL_GROUP_ID: name,
+    FLOWTRAIL_INDEX_PREFIX: name,
+    FLOWTRAIL_INDEX_REPLICAS: '0',
+    FLOWTRAIL_HTTP_PORT: '0', // any free port: tests never depend on 4100 being free
+    ...overrides,
+  };
+}

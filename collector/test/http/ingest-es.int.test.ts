@@ -16,11 +16,10 @@ import { createLogger } from '../../src/logger.ts';
 import type { InstancePage } from '../../src/storage/event-store.ts';
 import { makeEvent } from '../helpers/events.ts';
 import {
-  brokers,
+  collectorTestEnv,
   countEvents,
   deleteIndicesOf,
   deleteKafkaResources,
-  elasticsearchUrl,
   testElasticsearch,
   testKafka,
   uniqueName,
@@ -32,19 +31,13 @@ import { call, keyPath, postBatch, postBinary, postStructured } from './http-cli
 const name = uniqueName('http');
 const topic = `${name}.events`;
 const dlqTopic = `${name}.dlq`;
-const config = parseConfig({
-  KAFKA_BROKERS: brokers.join(','),
-  ELASTICSEARCH_URL: elasticsearchUrl,
-  FLOWTRAIL_TOPICS: topic,
-  FLOWTRAIL_DLQ_TOPIC: dlqTopic,
-  FLOWTRAIL_GROUP_ID: name,
-  FLOWTRAIL_INDEX_PREFIX: name,
-  FLOWTRAIL_INDEX_REPLICAS: '0',
-  FLOWTRAIL_MAX_EVENT_BYTES: '4096',
-  FLOWTRAIL_TOPIC_PARTITIONS: '1',
-  FLOWTRAIL_HTTP_PORT: '0',
-  FLOWTRAIL_API_KEY: 'it-key',
-});
+const config = parseConfig(
+  collectorTestEnv(name, {
+    FLOWTRAIL_MAX_EVENT_BYTES: '4096',
+    FLOWTRAIL_TOPIC_PARTITIONS: '1',
+    FLOWTRAIL_API_KEY: 'it-key',
+  }),
+);
 const logger = createLogger('error');
 const auth = { authorization: 'Bearer it-key' };
 const T0 = '2026-11-22T09:00:00.000Z';
