@@ -60,7 +60,7 @@ export function parseImportArgs(
   return {
     file: positionals[0] as string,
     url: values.url ?? env.FLOWTRAIL_URL ?? DEFAULT_COLLECTOR_URL,
-    apiKey: values['api-key'] ?? env.FLOWTRAIL_API_KEY,
+    apiKey: values['api-key'] ?? (env.FLOWTRAIL_API_KEY || undefined), // empty = unset
     source: values.source,
     process: values.process,
     batchSize,

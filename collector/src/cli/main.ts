@@ -1,5 +1,7 @@
 // `flowtrail <command> [args]` — the CLI dispatcher (entry: collector/bin/flowtrail.js).
 import { demoCommand } from './demo-command.ts';
+import { dlqCommand } from './dlq-command.ts';
+import { exportCommand } from './export-command.ts';
 import { importCommand } from './import-command.ts';
 import { infraCommand } from './infra-command.ts';
 import { upCommand } from './up-command.ts';
@@ -27,6 +29,15 @@ const commands: Record<string, Command> = {
   import: {
     summary: 'import an XES or CSV event log through the collector API (--help)',
     run: importCommand,
+  },
+  export: {
+    summary: 'export stored events as an XES or OCEL 2.0 log from the collector API (--help)',
+    run: exportCommand,
+  },
+  dlq: {
+    summary:
+      'list, replay or delete the dead letters of embedded mode (list|replay|delete, --help)',
+    run: dlqCommand,
   },
   demo: {
     summary: 'send demo traffic of shop/payments/logistics with injected faults (--help)',

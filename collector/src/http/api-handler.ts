@@ -1,11 +1,16 @@
 /**
  * The HTTP API's request handler (node:http, no framework): auth, routing, and the JSON
- * answer of each route. Everything it parses or validates lives in pure functions
- * (`routes.ts`, `auth.ts`, `content-type.ts`, `ingest-request.ts`, `query-params.ts`).
+ * answer of each route (the export route streams). Everything it parses or validates
+ * lives in pure functions (`routes.ts`, `auth.ts`, `content-type.ts`, `ingest-request.ts`,
+ * `query-params.ts`, `analysis-params.ts`); the analysis queries in `../queries/`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger.ts';
-import type { InstanceReader } from '../storage/event-store.ts';
+import type { Heatmap } from '../core/heatmap.ts';
+import { exportLog } from '../queries/event-export.ts';
+import { processHeatmap } from '../queries/process-heatmap.ts';
+import type { EventScanner, InstanceReader } from '../storage/event-store.ts';
+import { parseExportQuery, parseHeatmapQuery } from './analysis-params.ts';
 import { isAuthorized } from './auth.ts';
 import { readBody } from './body-reader.ts';
 import { ingestModeOf } from './content-type.ts';
@@ -15,12 +20,14 @@ import { parseIngestRequest } from './ingest-request.ts';
 import { findInstance, instanceEvents, searchInstances } from './instance-queries.ts';
 import { parseInstanceQuery } from './query-params.ts';
 import { matchRoute, type Route } from './routes.ts';
+import { sendStream, type StreamReply } from './stream-response.ts';
 
 export type StoreName = 'sqlite' | 'elasticsearch';
 
 export interface ApiDeps {
   ingest: EventIngest;
-  reader: InstanceReader;
+  /** Queries; the scan serves the heat map and export routes. */
+  reader: InstanceReader & EventScanner;
   store: StoreName;
   apiKey?: string;
   maxBodyBytes: number;
@@ -43,26 +50,56 @@ export function sendJson(
   response.end(json);
 }
 
+type Reply = { status: number; body: unknown } | { status: number; stream: StreamReply };
+
+function invalidParams(problems: readonly string[]): HttpError {
+  return new HttpError(400, 'invalid query parameters', false, problems);
+}
+
+async function heatmapOf(deps: ApiDeps, process: string, url: URL): Promise<Heatmap> {
+  const parsed = parseHeatmapQuery(process, url.searchParams);
+  if (!parsed.ok) throw invalidParams(parsed.problems);
+  const heatmap = await processHeatmap(deps.reader, parsed.query);
+  if (heatmap === undefined) throw new HttpError(404, `no instances of process "${process}"`);
+  return heatmap;
+}
+
+function exportOf(deps: ApiDeps, url: URL): StreamReply {
+  const parsed = parseExportQuery(url.searchParams);
+  if (!parsed.ok) throw invalidParams(parsed.problems);
+  const log = exportLog(deps.reader, parsed.query);
+  return {
+    status: 200,
+    headers: {
+      'content-type': log.contentType,
+      'content-disposition': `attachment; filename="${log.filename}"`,
+    },
+    chunks: log.chunks,
+  };
+}
+
 async function answer(
   deps: ApiDeps,
   route: Route,
   request: IncomingMessage,
   url: URL,
-): Promise<{ status: number; body: unknown }> {
+): Promise<Reply> {
   switch (route.name) {
     case 'health':
       return { status: 200, body: { status: 'ok', store: deps.store } };
     case 'search': {
       const parsed = parseInstanceQuery(url.searchParams);
-      if (!parsed.ok) {
-        throw new HttpError(400, 'invalid query parameters', false, parsed.problems);
-      }
+      if (!parsed.ok) throw invalidParams(parsed.problems);
       return { status: 200, body: await searchInstances(deps.reader, parsed.query) };
     }
     case 'instance':
       return { status: 200, body: await findInstance(deps.reader, route.key) };
     case 'instance-events':
       return { status: 200, body: await instanceEvents(deps.reader, route.key) };
+    case 'heatmap':
+      return { status: 200, body: await heatmapOf(deps, route.process, url) };
+    case 'export':
+      return { status: 200, stream: exportOf(deps, url) };
     case 'ingest': {
       const mode = ingestModeOf(
         request.headers['content-type'],
@@ -125,10 +162,24 @@ export function createApiHandler(
       fail(new HttpError(match.status, match.error), match.allow ? { allow: match.allow } : {});
       return;
     }
-    answer(deps, match.route, request, url).then(
-      ({ status, body }) => done(status, body),
-      (err: unknown) =>
+    answer(deps, match.route, request, url)
+      .then(async (reply) => {
+        if ('body' in reply) return done(reply.status, reply.body);
+        try {
+          await sendStream(response, reply.stream, method === 'HEAD');
+        } catch (err) {
+          if (!response.headersSent) throw err;
+          // The status line is out: all that is left is cutting the body short.
+          response.destroy();
+          const gone = (err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE';
+          const log = { err, method, path: url.pathname };
+          if (gone) deps.logger.debug(log, 'http client left during a stream');
+          else deps.logger.warn(log, 'http stream failed after the headers; connection cut');
+        }
+        done(reply.status, undefined);
+      })
+      .catch((err: unknown) =>
         fail(err, err instanceof HttpError && err.status === 413 ? { connection: 'close' } : {}),
-    );
+      );
   };
 }

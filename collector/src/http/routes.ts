@@ -6,13 +6,17 @@
  * encoded as one segment (`/api/instances/orders%2Forder-fulfilment%2Fo-4711`) or as its
  * three segments (`/api/instances/orders/order-fulfilment/o-4711`); keys always have
  * three parts, so the segment count tells the two forms apart.
+ *
+ * A process name in `/api/processes/<process>/heatmap` is one URI-encoded segment.
  */
 export type Route =
   | { name: 'health' }
   | { name: 'ingest' }
   | { name: 'search' }
   | { name: 'instance'; key: string }
-  | { name: 'instance-events'; key: string };
+  | { name: 'instance-events'; key: string }
+  | { name: 'heatmap'; process: string }
+  | { name: 'export' };
 
 export type RouteMatch =
   { ok: true; route: Route } | { ok: false; status: 404 | 405; error: string; allow?: string };
@@ -22,6 +26,14 @@ function keyFrom(segments: readonly string[]): string | undefined {
   if (segments.length !== 1 || segments[0] === undefined) return undefined;
   try {
     return decodeURIComponent(segments[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+function decodedSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
   } catch {
     return undefined;
   }
@@ -37,6 +49,15 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
   if (path === '/api/health') return only(method, 'GET', { name: 'health' });
   if (path === '/api/events') return only(method, 'POST', { name: 'ingest' });
   if (path === '/api/instances') return only(method, 'GET', { name: 'search' });
+  if (path === '/api/export') return only(method, 'GET', { name: 'export' });
+  const heatmap = /^\/api\/processes\/([^/]+)\/heatmap$/.exec(path);
+  if (heatmap !== null) {
+    const process = decodedSegment(heatmap[1] as string);
+    if (process === undefined || process === '') {
+      return { ok: false, status: 404, error: `not found: ${path} (process name not URI-encoded)` };
+    }
+    return only(method, 'GET', { name: 'heatmap', process });
+  }
   if (path.startsWith('/api/instances/')) {
     const segments = path.slice('/api/instances/'.length).split('/');
     const events = segments.length % 2 === 0 && segments[segments.length - 1] === 'events';
