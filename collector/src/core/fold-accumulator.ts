@@ -40,6 +40,8 @@ export interface FoldAccumulator {
   /** Expectation id → time of its first fulfilment. */
   fulfilments: Map<string, string>;
   parent?: ParentLink;
+  /** The instance's own deadline: `data.deadline` of the earliest process.started. */
+  deadline?: string;
   messages: { sent: number; received: number; sentIds: Set<string>; receivedIds: Set<string> };
   peers: Set<string>;
   error?: FailureInfo;
@@ -198,6 +200,7 @@ export function applyEvent(acc: FoldAccumulator, event: FlowtrailEvent): void {
     case EventTypes.processStarted:
       acc.startedAt ??= event.time;
       acc.parent ??= parentOf(data.parent);
+      acc.deadline ??= timeStr(data.deadline);
       return;
     case EventTypes.processCompleted:
       return applyTerminal(acc, event, 'completed');

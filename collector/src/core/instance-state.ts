@@ -117,6 +117,8 @@ export interface InstanceState {
   unmatchedFulfilments?: string[];
   /** Parent instance, when this instance is a subprocess started for another system. */
   parent?: ParentLink;
+  /** The instance's own deadline (`data.deadline` of process.started), if it set one. */
+  deadline?: string;
   /** Systems involved: own source, message peers, expected systems, parent source. Sorted. */
   systems: string[];
   messages: MessageStats;

@@ -112,9 +112,11 @@ export function projectState(acc: FoldAccumulator): InstanceState {
   const unmatched = sorted([...acc.fulfilments.keys()].filter((id) => !acc.expectations.has(id)));
   if (unmatched.length > 0) state.unmatchedFulfilments = unmatched;
   if (acc.parent !== undefined) state.parent = { ...acc.parent };
+  if (acc.deadline !== undefined) state.deadline = acc.deadline;
   if (acc.error !== undefined) state.error = { ...acc.error };
   if (live) {
     const nextDeadline = earliestTime([
+      ...(acc.deadline !== undefined ? [acc.deadline] : []),
       ...current.flatMap((step) => (step.deadline === undefined ? [] : [step.deadline])),
       ...expectations.flatMap((e) => (e.status === 'open' && e.deadline ? [e.deadline] : [])),
     ]);
