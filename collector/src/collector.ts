@@ -3,6 +3,7 @@
  * fold → Elasticsearch instance states, with a Kafka dead-letter topic. Storage and
  * dead letters are reached through ports, wrapped with the retrier.
  */
+import { AlertService } from './alerts/alert-service.ts';
 import { foldInstance } from './core/fold.ts';
 import { describeConfig, type CollectorConfig } from './config.ts';
 import { startApiServer, type RunningApiServer } from './http/api-server.ts';
@@ -16,6 +17,7 @@ import { KafkaSource } from './pipeline/kafka-source.ts';
 import { RetryingDeadLetterSink } from './pipeline/retrying-dead-letter-sink.ts';
 import { prepareTopics } from './pipeline/topics.ts';
 import { Retrier } from './retry/retrier.ts';
+import { ElasticsearchAlertStore } from './storage/elasticsearch/es-alert-store.ts';
 import { ElasticsearchEventStore } from './storage/elasticsearch/es-event-store.ts';
 import { RetryingEventWriter } from './storage/retrying-event-store.ts';
 
@@ -31,6 +33,8 @@ export interface RunningCollector {
   metrics: Metrics;
   /** Input topics being consumed. */
   topics: readonly string[];
+  /** Alert lifecycle over `<prefix>-alerts` (sweeps, acknowledge, silence). */
+  alerts: AlertService;
   /** The HTTP API (ingest + queries), unless `config.http.enabled` is false. */
   api?: RunningApiServer;
 }
@@ -53,6 +57,12 @@ export async function startCollector(
     logger.child({ component: 'elasticsearch' }),
   );
   await retrier.run('prepare elasticsearch', () => store.prepare());
+  const alertStore = ElasticsearchAlertStore.fromConfig(
+    config.elasticsearch,
+    logger.child({ component: 'elasticsearch-alerts' }),
+  );
+  await retrier.run('prepare elasticsearch alerts', () => alertStore.prepare());
+  const alerts = new AlertService(alertStore, { logger: logger.child({ component: 'alerts' }) });
 
   const kafka = createKafka(config.kafka, logger);
   const admin = kafka.admin();
@@ -106,11 +116,13 @@ export async function startCollector(
         ingest,
         reader: store,
         store: 'elasticsearch',
+        alerts,
         logger: logger.child({ component: 'http' }),
       });
     } catch (err) {
       await dlq.disconnect().catch(() => undefined);
       await store.close().catch(() => undefined);
+      await alertStore.close().catch(() => undefined);
       throw err;
     }
   }
@@ -127,6 +139,7 @@ export async function startCollector(
   return {
     metrics,
     topics,
+    alerts,
     ...(api === undefined ? {} : { api }),
     stop: () =>
       (stopping ??= (async () => {
@@ -142,6 +155,9 @@ export async function startCollector(
           await store
             .close()
             .catch((err: unknown) => logger.warn({ err }, 'elasticsearch close failed'));
+          await alertStore
+            .close()
+            .catch((err: unknown) => logger.warn({ err }, 'elasticsearch alerts close failed'));
           logger.info({ counters: metrics.snapshot() }, 'collector stopped');
         }
       })()),

@@ -16,6 +16,7 @@
  *   W3C `traceparent`/`tracestate` ({@link injectContext}, {@link extractContext},
  *   {@link parseTraceparent}, …).
  * - Errors (errors.ts): every class says who reports it; all carry `retriable`.
+ * - Commands from the collector (resend…): {@link handleCommands} → `{ stop, stats }`.
  * - The event contract itself: `@flowtrail/sdk/protocol`.
  *
  * Guarantees: no method of a handle or of the client throws into business code after
@@ -77,5 +78,13 @@ export {
 } from './trace-context.ts';
 export type { TraceContext, TraceParent } from './trace-context.ts';
 export { activeTraceContext } from './otel-context.ts';
+export { handleCommands } from './commands/handle-commands.ts';
+export type { CommandSubscription, HandleCommandsOptions } from './commands/handle-commands.ts';
+export type { CommandHandler, CommandStats } from './commands/command-runner.ts';
+export type { HttpCommandsOptions } from './commands/http-command-poller.ts';
+export type { KafkaCommandsOptions } from './commands/kafka-command-consumer.ts';
+export { CommandHandlerError, InvalidCommandError } from './commands/command-errors.ts';
+export { CommandTypes } from './protocol/command.ts';
+export type { FlowtrailCommand, ResendCommand } from './protocol/command.ts';
 export { EventTypes } from './protocol/event-types.ts';
 export type { FlowtrailEvent } from './protocol/schema.ts';

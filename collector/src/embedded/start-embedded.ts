@@ -4,6 +4,7 @@
  * CloudEvents through the same `BatchProcessor` as the Kafka pipeline and answers the
  * queries. `stop()` closes the API (requests in flight finish first), then the stores.
  */
+import { AlertService } from '../alerts/alert-service.ts';
 import { foldInstance } from '../core/fold.ts';
 import type { HttpConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -11,6 +12,7 @@ import { Metrics } from '../metrics.ts';
 import { startApiServer, type RunningApiServer } from '../http/api-server.ts';
 import { EventIngest } from '../http/event-ingest.ts';
 import type { EventStore } from '../storage/event-store.ts';
+import { SqliteAlertStore } from '../storage/sqlite/sqlite-alert-store.ts';
 import { SqliteDeadLetterStore } from '../storage/sqlite/sqlite-dead-letter-store.ts';
 import { SqliteEventStore } from '../storage/sqlite/sqlite-event-store.ts';
 
@@ -29,6 +31,8 @@ export interface RunningEmbedded {
   api: RunningApiServer;
   store: EventStore;
   deadLetters: SqliteDeadLetterStore;
+  /** Alert lifecycle over the SQLite `alerts` table (sweeps, acknowledge, silence). */
+  alerts: AlertService;
   metrics: Metrics;
   dataDir: string;
   stop(): Promise<void>;
@@ -39,13 +43,16 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
   const metrics = new Metrics();
   const store = new SqliteEventStore({ dataDir });
   const deadLetters = new SqliteDeadLetterStore({ dataDir });
+  const alertStore = new SqliteAlertStore({ dataDir });
   await store.prepare();
   try {
     await deadLetters.prepare();
+    await alertStore.prepare();
   } catch (err) {
-    await store.close();
+    await Promise.all([store.close(), deadLetters.close(), alertStore.close()]);
     throw err;
   }
+  const alerts = new AlertService(alertStore, { logger: logger.child({ component: 'alerts' }) });
   const ingest = new EventIngest({
     writer: store,
     deadLetters,
@@ -64,10 +71,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       ingest,
       reader: store,
       store: 'sqlite',
+      alerts,
       logger: logger.child({ component: 'http' }),
     });
   } catch (err) {
-    await Promise.all([store.close(), deadLetters.close()]);
+    await Promise.all([store.close(), deadLetters.close(), alertStore.close()]);
     throw err;
   }
   const stopStats = metrics.logEvery(options.statsIntervalMs ?? 30_000, logger);
@@ -78,6 +86,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
     api,
     store,
     deadLetters,
+    alerts,
     metrics,
     dataDir,
     stop: () =>
@@ -86,7 +95,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
         try {
           await api.close();
         } finally {
-          await Promise.all([store.close(), deadLetters.close()]);
+          await Promise.all([store.close(), deadLetters.close(), alertStore.close()]);
           logger.info({ counters: metrics.snapshot() }, 'embedded flowtrail stopped');
         }
       })()),

@@ -5,7 +5,11 @@
  * `query-params.ts`, `analysis-params.ts`); the analysis queries in `../queries/`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerAlertRoute } from '../alerts/alert-api.ts';
+import type { AlertService } from '../alerts/alert-service.ts';
 import type { Logger } from '../logger.ts';
+import type { CommandQueue } from '../commands/command-queue.ts';
+import { parseAckBody, parseCommandsQuery, pollCommands } from '../commands/commands-route.ts';
 import type { Heatmap } from '../core/heatmap.ts';
 import { exportLog } from '../queries/event-export.ts';
 import { processHeatmap } from '../queries/process-heatmap.ts';
@@ -32,6 +36,10 @@ export interface ApiDeps {
   apiKey?: string;
   maxBodyBytes: number;
   logger: Logger;
+  /** Alerts (`/api/alerts`); absent → those routes answer 503 "alerts not enabled". */
+  alerts?: AlertService;
+  /** Commands for services on the HTTP transport (`/api/commands`); absent → 404. */
+  commands?: CommandQueue;
 }
 
 export function sendJson(
@@ -78,6 +86,27 @@ function exportOf(deps: ApiDeps, url: URL): StreamReply {
   };
 }
 
+async function commandsAnswer(
+  deps: ApiDeps,
+  name: 'commands' | 'commands-ack',
+  request: IncomingMessage,
+  url: URL,
+): Promise<unknown> {
+  if (deps.commands === undefined) {
+    request.resume();
+    throw new HttpError(404, 'command delivery is not enabled on this collector');
+  }
+  if (name === 'commands') {
+    if (request.method === 'HEAD') return { commands: [] }; // a HEAD must not lease anything
+    const parsed = parseCommandsQuery(url.searchParams);
+    if (!parsed.ok) throw invalidParams(parsed.problems);
+    return pollCommands(deps.commands, parsed.value, request);
+  }
+  const parsed = parseAckBody(await readBody(request, deps.maxBodyBytes));
+  if (!parsed.ok) throw new HttpError(400, 'invalid acknowledgement', false, parsed.problems);
+  return { acked: deps.commands.ack(parsed.value) };
+}
+
 async function answer(
   deps: ApiDeps,
   route: Route,
@@ -100,6 +129,13 @@ async function answer(
       return { status: 200, body: await heatmapOf(deps, route.process, url) };
     case 'export':
       return { status: 200, stream: exportOf(deps, url) };
+    case 'alerts':
+    case 'alert':
+    case 'alert-action':
+      return { status: 200, body: await answerAlertRoute(deps.alerts, route, request, url) };
+    case 'commands':
+    case 'commands-ack':
+      return { status: 200, body: await commandsAnswer(deps, route.name, request, url) };
     case 'ingest': {
       const mode = ingestModeOf(
         request.headers['content-type'],

@@ -8,6 +8,10 @@
  * three parts, so the segment count tells the two forms apart.
  *
  * A process name in `/api/processes/<process>/heatmap` is one URI-encoded segment.
+ *
+ * An alert id (`stuck/shop%2Forder-fulfilment%2Fo-1/step:pick`) is addressed either
+ * encoded as one segment or as its raw segments (always two or more), optionally followed
+ * by the action `acknowledge` or `silence` (an id never ends in one of those words).
  */
 export type Route =
   | { name: 'health' }
@@ -16,7 +20,14 @@ export type Route =
   | { name: 'instance'; key: string }
   | { name: 'instance-events'; key: string }
   | { name: 'heatmap'; process: string }
-  | { name: 'export' };
+  | { name: 'export' }
+  | { name: 'commands' }
+  | { name: 'commands-ack' }
+  | { name: 'alerts' }
+  | { name: 'alert'; id: string }
+  | { name: 'alert-action'; id: string; action: AlertAction };
+
+export type AlertAction = 'acknowledge' | 'silence';
 
 export type RouteMatch =
   { ok: true; route: Route } | { ok: false; status: 404 | 405; error: string; allow?: string };
@@ -44,12 +55,35 @@ function only(method: string, allowed: string, route: Route): RouteMatch {
   return { ok: false, status: 405, error: `method ${method} not allowed`, allow: allowed };
 }
 
+function matchAlert(method: string, path: string): RouteMatch {
+  const segments = path.slice('/api/alerts/'.length).split('/');
+  const last = segments[segments.length - 1];
+  const action = last === 'acknowledge' || last === 'silence' ? last : undefined;
+  const idSegments = action === undefined ? segments : segments.slice(0, -1);
+  const id =
+    idSegments.length === 1 ? decodedSegment(idSegments[0] as string) : idSegments.join('/');
+  if (id === undefined || id === '' || idSegments.some((segment) => segment === '')) {
+    return {
+      ok: false,
+      status: 404,
+      error: 'not found: address an alert as /api/alerts/<URL-encoded alert id>',
+    };
+  }
+  return action === undefined
+    ? only(method, 'GET', { name: 'alert', id })
+    : only(method, 'POST', { name: 'alert-action', id, action });
+}
+
 export function matchRoute(method: string, pathname: string): RouteMatch {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
   if (path === '/api/health') return only(method, 'GET', { name: 'health' });
   if (path === '/api/events') return only(method, 'POST', { name: 'ingest' });
   if (path === '/api/instances') return only(method, 'GET', { name: 'search' });
   if (path === '/api/export') return only(method, 'GET', { name: 'export' });
+  if (path === '/api/alerts') return only(method, 'GET', { name: 'alerts' });
+  if (path.startsWith('/api/alerts/')) return matchAlert(method, path);
+  if (path === '/api/commands') return only(method, 'GET', { name: 'commands' });
+  if (path === '/api/commands/ack') return only(method, 'POST', { name: 'commands-ack' });
   const heatmap = /^\/api\/processes\/([^/]+)\/heatmap$/.exec(path);
   if (heatmap !== null) {
     const process = decodedSegment(heatmap[1] as string);

@@ -9,3 +9,4 @@ export * from './schema.ts';
 export * from './validate.ts';
 export * from './codec.ts';
 export * from './instance-key.ts';
+export * from './command.ts';

@@ -1,0 +1,225 @@
+/**
+ * Embedded (SQLite) adapter of the alert store port: the `alerts` table of
+ * `<dataDir>/flowtrail.db` (alert-store-schema.ts). Writes are compare-and-set on the
+ * `version` column inside one IMMEDIATE transaction (the write lock is taken first), so
+ * of two connections — two processes on one data directory — firing the same new alert
+ * exactly one inserts it; the other sees a conflict. Every read is read-your-writes.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { Alert } from '../../alerts/alert.ts';
+import { StorageError } from '../../errors.ts';
+import type {
+  AlertPage,
+  AlertQuery,
+  AlertScope,
+  AlertStore,
+  AlertWriteResult,
+} from '../alert-store.ts';
+import {
+  ALERT_STORE_COMPONENT,
+  ALERT_STORE_DDL,
+  ALERT_STORE_SCHEMA_VERSION,
+} from './alert-store-schema.ts';
+import {
+  ensureSchema,
+  openDatabase,
+  type SqliteDatabase,
+  type SqliteOptions,
+} from './sqlite-database.ts';
+import { toStorageError } from './sqlite-errors.ts';
+
+const INSERT = `
+INSERT INTO alerts (id, version, kind, status, process, instance_key, owner, last_seen_ms, alert)
+VALUES (@id, @version, @kind, @status, @process, @instanceKey, @owner, @lastSeenMs, @alert)
+ON CONFLICT (id) DO NOTHING`;
+
+const UPDATE = `
+UPDATE alerts SET version = @version, kind = @kind, status = @status, process = @process,
+  instance_key = @instanceKey, owner = @owner, last_seen_ms = @lastSeenMs, alert = @alert
+WHERE id = @id AND version = @expected`;
+
+const MAX_PAGE = 10_000;
+
+interface Row {
+  version: number;
+  alert: string;
+}
+
+function toAlert(row: Row): Alert {
+  return { ...(JSON.parse(row.alert) as Alert), version: row.version };
+}
+
+/** `col IN (…)` over a JSON array parameter (one statement shape for any list length). */
+function inList(column: string): string {
+  return `${column} IN (SELECT value FROM json_each(?))`;
+}
+
+export class SqliteAlertStore implements AlertStore {
+  private db: SqliteDatabase | undefined;
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(private readonly options: SqliteOptions) {}
+
+  /** Opens (creating when missing) `<dataDir>/flowtrail.db` and the `alerts` table. */
+  async prepare(): Promise<void> {
+    if (this.db !== undefined) return;
+    let db: SqliteDatabase | undefined;
+    try {
+      db = openDatabase(this.options);
+      ensureSchema(db, ALERT_STORE_COMPONENT, ALERT_STORE_SCHEMA_VERSION, ALERT_STORE_DDL);
+      this.db = db;
+    } catch (err) {
+      db?.close();
+      throw toStorageError('prepare alerts', err);
+    }
+  }
+
+  async close(): Promise<void> {
+    const db = this.db;
+    this.db = undefined;
+    this.statements.clear();
+    db?.close();
+  }
+
+  async upsertAlerts(alerts: readonly Alert[]): Promise<AlertWriteResult> {
+    const result: AlertWriteResult = { written: [], conflicts: [], failed: [] };
+    const valid: Alert[] = [];
+    for (const alert of alerts) {
+      if (Number.isNaN(Date.parse(alert.lastSeenAt))) {
+        result.failed.push({
+          item: alert,
+          status: 400,
+          error: { type: 'invalid_alert', reason: `invalid lastSeenAt ${alert.lastSeenAt}` },
+        });
+      } else valid.push(alert);
+    }
+    if (valid.length === 0) return result;
+    this.run('write alerts', (db) => {
+      const insert = this.statement(db, INSERT);
+      const update = this.statement(db, UPDATE);
+      db.transaction(() => {
+        for (const alert of valid) {
+          const stored: Alert = { ...alert, version: alert.version + 1 };
+          const row = {
+            id: alert.id,
+            version: stored.version,
+            kind: alert.kind,
+            status: alert.status,
+            process: alert.process,
+            instanceKey: alert.instance,
+            owner: alert.owner ?? null,
+            lastSeenMs: Date.parse(alert.lastSeenAt),
+            alert: JSON.stringify(stored),
+          };
+          const { changes } =
+            alert.version === 0 ? insert.run(row) : update.run({ ...row, expected: alert.version });
+          if (changes > 0) result.written.push(stored);
+          else result.conflicts.push(alert);
+        }
+      }).immediate();
+    });
+    return result;
+  }
+
+  async getAlert(id: string): Promise<Alert | undefined> {
+    const row = this.run('get alert', (db) =>
+      this.statement(db, 'SELECT version, alert FROM alerts WHERE id = ?').get(id),
+    ) as Row | undefined;
+    return row === undefined ? undefined : toAlert(row);
+  }
+
+  async getAlerts(ids: readonly string[]): Promise<Alert[]> {
+    if (ids.length === 0) return [];
+    const rows = this.run('get alerts', (db) =>
+      this.statement(db, `SELECT version, alert FROM alerts WHERE ${inList('id')} ORDER BY id`).all(
+        JSON.stringify([...new Set(ids)]),
+      ),
+    ) as Row[];
+    return rows.map(toAlert);
+  }
+
+  async openAlerts(scope: AlertScope = {}): Promise<Alert[]> {
+    const where = ["status <> 'resolved'"];
+    const params: string[] = [];
+    const add = (column: string, values: readonly string[] | undefined): void => {
+      if (values === undefined) return;
+      where.push(inList(column));
+      params.push(JSON.stringify(values));
+    };
+    add('kind', scope.kinds);
+    add('process', scope.processes);
+    add('instance_key', scope.instances);
+    const rows = this.run('open alerts', (db) =>
+      this.statement(
+        db,
+        `SELECT version, alert FROM alerts WHERE ${where.join(' AND ')} ORDER BY id`,
+      ).all(...params),
+    ) as Row[];
+    return rows.map(toAlert);
+  }
+
+  async searchAlerts(query: AlertQuery): Promise<AlertPage> {
+    const from = query.from ?? 0;
+    const size = query.size ?? 20;
+    if (!Number.isInteger(from) || !Number.isInteger(size) || from < 0 || size < 0) {
+      throw new StorageError(
+        `sqlite search alerts failed: invalid page ${from}/${size}`,
+        false,
+        400,
+      );
+    }
+    const where: string[] = [];
+    const params: string[] = [];
+    if (query.status !== undefined) {
+      where.push(inList('status'));
+      params.push(JSON.stringify(query.status));
+    }
+    if (query.kind !== undefined) {
+      where.push(inList('kind'));
+      params.push(JSON.stringify(query.kind));
+    }
+    if (query.process !== undefined) {
+      where.push('process = ?');
+      params.push(query.process);
+    }
+    if (query.owner !== undefined) {
+      where.push('owner = ?');
+      params.push(query.owner);
+    }
+    const clause = where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`;
+    return this.run('search alerts', (db) => {
+      const count = this.statement(db, `SELECT count(*) AS total FROM alerts${clause}`);
+      const select = this.statement(
+        db,
+        `SELECT version, alert FROM alerts${clause} ORDER BY last_seen_ms DESC, id LIMIT ? OFFSET ?`,
+      );
+      return db.transaction(() => {
+        const { total } = count.get(...params) as { total: number };
+        const rows =
+          size === 0 ? [] : (select.all(...params, Math.min(size, MAX_PAGE), from) as Row[]);
+        return { total, alerts: rows.map(toAlert) };
+      })();
+    });
+  }
+
+  private statement(db: SqliteDatabase, sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private run<T>(operation: string, fn: (db: SqliteDatabase) => T): T {
+    const db = this.db;
+    if (db === undefined) {
+      throw new StorageError(`sqlite ${operation} failed: store is not prepared or closed`, false);
+    }
+    try {
+      return fn(db);
+    } catch (err) {
+      throw toStorageError(operation, err);
+    }
+  }
+}
