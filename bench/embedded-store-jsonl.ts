@@ -7,9 +7,15 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import {
+  instanceKey,
+  instanceKeyOf,
+  type FlowtrailEvent,
+  type InstanceRef,
+} from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../collector/src/core/instance-state.ts';
 import type {
+  ChangedInstancesPage,
   EventScanFilter,
   EventStore,
   InstanceEvents,
@@ -126,6 +132,49 @@ export class JsonlEventStore implements EventStore {
       total: hits.length,
       instances: hits.slice(from, from + (query.size ?? 20)).map((h) => h.state),
     };
+  }
+
+  // Detection: naive scans of the in-memory states (not measured by this benchmark).
+
+  async overdueInstances(now: string, limit: number): Promise<InstanceState[]> {
+    const nowMs = Date.parse(now);
+    const terminal = ['completed', 'failed', 'cancelled'];
+    return [...this.states.values()]
+      .map(({ state }) => ({ state, ms: Date.parse(state.nextDeadline ?? '') }))
+      .filter(({ state, ms }) => ms <= nowMs && !terminal.includes(state.status))
+      .sort((a, b) => a.ms - b.ms || (a.state.key < b.state.key ? -1 : 1))
+      .slice(0, limit)
+      .map(({ state }) => state);
+  }
+
+  async instancesChangedSince(
+    since: string,
+    limit: number,
+    after = '',
+  ): Promise<ChangedInstancesPage> {
+    const sinceMs = Date.parse(since);
+    const instances = [...this.states.values()]
+      .filter((entry) => entry.lastEventMs >= sinceMs && entry.state.key > after)
+      .map((entry) => entry.state)
+      .sort((a, b) => (a.key < b.key ? -1 : 1))
+      .slice(0, limit);
+    const last = instances.length === limit ? instances[limit - 1] : undefined;
+    return last === undefined ? { instances } : { instances, next: last.key };
+  }
+
+  async childrenOf(parent: InstanceRef): Promise<InstanceState[]> {
+    const key = instanceKey(parent);
+    return [...this.states.values()]
+      .map((entry) => entry.state)
+      .filter((s) => s.parent !== undefined && instanceKey(s.parent) === key && s.key !== key)
+      .sort((a, b) => (a.key < b.key ? -1 : 1));
+  }
+
+  async instancesByKeys(keys: readonly string[]): Promise<InstanceState[]> {
+    return [...new Set(keys)].flatMap((key) => {
+      const entry = this.states.get(key);
+      return entry === undefined ? [] : [entry.state];
+    });
   }
 
   private lines(file: string): string[] {

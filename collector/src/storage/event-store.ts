@@ -4,7 +4,7 @@
  * embedded store implements the same interfaces for the no-infrastructure default.
  * Cross-cutting concerns (retry, metrics) wrap these interfaces, never live inside them.
  */
-import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import type { FlowtrailEvent, InstanceRef } from '@flowtrail/sdk/protocol';
 import type { InstanceState, InstanceStatus } from '../core/instance-state.ts';
 
 /** One item a write could not store, and why. */
@@ -95,6 +95,59 @@ export interface EventScanner {
   scanInstanceEvents(filter: EventScanFilter): AsyncIterable<InstanceEvents>;
 }
 
+/** Largest `limit` a detection query accepts (Elasticsearch's default result window). */
+export const MAX_DETECTION_PAGE = 10_000;
+
+/** One page of `instancesChangedSince`. */
+export interface ChangedInstancesPage {
+  /** Sorted by `key` (bytewise). */
+  instances: InstanceState[];
+  /**
+   * Cursor for the next page (the last key of this one), present when the page is full;
+   * the next page may then be empty. Absent when there are no more instances.
+   */
+  next?: string;
+}
+
+/**
+ * What the detection sweeps read (issue 4): indexed queries only, never a scan of every
+ * open instance. Times are ISO-8601 strings compared as instants (millisecond precision,
+ * like an Elasticsearch `date`); a malformed `now`/`since` or a `limit` outside
+ * 0..MAX_DETECTION_PAGE (1.. for pages) is a non-retriable `StorageError` (400).
+ * `overdueInstances`, `instancesChangedSince` and `childrenOf` are searches: near-real-time
+ * on Elasticsearch (~1 s refresh); `instancesByKeys` is read-your-writes on every store.
+ */
+export interface DetectionReader {
+  /**
+   * Non-terminal instances whose `nextDeadline` is at or before `now`, earliest deadline
+   * first, then by key; at most `limit`. Uses the indexed `nextDeadline` (Elasticsearch:
+   * a `date` range + sort; SQLite: `next_deadline_ms`), so its cost grows with the number
+   * of overdue instances, not with the number of open ones.
+   */
+  overdueInstances(now: string, limit: number): Promise<InstanceState[]>;
+
+  /**
+   * Instances whose `lastEventAt` is at or after `since` (consistency re-checks of recently
+   * changed families), in key order, `limit` per page, after the key cursor `after`.
+   * Following `next` until it is absent yields every such instance exactly once, also when
+   * states are rewritten meanwhile (the key of an instance never changes).
+   */
+  instancesChangedSince(
+    since: string,
+    limit: number,
+    after?: string,
+  ): Promise<ChangedInstancesPage>;
+
+  /**
+   * Instances whose `parent` link points at `parent` (same source, process and instance;
+   * the link's `expectationId` does not matter), sorted by key; never `parent` itself.
+   */
+  childrenOf(parent: InstanceRef): Promise<InstanceState[]>;
+
+  /** The stored states of `keys`, in the order of their first occurrence; unknown keys skipped. */
+  instancesByKeys(keys: readonly string[]): Promise<InstanceState[]>;
+}
+
 /** What the collector needs from a storage backend at start and stop. */
 export interface StorageLifecycle {
   /** Creates templates / indices / tables; idempotent. */
@@ -102,4 +155,8 @@ export interface StorageLifecycle {
   close(): Promise<void>;
 }
 
-export type EventStore = EventWriter & InstanceReader & EventScanner & StorageLifecycle;
+export type EventStore = EventWriter &
+  InstanceReader &
+  EventScanner &
+  DetectionReader &
+  StorageLifecycle;

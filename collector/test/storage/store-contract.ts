@@ -5,9 +5,10 @@
  * under its own names, so tests never see each other's data.
  *
  * `refresh` (optional) makes everything written so far visible to the reader methods
- * (`getEvents`, `search`): Elasticsearch is near-real-time there (≤ 1 s), the embedded
- * store is immediate. `eventsOfInstances` and `getInstance` must be read-your-writes
- * WITHOUT it — the suite never refreshes before calling them.
+ * (`getEvents`, `search`, the detection searches): Elasticsearch is near-real-time there
+ * (≤ 1 s), the embedded store is immediate. `eventsOfInstances`, `getInstance` and
+ * `instancesByKeys` must be read-your-writes WITHOUT it — the suite never refreshes before
+ * calling them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
@@ -17,6 +18,7 @@ import { isRetriable } from '../../src/errors.ts';
 import type { EventStore, InstanceEvents } from '../../src/storage/event-store.ts';
 import { makeEvent } from '../helpers/events.ts';
 import { history, keyOf, tag } from './store-contract-fixtures.ts';
+import { describeDetectionContract } from './store-contract-detection.ts';
 import { describeSearchContract } from './store-contract-search.ts';
 
 export interface StoreUnderTest {
@@ -237,5 +239,6 @@ export function describeStoreContract(
     });
 
     describeSearchContract(ctx);
+    describeDetectionContract(ctx);
   });
 }

@@ -4,13 +4,20 @@
  * the same document); instance states in `<prefix>-instances` (document id = instance key,
  * external_gte version = eventCount, so a state folded from fewer events never overwrites
  * a fuller one). The events are the source of truth; states are derived and rebuildable.
+ * Detection queries (`DetectionReader`): es-detection-queries.ts.
  */
 import { Client, type estypes } from '@elastic/elasticsearch';
-import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import {
+  instanceKey,
+  instanceKeyOf,
+  type FlowtrailEvent,
+  type InstanceRef,
+} from '@flowtrail/sdk/protocol';
 import type { ElasticsearchConfig } from '../../config.ts';
 import type { InstanceState } from '../../core/instance-state.ts';
 import type { Logger } from '../../logger.ts';
 import type {
+  ChangedInstancesPage,
   EventScanFilter,
   InstanceEvents,
   EventStore,
@@ -19,6 +26,13 @@ import type {
   ItemFailure,
   WriteResult,
 } from '../event-store.ts';
+import {
+  changedSinceSearch,
+  childrenSearch,
+  instantArgument,
+  limitArgument,
+  overdueSearch,
+} from './es-detection-queries.ts';
 import { isRetriableStatus, toStorageError } from './es-errors.ts';
 import { eventsIndexFor, eventsIndexPattern, instancesIndex } from './index-names.ts';
 import { eventsTemplate, instancesTemplate } from './templates.ts';
@@ -228,6 +242,71 @@ export class ElasticsearchEventStore implements EventStore {
           hit._source === undefined ? [] : [hit._source],
         ),
       };
+    });
+  }
+
+  async overdueInstances(now: string, limit: number): Promise<InstanceState[]> {
+    const nowMs = instantArgument('now', now);
+    if (limitArgument(limit) === 0) return [];
+    return this.searchStates(
+      'overdue instances',
+      overdueSearch(instancesIndex(this.prefix), nowMs, limit),
+    );
+  }
+
+  async instancesChangedSince(
+    since: string,
+    limit: number,
+    after?: string,
+  ): Promise<ChangedInstancesPage> {
+    const sinceMs = instantArgument('since', since);
+    limitArgument(limit, 1);
+    const instances = await this.searchStates(
+      'instances changed since',
+      changedSinceSearch(instancesIndex(this.prefix), sinceMs, limit, after),
+    );
+    const last = instances.length === limit ? instances[limit - 1] : undefined;
+    return last === undefined ? { instances } : { instances, next: last.key };
+  }
+
+  async childrenOf(parent: InstanceRef): Promise<InstanceState[]> {
+    const key = instanceKey(parent);
+    const children: InstanceState[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.searchStates(
+        'children of',
+        childrenSearch(instancesIndex(this.prefix), parent, key, PAGE_SIZE, after),
+      );
+      children.push(...page);
+      if (page.length < PAGE_SIZE) return children;
+      after = page[page.length - 1]?.key;
+    }
+  }
+
+  async instancesByKeys(keys: readonly string[]): Promise<InstanceState[]> {
+    const unique = [...new Set(keys)];
+    const states: InstanceState[] = [];
+    for (let i = 0; i < unique.length; i += PAGE_SIZE) {
+      const ids = unique.slice(i, i + PAGE_SIZE);
+      const response = await this.call('instances by keys', () =>
+        this.client.mget<InstanceState>({ index: instancesIndex(this.prefix), ids }),
+      );
+      for (const doc of response.docs) {
+        if ('found' in doc && doc.found && doc._source !== undefined) states.push(doc._source);
+      }
+    }
+    return states;
+  }
+
+  /** The states a search over the instances index finds, in its order. */
+  private async searchStates(
+    operation: string,
+    request: estypes.SearchRequest,
+  ): Promise<InstanceState[]> {
+    return this.call(operation, async () => {
+      const response = await this.client.search<InstanceState>(request);
+      return response.hits.hits.flatMap((hit) => (hit._source === undefined ? [] : [hit._source]));
     });
   }
 

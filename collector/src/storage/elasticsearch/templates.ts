@@ -112,6 +112,17 @@ export function instancesTemplate(
           businessKeys: { type: 'object', dynamic: true },
           custom: { type: 'object', enabled: false },
           durationMs: { type: 'long' },
+          // Detection (es-detection-queries.ts): `childrenOf` filters on the parent link.
+          parent: {
+            properties: {
+              source: { type: 'keyword' },
+              process: { type: 'keyword' },
+              instance: { type: 'keyword' },
+              expectationId: keyword(false),
+            },
+          },
+          // Dates (as instants). `nextDeadline` is what `overdueInstances` ranges and sorts
+          // on, `lastEventAt` what `instancesChangedSince` ranges on.
           ...Object.fromEntries(
             ['firstEventAt', 'lastEventAt', 'startedAt', 'endedAt', 'nextDeadline'].map((name) => [
               name,

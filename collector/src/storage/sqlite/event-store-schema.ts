@@ -1,5 +1,6 @@
 /**
- * Tables of the embedded event store (schema version 1).
+ * Tables of the embedded event store (schema version 2; `migrateEventStore` upgrades a
+ * version-1 file in place).
  *
  * - `events`: one row per event id (upsert → idempotent), the CloudEvent JSON as received
  *   plus the columns the store filters and sorts on. `time_ms` is the instant of `time`
@@ -12,9 +13,28 @@
  *   anything but letters, digits and `_`, lowercase, diacritics kept.
  * - `business_keys`: (instance_key, name, value) of each state's `businessKeys`, derived
  *   from the state JSON by the same triggers, so it can never disagree with the state.
+ * - Detection (version 2): `next_deadline_ms` is the instant of `nextDeadline`;
+ *   `instances_overdue` indexes it for non-terminal instances only, in the order
+ *   `overdueInstances` returns (deadline, key). `parent_key` = `instanceKey(state.parent)`,
+ *   computed by the store at write time, indexed for `childrenOf`.
  */
+import { instanceKey } from '@flowtrail/sdk/protocol';
+import type { SqliteDatabase } from './sqlite-database.ts';
+
 export const EVENT_STORE_COMPONENT = 'events';
-export const EVENT_STORE_SCHEMA_VERSION = 1;
+export const EVENT_STORE_SCHEMA_VERSION = 2;
+
+/**
+ * The terminal-status condition of `instances_overdue`, spelled exactly like this in the
+ * index and in the query (SQLite uses a partial index only when the query repeats its terms).
+ */
+export const NON_TERMINAL = "status NOT IN ('completed', 'failed', 'cancelled')";
+
+const DETECTION_INDEXES = `
+CREATE INDEX instances_overdue ON instances (next_deadline_ms, key)
+  WHERE next_deadline_ms IS NOT NULL AND ${NON_TERMINAL};
+CREATE INDEX instances_by_parent ON instances (parent_key, key) WHERE parent_key IS NOT NULL;
+`;
 
 export const EVENT_STORE_DDL = `
 CREATE TABLE events (
@@ -38,14 +58,14 @@ CREATE TABLE instances (
   last_event_at     TEXT NOT NULL,
   last_event_ms     INTEGER NOT NULL,
   next_deadline_ms  INTEGER,
+  parent_key        TEXT,
   search_text       TEXT NOT NULL,
   state             TEXT NOT NULL
 );
 CREATE INDEX instances_recent ON instances (last_event_ms DESC, key);
 CREATE INDEX instances_by_process ON instances (process, last_event_ms DESC, key);
 CREATE INDEX instances_by_status ON instances (status, last_event_ms DESC, key);
-CREATE INDEX instances_by_deadline ON instances (next_deadline_ms) WHERE next_deadline_ms IS NOT NULL;
-
+${DETECTION_INDEXES}
 CREATE TABLE business_keys (
   instance_key  TEXT NOT NULL,
   name          TEXT NOT NULL,
@@ -90,3 +110,52 @@ CREATE TRIGGER instances_after_delete AFTER DELETE ON instances BEGIN
   DELETE FROM business_keys WHERE instance_key = old.key;
 END;
 `;
+
+/**
+ * Schema changes after version 1, applied in order to an older file. Version 2: the
+ * `parent_key` column (backfilled from the state JSON) and the detection indexes, which
+ * replace version 1's `instances_by_deadline`.
+ */
+const MIGRATIONS: Record<number, (db: SqliteDatabase) => void> = {
+  2: (db) => {
+    db.function('flowtrail_instance_key', { deterministic: true }, (source, process, instance) =>
+      instanceKey({
+        source: String(source),
+        process: String(process),
+        instance: String(instance),
+      }),
+    );
+    db.exec(`
+ALTER TABLE instances ADD COLUMN parent_key TEXT;
+UPDATE instances SET parent_key = flowtrail_instance_key(
+    json_extract(state, '$.parent.source'),
+    json_extract(state, '$.parent.process'),
+    json_extract(state, '$.parent.instance'))
+  WHERE json_type(state, '$.parent') = 'object';
+DROP INDEX IF EXISTS instances_by_deadline;
+${DETECTION_INDEXES}`);
+  },
+};
+
+/**
+ * Upgrades the event store's tables from an older schema version to
+ * `EVENT_STORE_SCHEMA_VERSION` (after `ensureSchema`, which creates a new file at the
+ * current version and refuses a newer one). One immediate transaction: a concurrent
+ * opener waits, then finds the file already upgraded. Idempotent.
+ */
+export function migrateEventStore(db: SqliteDatabase): void {
+  const upgrade = db.transaction(() => {
+    const row = db
+      .prepare('SELECT version FROM schema_versions WHERE component = ?')
+      .get(EVENT_STORE_COMPONENT) as { version: number } | undefined;
+    if (row === undefined || row.version >= EVENT_STORE_SCHEMA_VERSION) return;
+    for (let version = row.version + 1; version <= EVENT_STORE_SCHEMA_VERSION; version++) {
+      MIGRATIONS[version]?.(db);
+    }
+    db.prepare('UPDATE schema_versions SET version = ? WHERE component = ?').run(
+      EVENT_STORE_SCHEMA_VERSION,
+      EVENT_STORE_COMPONENT,
+    );
+  });
+  upgrade.immediate();
+}

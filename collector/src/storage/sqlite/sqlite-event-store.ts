@@ -9,14 +9,22 @@
  *   superseded state is not a failure (like Elasticsearch's 409 under external_gte).
  * - `getEvents`: oldest first = by `time` as an instant (ms), then by id (bytewise).
  * - `search`: see instance-search.ts (order: lastEventAt desc, key asc).
+ * - Detection (`DetectionReader`): see detection-queries.ts; `parent_key` is computed here,
+ *   at write time, from the state's `parent` link.
  * A whole batch is one transaction; a failed one throws `StorageError` (retriable when
  * SQLite says busy/locked/full/IO error). Events with an unparseable `time` are rejected
  * item by item (status 400) instead.
  */
-import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import {
+  instanceKey,
+  instanceKeyOf,
+  type FlowtrailEvent,
+  type InstanceRef,
+} from '@flowtrail/sdk/protocol';
 import { StorageError } from '../../errors.ts';
 import type { InstanceState } from '../../core/instance-state.ts';
 import type {
+  ChangedInstancesPage,
   EventScanFilter,
   EventStore,
   InstanceEvents,
@@ -29,7 +37,16 @@ import {
   EVENT_STORE_COMPONENT,
   EVENT_STORE_DDL,
   EVENT_STORE_SCHEMA_VERSION,
+  migrateEventStore,
 } from './event-store-schema.ts';
+import {
+  BY_KEYS_SQL,
+  CHANGED_SINCE_SQL,
+  CHILDREN_SQL,
+  OVERDUE_SQL,
+  instantArgument,
+  limitArgument,
+} from './detection-queries.ts';
 import { compileFilter, countSql, pageOf, pageSql } from './instance-search.ts';
 import type { Statement } from 'better-sqlite3';
 import {
@@ -53,13 +70,14 @@ ON CONFLICT (id) DO UPDATE SET
 
 const UPSERT_STATE = `
 INSERT INTO instances (key, event_count, status, process, last_event_at, last_event_ms,
-                       next_deadline_ms, search_text, state)
+                       next_deadline_ms, parent_key, search_text, state)
 VALUES (@key, @eventCount, @status, @process, @lastEventAt, @lastEventMs,
-        @nextDeadlineMs, @searchText, @state)
+        @nextDeadlineMs, @parentKey, @searchText, @state)
 ON CONFLICT (key) DO UPDATE SET
   event_count = excluded.event_count, status = excluded.status, process = excluded.process,
   last_event_at = excluded.last_event_at, last_event_ms = excluded.last_event_ms,
-  next_deadline_ms = excluded.next_deadline_ms, search_text = excluded.search_text,
+  next_deadline_ms = excluded.next_deadline_ms, parent_key = excluded.parent_key,
+  search_text = excluded.search_text,
   state = excluded.state
 WHERE excluded.event_count >= instances.event_count`;
 
@@ -82,6 +100,7 @@ interface StateRow {
   lastEventAt: string;
   lastEventMs: number;
   nextDeadlineMs: number | null;
+  parentKey: string | null;
   searchText: string;
   state: string;
 }
@@ -107,6 +126,7 @@ export class SqliteEventStore implements EventStore {
     try {
       db = openDatabase(this.options);
       ensureSchema(db, EVENT_STORE_COMPONENT, EVENT_STORE_SCHEMA_VERSION, EVENT_STORE_DDL);
+      migrateEventStore(db);
       this.db = db;
     } catch (err) {
       db?.close();
@@ -192,6 +212,7 @@ export class SqliteEventStore implements EventStore {
         lastEventAt: state.lastEventAt,
         lastEventMs,
         nextDeadlineMs: millisOf(state.nextDeadline) ?? null,
+        parentKey: state.parent === undefined ? null : instanceKey(state.parent),
         searchText: state.searchText,
         state: JSON.stringify(state),
       });
@@ -278,6 +299,56 @@ export class SqliteEventStore implements EventStore {
         return { total, instances: rows.map((row) => JSON.parse(row.state) as InstanceState) };
       })();
     });
+  }
+
+  async overdueInstances(now: string, limit: number): Promise<InstanceState[]> {
+    const nowMs = instantArgument('now', now);
+    if (limitArgument(limit) === 0) return [];
+    return this.states('overdue instances', OVERDUE_SQL, nowMs, limit);
+  }
+
+  async instancesChangedSince(
+    since: string,
+    limit: number,
+    after?: string,
+  ): Promise<ChangedInstancesPage> {
+    const sinceMs = instantArgument('since', since);
+    limitArgument(limit, 1);
+    const instances = this.states(
+      'instances changed since',
+      CHANGED_SINCE_SQL,
+      sinceMs,
+      after ?? '',
+      limit,
+    );
+    const last = instances.length === limit ? instances[limit - 1] : undefined;
+    return last === undefined ? { instances } : { instances, next: last.key };
+  }
+
+  async childrenOf(parent: InstanceRef): Promise<InstanceState[]> {
+    const key = instanceKey(parent);
+    return this.states('children of', CHILDREN_SQL, key, key);
+  }
+
+  async instancesByKeys(keys: readonly string[]): Promise<InstanceState[]> {
+    const unique = [...new Set(keys)];
+    if (unique.length === 0) return [];
+    const rows = this.run('instances by keys', (db) =>
+      this.statement(db, BY_KEYS_SQL).all(JSON.stringify(unique)),
+    ) as { key: string; state: string }[];
+    const byKey = new Map(rows.map((row) => [row.key, row.state]));
+    return unique.flatMap((key) => {
+      const state = byKey.get(key);
+      return state === undefined ? [] : [JSON.parse(state) as InstanceState];
+    });
+  }
+
+  /** The `state` column of every row a query selects, parsed. */
+  private states(operation: string, sql: string, ...params: (string | number)[]): InstanceState[] {
+    const rows = this.run(operation, (db) => this.statement(db, sql).all(...params)) as {
+      state: string;
+    }[];
+    return rows.map((row) => JSON.parse(row.state) as InstanceState);
   }
 
   private statement(db: SqliteDatabase, sql: string): Statement {

@@ -1,0 +1,105 @@
+/**
+ * Requests of the Elasticsearch store's `DetectionReader` (es-event-store.ts), with the
+ * semantics of the embedded store (sqlite/detection-queries.ts). Every query is a filter
+ * on an indexed field of `<prefix>-instances` (templates.ts): `nextDeadline` and
+ * `lastEventAt` are `date`s, `status`, `key` and `parent.{source,process,instance}`
+ * keywords. None reads every open instance.
+ */
+import type { estypes } from '@elastic/elasticsearch';
+import type { InstanceRef } from '@flowtrail/sdk/protocol';
+import { StorageError } from '../../errors.ts';
+import type { TerminalStatus } from '../../core/instance-state.ts';
+import { MAX_DETECTION_PAGE } from '../event-store.ts';
+
+const TERMINAL: TerminalStatus[] = ['completed', 'failed', 'cancelled'];
+
+/** Date ranges get milliseconds (parsed like the embedded store parses them). */
+const MILLIS = 'epoch_millis';
+
+/** Non-terminal instances with `nextDeadline` ≤ `nowMs`, earliest deadline first, then key. */
+export function overdueSearch(index: string, nowMs: number, limit: number): estypes.SearchRequest {
+  return {
+    index,
+    query: {
+      bool: {
+        filter: [{ range: { nextDeadline: { lte: nowMs, format: MILLIS } } }],
+        must_not: [{ terms: { status: TERMINAL } }],
+      },
+    },
+    sort: [
+      { nextDeadline: { order: 'asc', unmapped_type: 'date' } },
+      { key: { order: 'asc', unmapped_type: 'keyword' } },
+    ],
+    size: limit,
+    track_total_hits: false,
+  };
+}
+
+/** `lastEventAt` ≥ `sinceMs`, in key order after the cursor `after`. */
+export function changedSinceSearch(
+  index: string,
+  sinceMs: number,
+  limit: number,
+  after: string | undefined,
+): estypes.SearchRequest {
+  return {
+    index,
+    query: { bool: { filter: [{ range: { lastEventAt: { gte: sinceMs, format: MILLIS } } }] } },
+    sort: [{ key: { order: 'asc', unmapped_type: 'keyword' } }],
+    size: limit,
+    track_total_hits: false,
+    ...(after !== undefined ? { search_after: [after] } : {}),
+  };
+}
+
+/** Instances whose `parent` link names `parent`, except `parent` itself, in key order. */
+export function childrenSearch(
+  index: string,
+  parent: InstanceRef,
+  parentKey: string,
+  size: number,
+  after: string | undefined,
+): estypes.SearchRequest {
+  return {
+    index,
+    query: {
+      bool: {
+        filter: [
+          { term: { 'parent.source': parent.source } },
+          { term: { 'parent.process': parent.process } },
+          { term: { 'parent.instance': parent.instance } },
+        ],
+        must_not: [{ term: { key: parentKey } }],
+      },
+    },
+    sort: [{ key: { order: 'asc', unmapped_type: 'keyword' } }],
+    size,
+    track_total_hits: false,
+    ...(after !== undefined ? { search_after: [after] } : {}),
+  };
+}
+
+/** Milliseconds of a detection query's time, or a non-retriable 400. */
+export function instantArgument(name: string, time: string): number {
+  const ms = Date.parse(time);
+  if (Number.isNaN(ms)) {
+    throw new StorageError(
+      `elasticsearch detection query: invalid ${name} ${JSON.stringify(time)}`,
+      false,
+      400,
+    );
+  }
+  return ms;
+}
+
+/** `limit` when it is an integer in `min`..MAX_DETECTION_PAGE, else a non-retriable 400. */
+export function limitArgument(limit: number, min = 0): number {
+  if (!Number.isInteger(limit) || limit < min || limit > MAX_DETECTION_PAGE) {
+    throw new StorageError(
+      `elasticsearch detection query: limit must be an integer in ${min}..${MAX_DETECTION_PAGE}, got ${limit}`,
+      false,
+      400,
+    );
+  }
+  return limit;
+}

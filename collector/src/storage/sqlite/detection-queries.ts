@@ -1,0 +1,63 @@
+/**
+ * SQL of the embedded store's `DetectionReader` (sqlite-event-store.ts), with the
+ * semantics of the Elasticsearch store (elasticsearch/es-detection-queries.ts). Every
+ * query is answered from an index (event-store-schema.ts); none reads every open instance.
+ */
+import { StorageError } from '../../errors.ts';
+import { MAX_DETECTION_PAGE } from '../event-store.ts';
+import { NON_TERMINAL } from './event-store-schema.ts';
+
+/**
+ * Overdue (params: now ms, limit): a range on `instances_overdue`, already in the order
+ * returned, so it stops after `limit` rows.
+ */
+export const OVERDUE_SQL = `
+SELECT state FROM instances
+WHERE next_deadline_ms <= ? AND ${NON_TERMINAL}
+ORDER BY next_deadline_ms, key LIMIT ?`;
+
+/**
+ * Changed since (params: since ms, after key, limit): the range on `instances_recent`
+ * (covering: last_event_ms, key, seq), its top `limit` keys after the cursor (a bounded
+ * sort), then the page's states. `INDEXED BY`: without statistics SQLite would rather walk
+ * the whole key index (already in key order), reading every instance, while a sweep asks
+ * for a short recent window out of many instances.
+ */
+export const CHANGED_SINCE_SQL = `
+SELECT state FROM instances WHERE seq IN (
+  SELECT seq FROM instances INDEXED BY instances_recent
+  WHERE last_event_ms >= ? AND key > ? ORDER BY key LIMIT ?)
+ORDER BY key`;
+
+/** Children (params: parent key twice): `instances_by_parent`, in key order. */
+export const CHILDREN_SQL = `
+SELECT state FROM instances WHERE parent_key = ? AND key <> ? ORDER BY key`;
+
+/** States by key (param: JSON array of keys). */
+export const BY_KEYS_SQL = `
+SELECT key, state FROM instances WHERE key IN (SELECT value FROM json_each(?))`;
+
+/** Milliseconds of a detection query's time, or a non-retriable 400. */
+export function instantArgument(name: string, time: string): number {
+  const ms = Date.parse(time);
+  if (Number.isNaN(ms)) {
+    throw new StorageError(
+      `sqlite detection query: invalid ${name} ${JSON.stringify(time)}`,
+      false,
+      400,
+    );
+  }
+  return ms;
+}
+
+/** `limit` when it is an integer in `min`..MAX_DETECTION_PAGE, else a non-retriable 400. */
+export function limitArgument(limit: number, min = 0): number {
+  if (!Number.isInteger(limit) || limit < min || limit > MAX_DETECTION_PAGE) {
+    throw new StorageError(
+      `sqlite detection query: limit must be an integer in ${min}..${MAX_DETECTION_PAGE}, got ${limit}`,
+      false,
+      400,
+    );
+  }
+  return limit;
+}
