@@ -4,7 +4,12 @@
  * dead letters are reached through ports, wrapped with the retrier.
  */
 import { AlertService } from './alerts/alert-service.ts';
-import { foldInstance } from './core/fold.ts';
+import { CommandQueue } from './commands/command-queue.ts';
+import { FanOutCommandPublisher } from './commands/command-publisher.ts';
+import { KafkaCommandPublisher } from './commands/kafka-command-publisher.ts';
+import { createNotifiers } from './notify/create-notifiers.ts';
+import { DetectionModel } from './sweep/detection-model.ts';
+import { startDetection, type RunningDetection } from './sweep/start-detection.ts';
 import { describeConfig, type CollectorConfig } from './config.ts';
 import { startApiServer, type RunningApiServer } from './http/api-server.ts';
 import { EventIngest } from './http/event-ingest.ts';
@@ -15,7 +20,7 @@ import { createKafka } from './pipeline/kafka-client.ts';
 import { KafkaDeadLetterSink } from './pipeline/kafka-dead-letter-sink.ts';
 import { KafkaSource } from './pipeline/kafka-source.ts';
 import { RetryingDeadLetterSink } from './pipeline/retrying-dead-letter-sink.ts';
-import { prepareTopics } from './pipeline/topics.ts';
+import { ensureTopics, prepareTopics } from './pipeline/topics.ts';
 import { Retrier } from './retry/retrier.ts';
 import { ElasticsearchAlertStore } from './storage/elasticsearch/es-alert-store.ts';
 import { ElasticsearchEventStore } from './storage/elasticsearch/es-event-store.ts';
@@ -35,6 +40,9 @@ export interface RunningCollector {
   topics: readonly string[];
   /** Alert lifecycle over `<prefix>-alerts` (sweeps, acknowledge, silence). */
   alerts: AlertService;
+  detection: RunningDetection;
+  /** Commands for services on the HTTP transport (`/api/commands`). */
+  commands: CommandQueue;
   /** The HTTP API (ingest + queries), unless `config.http.enabled` is false. */
   api?: RunningApiServer;
 }
@@ -64,6 +72,8 @@ export async function startCollector(
   await retrier.run('prepare elasticsearch alerts', () => alertStore.prepare());
   const alerts = new AlertService(alertStore, { logger: logger.child({ component: 'alerts' }) });
 
+  const model = await DetectionModel.load(config.detection.definitionsDir);
+
   const kafka = createKafka(config.kafka, logger);
   const admin = kafka.admin();
   let topics: string[];
@@ -71,6 +81,15 @@ export async function startCollector(
     topics = await retrier.run('prepare kafka topics', () =>
       prepareTopics(admin, config.kafka, logger.child({ component: 'topics' })),
     );
+    if (config.kafka.createTopics) {
+      await retrier.run('prepare command and alert topics', () =>
+        ensureTopics(
+          admin,
+          [config.kafka.commandsTopic, config.notify.alertsTopic],
+          config.kafka.topicPartitions,
+        ),
+      );
+    }
   } finally {
     await admin.disconnect();
   }
@@ -85,7 +104,7 @@ export async function startCollector(
   const processor = new BatchProcessor({
     writer: new RetryingEventWriter(store, retrier),
     deadLetters: new RetryingDeadLetterSink(dlq, retrier),
-    fold: foldInstance,
+    fold: model.fold,
     maxEventBytes: config.maxEventBytes,
     metrics,
     logger: logger.child({ component: 'pipeline' }),
@@ -99,13 +118,18 @@ export async function startCollector(
     metrics,
     onFatal: (err) => options.onFatal?.(err),
   });
+  // Resend commands: on the Kafka topic (services with the Kafka transport) and in the
+  // queue the HTTP API serves (services with the HTTP transport).
+  const commandQueue = new CommandQueue();
+  const kafkaCommands = new KafkaCommandPublisher({ kafka, topic: config.kafka.commandsTopic });
+  const notifiers = createNotifiers(config.notify, { kafka, logger });
   let api: RunningApiServer | undefined;
   if (config.http.enabled) {
     // HTTP ingest: same processor semantics, Kafka DLQ; no retry loop (clients retry on 503).
     const ingest = new EventIngest({
       writer: store,
       deadLetters: dlq,
-      fold: foldInstance,
+      fold: model.fold,
       maxEventBytes: config.maxEventBytes,
       metrics,
       logger: logger.child({ component: 'http-pipeline' }),
@@ -117,6 +141,7 @@ export async function startCollector(
         reader: store,
         store: 'elasticsearch',
         alerts,
+        commands: commandQueue,
         logger: logger.child({ component: 'http' }),
       });
     } catch (err) {
@@ -132,6 +157,15 @@ export async function startCollector(
     await api?.close();
     throw err;
   }
+  const detection = startDetection({
+    config: config.detection,
+    model,
+    store,
+    alerts,
+    commands: new FanOutCommandPublisher([kafkaCommands, commandQueue]),
+    notifier: notifiers.notifier,
+    logger,
+  });
   const stopStats = metrics.logEvery(config.statsIntervalMs, logger);
   logger.info({ topics, groupId: config.kafka.groupId }, 'collector consuming');
 
@@ -140,15 +174,21 @@ export async function startCollector(
     metrics,
     topics,
     alerts,
+    detection,
+    commands: commandQueue,
     ...(api === undefined ? {} : { api }),
     stop: () =>
       (stopping ??= (async () => {
         logger.info('collector stopping');
         stopStats();
         try {
+          await detection.stop();
+          await commandQueue.close();
           await api?.close();
           await source.stop();
         } finally {
+          await kafkaCommands.close().catch(() => undefined);
+          await notifiers.close().catch(() => undefined);
           await dlq
             .disconnect()
             .catch((err: unknown) => logger.warn({ err }, 'dlq producer disconnect failed'));

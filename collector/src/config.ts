@@ -4,6 +4,8 @@
  * `ConfigError` listing every bad variable, so an operator fixes them all in one go.
  */
 import { ConfigError } from './errors.ts';
+import { parseNotifyConfig, type NotifyConfig } from './notify/notify-config.ts';
+import { readDetectionConfig, type DetectionConfig } from './sweep/detection-config.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = [
@@ -25,6 +27,8 @@ export interface KafkaConfig {
   /** Input topics by pattern (topic per event type); matched once at start. */
   topicPattern?: RegExp;
   dlqTopic: string;
+  /** Where resend commands go (`flowtrail.commands`). */
+  commandsTopic: string;
   /** Partitions of topics the collector creates because they are missing. */
   topicPartitions: number;
   createTopics: boolean;
@@ -62,6 +66,8 @@ export interface HttpConfig {
 
 export interface CollectorConfig {
   kafka: KafkaConfig;
+  detection: DetectionConfig;
+  notify: NotifyConfig;
   http: HttpConfig;
   elasticsearch: ElasticsearchConfig;
   maxEventBytes: number;
@@ -146,6 +152,17 @@ function checkUrl(value: string): string | undefined {
 const checkTopic = (v: string): string | undefined =>
   TOPIC.test(v) ? undefined : 'is not a valid Kafka topic name';
 
+/** Notifier settings (notify-config.ts), their problems listed with all the others. */
+function readNotify(env: Env, r: EnvReader): NotifyConfig {
+  try {
+    return parseNotifyConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    r.problems.push(...err.problems);
+    return undefined as unknown as NotifyConfig; // never returned: problems throw below
+  }
+}
+
 /** Parses the collector configuration from `env`; throws `ConfigError` listing every problem. */
 export function parseConfig(env: Env = process.env): CollectorConfig {
   const r = new EnvReader(env);
@@ -200,6 +217,7 @@ export function parseConfig(env: Env = process.env): CollectorConfig {
       topics,
       topicPattern,
       dlqTopic,
+      commandsTopic: r.string('FLOWTRAIL_COMMANDS_TOPIC', 'flowtrail.commands', checkTopic),
       topicPartitions: r.int('FLOWTRAIL_TOPIC_PARTITIONS', 6, 1, 10_000),
       createTopics: r.bool('FLOWTRAIL_CREATE_TOPICS', true),
       sessionTimeoutMs: r.int('FLOWTRAIL_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
@@ -218,6 +236,8 @@ export function parseConfig(env: Env = process.env): CollectorConfig {
       requestTimeoutMs: r.int('ELASTICSEARCH_REQUEST_TIMEOUT_MS', 30_000, 100),
     },
     http: readHttpConfig(r),
+    detection: readDetectionConfig(r),
+    notify: readNotify(env, r),
     maxEventBytes: readMaxEventBytes(r),
     batchSize: r.int('FLOWTRAIL_BATCH_SIZE', 500, 1, 10_000),
     logLevel: readLogLevel(r),

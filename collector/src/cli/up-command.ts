@@ -8,6 +8,7 @@ import { startDemoTraffic, type RunningDemo } from '../embedded/demo-traffic.ts'
 import { parseEmbeddedConfig, type EmbeddedOverrides } from '../embedded/embedded-config.ts';
 import { firstEventCurl } from '../embedded/first-event.ts';
 import { startEmbedded, type RunningEmbedded } from '../embedded/start-embedded.ts';
+import { createNotifiers, type Notifiers } from '../notify/create-notifiers.ts';
 import { startUiServer, type RunningUiServer } from '../embedded/ui/ui-server.ts';
 
 const USAGE = `usage: flowtrail up [options]
@@ -114,14 +115,18 @@ export async function upCommand(args: readonly string[]): Promise<number> {
   });
 
   let embedded: RunningEmbedded | undefined;
+  let notifiers: Notifiers | undefined;
   let ui: RunningUiServer | undefined;
   let demo: RunningDemo | undefined;
   try {
+    notifiers = createNotifiers(config.notify, { logger });
     embedded = await startEmbedded({
       dataDir: config.dataDir,
       http: config.http,
       logger,
       maxEventBytes: config.maxEventBytes,
+      detection: config.detection,
+      ...(notifiers.channels.length > 0 ? { notifier: notifiers.notifier } : {}),
     });
     ui = await startUiServer({
       port: config.dashboardPort,
@@ -158,9 +163,11 @@ export async function upCommand(args: readonly string[]): Promise<number> {
     logger.error({ err }, 'flowtrail up failed');
     console.error(`flowtrail up failed: ${(err as Error).message}`);
     await shutdown(demo, ui, embedded);
+    await notifiers?.close();
     return 1;
   }
   await shutdown(demo, ui, embedded);
+  await notifiers?.close();
   console.log('stopped.');
   return 0;
 }

@@ -3,6 +3,7 @@
  * the interim web UI, from the environment, overridable by command-line flags. Like
  * `parseConfig`, it lists every problem at once (`ConfigError`).
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   EnvReader,
@@ -14,6 +15,11 @@ import {
   type LogLevel,
 } from '../config.ts';
 import { ConfigError } from '../errors.ts';
+import { parseNotifyConfig, type NotifyConfig } from '../notify/notify-config.ts';
+import { readDetectionConfig, type DetectionConfig } from '../sweep/detection-config.ts';
+
+/** `flowtrail up` run from a checkout loads the example definitions of the demo's processes. */
+export const DEFAULT_DEFINITIONS_DIR = 'deploy/definitions';
 
 export const DEFAULT_DATA_DIR = '.flowtrail/data';
 export const DEFAULT_DASHBOARD_PORT = 3000;
@@ -26,6 +32,8 @@ export interface EmbeddedConfig {
   dashboardPort: number;
   maxEventBytes: number;
   logLevel: LogLevel;
+  detection: DetectionConfig;
+  notify: NotifyConfig;
 }
 
 export interface EmbeddedOverrides {
@@ -42,6 +50,20 @@ export function parseEmbeddedConfig(
 ): EmbeddedConfig {
   const r = new EnvReader(env);
   const http = readHttpConfig(r);
+  const detection = readDetectionConfig(r);
+  const definitionsDir =
+    detection.definitionsDir !== undefined
+      ? resolve(cwd, detection.definitionsDir)
+      : existsSync(resolve(cwd, DEFAULT_DEFINITIONS_DIR))
+        ? resolve(cwd, DEFAULT_DEFINITIONS_DIR)
+        : undefined;
+  let notify: NotifyConfig | undefined;
+  try {
+    notify = parseNotifyConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    r.problems.push(...err.problems);
+  }
   const config: EmbeddedConfig = {
     dataDir: resolve(cwd, overrides.dataDir ?? r.string('FLOWTRAIL_DATA_DIR', DEFAULT_DATA_DIR)),
     http: overrides.port === undefined ? http : { ...http, port: overrides.port },
@@ -51,6 +73,8 @@ export function parseEmbeddedConfig(
     maxEventBytes: readMaxEventBytes(r),
     // `up` talks to a person on stdout; the JSON logs only say what went wrong
     logLevel: readLogLevel(r, 'warn'),
+    detection: { ...detection, ...(definitionsDir !== undefined ? { definitionsDir } : {}) },
+    notify: notify as NotifyConfig,
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

@@ -5,7 +5,7 @@
  * queries. `stop()` closes the API (requests in flight finish first), then the stores.
  */
 import { AlertService } from '../alerts/alert-service.ts';
-import { foldInstance } from '../core/fold.ts';
+import { CommandQueue } from '../commands/command-queue.ts';
 import type { HttpConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { Metrics } from '../metrics.ts';
@@ -15,6 +15,10 @@ import type { EventStore } from '../storage/event-store.ts';
 import { SqliteAlertStore } from '../storage/sqlite/sqlite-alert-store.ts';
 import { SqliteDeadLetterStore } from '../storage/sqlite/sqlite-dead-letter-store.ts';
 import { SqliteEventStore } from '../storage/sqlite/sqlite-event-store.ts';
+import type { Notifier } from '../notify/notification.ts';
+import type { DetectionConfig } from '../sweep/detection-config.ts';
+import { DetectionModel } from '../sweep/detection-model.ts';
+import { startDetection, type RunningDetection } from '../sweep/start-detection.ts';
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_EVENT_BYTES = 1_048_576;
@@ -25,6 +29,9 @@ export interface EmbeddedOptions {
   logger: Logger;
   maxEventBytes?: number;
   statsIntervalMs?: number;
+  /** Detection sweeps, alerts and the ladder; none when absent. */
+  detection?: DetectionConfig;
+  notifier?: Notifier;
 }
 
 export interface RunningEmbedded {
@@ -33,6 +40,9 @@ export interface RunningEmbedded {
   deadLetters: SqliteDeadLetterStore;
   /** Alert lifecycle over the SQLite `alerts` table (sweeps, acknowledge, silence). */
   alerts: AlertService;
+  /** Commands for services on the HTTP transport (`/api/commands`). */
+  commands: CommandQueue;
+  detection?: RunningDetection;
   metrics: Metrics;
   dataDir: string;
   stop(): Promise<void>;
@@ -53,10 +63,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
     throw err;
   }
   const alerts = new AlertService(alertStore, { logger: logger.child({ component: 'alerts' }) });
+  const commands = new CommandQueue();
+  const model = await DetectionModel.load(options.detection?.definitionsDir);
   const ingest = new EventIngest({
     writer: store,
     deadLetters,
-    fold: foldInstance,
+    fold: model.fold,
     maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
     metrics,
     logger: logger.child({ component: 'pipeline' }),
@@ -72,12 +84,25 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       reader: store,
       store: 'sqlite',
       alerts,
+      commands,
       logger: logger.child({ component: 'http' }),
     });
   } catch (err) {
     await Promise.all([store.close(), deadLetters.close(), alertStore.close()]);
     throw err;
   }
+  const detection =
+    options.detection === undefined
+      ? undefined
+      : startDetection({
+          config: options.detection,
+          model,
+          store,
+          alerts,
+          commands,
+          ...(options.notifier !== undefined ? { notifier: options.notifier } : {}),
+          logger,
+        });
   const stopStats = metrics.logEvery(options.statsIntervalMs ?? 30_000, logger);
   logger.info({ dataDir, api: api.url }, 'embedded flowtrail running');
 
@@ -87,12 +112,16 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
     store,
     deadLetters,
     alerts,
+    commands,
+    ...(detection !== undefined ? { detection } : {}),
     metrics,
     dataDir,
     stop: () =>
       (stopping ??= (async () => {
         stopStats();
         try {
+          await detection?.stop();
+          await commands.close();
           await api.close();
         } finally {
           await Promise.all([store.close(), deadLetters.close(), alertStore.close()]);

@@ -51,6 +51,18 @@ export async function prepareTopics(
   }
 }
 
+/** Creates those of `topics` that are missing (commands, alerts). */
+export async function ensureTopics(
+  admin: Admin,
+  topics: readonly string[],
+  numPartitions: number,
+): Promise<void> {
+  await admin.connect();
+  const existing = await admin.listTopics();
+  const missing = topics.filter((t) => !existing.includes(t));
+  if (missing.length > 0) await createTopics(admin, missing, numPartitions);
+}
+
 async function createTopics(admin: Admin, topics: string[], numPartitions: number): Promise<void> {
   try {
     await admin.createTopics({

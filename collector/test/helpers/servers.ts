@@ -77,7 +77,10 @@ export async function deleteKafkaResources(
 ): Promise<void> {
   await admin.deleteGroups(groupIds).catch(() => undefined);
   const existing = await admin.listTopics();
-  const doomed = topics.filter((t) => existing.includes(t));
+  // The named topics, and every `<group>.*` topic a collector of that group created.
+  const doomed = existing.filter(
+    (t) => topics.includes(t) || groupIds.some((g) => t.startsWith(`${g}.`)),
+  );
   if (doomed.length > 0) await admin.deleteTopics({ topics: doomed }).catch(() => undefined);
 }
 
@@ -127,6 +130,9 @@ export function collectorTestEnv(
     FLOWTRAIL_INDEX_PREFIX: name,
     FLOWTRAIL_INDEX_REPLICAS: '0',
     FLOWTRAIL_HTTP_PORT: '0', // any free port: tests never depend on 4100 being free
+    FLOWTRAIL_COMMANDS_TOPIC: `${name}.commands`,
+    FLOWTRAIL_ALERTS_TOPIC: `${name}.alerts`,
+    FLOWTRAIL_DETECTION: 'false', // detection tests turn it on
     ...overrides,
   };
 }

@@ -1,0 +1,57 @@
+/**
+ * The instances one sweep looks at, read through indexed queries only (never a scan of
+ * every open instance): the overdue ones (`nextDeadline` ≤ now), the recently changed ones
+ * (a consistency condition becomes a finding `grace` after a change), the instances of open
+ * alerts (so they can resolve), and the families of all of them (parent, siblings,
+ * children) — the consistency rules compare parent and subprocesses.
+ */
+import { instanceKey, parseInstanceKey, type InstanceRef } from '@flowtrail/sdk/protocol';
+import type { InstanceState } from '../core/instance-state.ts';
+import type { DetectionReader } from '../storage/event-store.ts';
+
+export interface CandidateOptions {
+  now: string;
+  /** Instances changed at or after this time are re-checked. */
+  changedSince: string;
+  /** Keys that must be looked at (instances and related instances of open alerts). */
+  alertKeys: readonly string[];
+  /** Bounds per query, so one sweep stays small; the next sweep continues. */
+  limit: number;
+}
+
+export async function sweepCandidates(
+  reader: DetectionReader,
+  options: CandidateOptions,
+): Promise<InstanceState[]> {
+  const byKey = new Map<string, InstanceState>();
+  const add = (states: readonly InstanceState[]) => {
+    for (const state of states) byKey.set(state.key, state);
+  };
+  add(await reader.overdueInstances(options.now, options.limit));
+  let after: string | undefined;
+  let seen = 0;
+  do {
+    const page = await reader.instancesChangedSince(options.changedSince, 1000, after);
+    add(page.instances);
+    seen += page.instances.length;
+    after = page.next;
+  } while (after !== undefined && seen < options.limit);
+  add(await reader.instancesByKeys(options.alertKeys.filter((key) => !byKey.has(key))));
+
+  // Families: the parent (and so the siblings) of every subprocess candidate, and the
+  // children of every candidate that expects subprocesses — only those can have any.
+  const parents = new Map<string, InstanceRef>();
+  for (const state of [...byKey.values()]) {
+    if (state.parent !== undefined) {
+      const { source, process, instance } = state.parent;
+      parents.set(instanceKey({ source, process, instance }), { source, process, instance });
+    }
+    if (state.expectations.length > 0) {
+      const ref = { source: state.source, process: state.process, instance: state.instance };
+      parents.set(state.key, ref);
+    }
+  }
+  for (const ref of parents.values()) add(await reader.childrenOf(ref));
+  add(await reader.instancesByKeys([...parents.keys()].filter((key) => !byKey.has(key))));
+  return [...byKey.values()].filter((state) => parseInstanceKey(state.key) !== undefined);
+}

@@ -1,0 +1,163 @@
+/**
+ * The detection sweep, run every `intervalMs` by every collector: candidate instances
+ * (sweep-candidates.ts) → all rules (detection/detect-all.ts, pure) → alert lifecycle
+ * (AlertService.reconcile, compare-and-set, so with several collectors each alert fires
+ * once) → escalation ladder (ladder-runner.ts, each rung claimed before it is acted on).
+ * Resolutions are announced through the notifier; firing is announced by the ladder's
+ * `notify-owner` rung (the default ladder has it at once). Sweeps are idempotent, so
+ * several collectors may run them concurrently.
+ */
+import type { AlertService } from '../alerts/alert-service.ts';
+import { isNotifiable } from '../alerts/routing.ts';
+import type { DefinitionRegistry } from '../definitions/registry.ts';
+import { detectAll } from '../detection/detect-all.ts';
+import type { LearnedDeadlines } from '../detection/learned-deadlines.ts';
+import type { Logger } from '../logger.ts';
+import type { Notifier } from '../notify/notification.ts';
+import type { DetectionReader, EventWriter } from '../storage/event-store.ts';
+import { notificationOf } from './alert-notification.ts';
+import { LadderRunner, type RungTaken } from './ladder-runner.ts';
+import type { CommandPublisher } from '../commands/command-publisher.ts';
+import { sweepCandidates } from './sweep-candidates.ts';
+
+/** The first sweep after a start also re-checks what changed while no collector ran. */
+const FIRST_SWEEP_LOOKBACK_MS = 3_600_000;
+
+export interface SweepSettings {
+  intervalMs: number;
+  graceMs: number;
+  /** Most instances per query of one sweep. */
+  limit: number;
+  /** Events are read (for duplicate actions and conformance) for at most this many instances. */
+  eventsLimit: number;
+  timelineUrl?: string;
+}
+
+export interface SweeperDeps {
+  reader: DetectionReader & Pick<EventWriter, 'eventsOfInstances'>;
+  alerts: AlertService;
+  registry: () => DefinitionRegistry;
+  learned?: () => LearnedDeadlines;
+  commands?: CommandPublisher;
+  notifier?: Notifier;
+  settings: SweepSettings;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface SweepReport {
+  at: string;
+  candidates: number;
+  findings: number;
+  fired: number;
+  resolved: number;
+  rungs: RungTaken[];
+}
+
+export class Sweeper {
+  private readonly ladder: LadderRunner;
+  private readonly now: () => Date;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = false;
+  private lastSweepAt: number | undefined;
+
+  constructor(private readonly deps: SweeperDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.ladder = new LadderRunner({
+      alerts: deps.alerts.store,
+      registry: deps.registry,
+      ...(deps.commands !== undefined ? { commands: deps.commands } : {}),
+      ...(deps.notifier !== undefined ? { notifier: deps.notifier } : {}),
+      ...(deps.settings.timelineUrl !== undefined
+        ? { timelineUrl: deps.settings.timelineUrl }
+        : {}),
+      logger: deps.logger,
+    });
+    deps.alerts.onTransitions(async (transitions) => {
+      const notifier = deps.notifier;
+      if (notifier === undefined) return;
+      const at = this.now().toISOString();
+      for (const t of transitions) {
+        if (t.to !== 'resolved' || !isNotifiable(t)) continue;
+        await notifier
+          .send(notificationOf(t.alert, 'resolved', at, deps.settings.timelineUrl))
+          .catch((err: unknown) =>
+            deps.logger.warn({ err, alert: t.alert.id }, 'resolution not delivered'),
+          );
+      }
+    });
+  }
+
+  /** One sweep at `now` (tests call it directly with a chosen time). */
+  async sweepOnce(at: Date = this.now()): Promise<SweepReport> {
+    const { settings, reader } = this.deps;
+    const now = at.toISOString();
+    // Re-check what changed since the previous sweep began, minus the grace and a margin
+    // for late arrivals and the store's refresh interval.
+    const windowStart =
+      this.lastSweepAt === undefined
+        ? at.getTime() - FIRST_SWEEP_LOOKBACK_MS
+        : this.lastSweepAt - settings.graceMs - 2 * settings.intervalMs - 10_000;
+    this.lastSweepAt = at.getTime();
+    const open = await this.deps.alerts.store.openAlerts({});
+    const alertKeys = [...new Set(open.flatMap((a) => [a.instance, ...a.relatedKeys]))];
+    const states = await sweepCandidates(reader, {
+      now,
+      changedSince: new Date(windowStart).toISOString(),
+      alertKeys,
+      limit: settings.limit,
+    });
+    const live = states.filter((s) => !['completed', 'failed', 'cancelled'].includes(s.status));
+    const events =
+      states.length <= settings.eventsLimit
+        ? await reader.eventsOfInstances(states.map((s) => s.key))
+        : await reader.eventsOfInstances(live.slice(0, settings.eventsLimit).map((s) => s.key));
+    const findings = detectAll(states, {
+      now,
+      graceMs: settings.graceMs,
+      registry: this.deps.registry(),
+      ...(this.deps.learned !== undefined ? { learned: this.deps.learned() } : {}),
+      events,
+    });
+    const transitions = await this.deps.alerts.reconcile(findings, {
+      instances: states.map((s) => s.key),
+    });
+    const stillOpen = await this.deps.alerts.store.openAlerts({
+      instances: states.map((s) => s.key),
+    });
+    const rungs = await this.ladder.climb(stillOpen, at);
+    const report: SweepReport = {
+      at: now,
+      candidates: states.length,
+      findings: findings.length,
+      fired: transitions.filter((t) => t.to === 'firing').length,
+      resolved: transitions.filter((t) => t.to === 'resolved').length,
+      rungs,
+    };
+    if (report.findings + report.fired + report.resolved + rungs.length > 0) {
+      this.deps.logger.debug({ ...report, rungs: rungs.length }, 'sweep');
+    }
+    return report;
+  }
+
+  start(): void {
+    const loop = () => {
+      if (this.stopped) return;
+      this.running = this.sweepOnce()
+        .catch((err: unknown) =>
+          this.deps.logger.warn({ err }, 'detection sweep failed; retrying next interval'),
+        )
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(loop, this.deps.settings.intervalMs);
+        });
+    };
+    this.timer = setTimeout(loop, this.deps.settings.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.running;
+  }
+}
