@@ -4,6 +4,14 @@
  * (a consistency condition becomes a finding `grace` after a change), the instances of open
  * alerts (so they can resolve), and the families of all of them (parent, siblings,
  * children) — the consistency rules compare parent and subprocesses.
+ *
+ * A catch-up: a condition becomes a finding `grace` after its instance's last change, so
+ * the "changed since" window only has to reach back a little behind the previous sweep —
+ * but a collector that starts (or restarts) cannot know what changed while none ran, so it
+ * also walks every stored instance once, `limit` per sweep, with a key cursor kept by the
+ * sweeper (`catchUp`), until the walk is done. Without it, an instance whose last event is
+ * older than the window — an old order still waiting for a subprocess that never started,
+ * a completed order whose payment failed — would never be checked after a restart.
  */
 import { instanceKey, parseInstanceKey, type InstanceRef } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../core/instance-state.ts';
@@ -17,12 +25,20 @@ export interface CandidateOptions {
   alertKeys: readonly string[];
   /** Bounds per query, so one sweep stays small; the next sweep continues. */
   limit: number;
+  /** The catch-up walk: instances changed at or after `since`, after the key `after`. */
+  catchUp?: { since: string; after?: string };
+}
+
+export interface Candidates {
+  states: InstanceState[];
+  /** Where the catch-up walk goes on next sweep; undefined when it is done (or none ran). */
+  catchUpAfter?: string;
 }
 
 export async function sweepCandidates(
   reader: DetectionReader,
   options: CandidateOptions,
-): Promise<InstanceState[]> {
+): Promise<Candidates> {
   const byKey = new Map<string, InstanceState>();
   const add = (states: readonly InstanceState[]) => {
     for (const state of states) byKey.set(state.key, state);
@@ -36,6 +52,16 @@ export async function sweepCandidates(
     seen += page.instances.length;
     after = page.next;
   } while (after !== undefined && seen < options.limit);
+  let catchUpAfter: string | undefined;
+  if (options.catchUp !== undefined) {
+    const page = await reader.instancesChangedSince(
+      options.catchUp.since,
+      options.limit,
+      options.catchUp.after,
+    );
+    add(page.instances);
+    catchUpAfter = page.next;
+  }
   add(await reader.instancesByKeys(options.alertKeys.filter((key) => !byKey.has(key))));
 
   // Families: the parent (and so the siblings) of every subprocess candidate, and the
@@ -53,5 +79,6 @@ export async function sweepCandidates(
   }
   for (const ref of parents.values()) add(await reader.childrenOf(ref));
   add(await reader.instancesByKeys([...parents.keys()].filter((key) => !byKey.has(key))));
-  return [...byKey.values()].filter((state) => parseInstanceKey(state.key) !== undefined);
+  const states = [...byKey.values()].filter((state) => parseInstanceKey(state.key) !== undefined);
+  return catchUpAfter === undefined ? { states } : { states, catchUpAfter };
 }

@@ -23,6 +23,9 @@ import { sweepCandidates } from './sweep-candidates.ts';
 /** The first sweep after a start also re-checks what changed while no collector ran. */
 const FIRST_SWEEP_LOOKBACK_MS = 3_600_000;
 
+/** The catch-up walk after a start covers every stored instance (sweep-candidates.ts). */
+const CATCH_UP_SINCE = new Date(0).toISOString();
+
 export interface SweepSettings {
   intervalMs: number;
   graceMs: number;
@@ -61,6 +64,8 @@ export class Sweeper {
   private running: Promise<unknown> | undefined;
   private stopped = false;
   private lastSweepAt: number | undefined;
+  /** The catch-up walk's cursor: undefined = not started, null = done. */
+  private catchUpAfter: string | null | undefined;
 
   constructor(private readonly deps: SweeperDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -102,12 +107,21 @@ export class Sweeper {
     this.lastSweepAt = at.getTime();
     const open = await this.deps.alerts.store.openAlerts({});
     const alertKeys = [...new Set(open.flatMap((a) => [a.instance, ...a.relatedKeys]))];
-    const states = await sweepCandidates(reader, {
+    const catchUp =
+      this.catchUpAfter === null
+        ? undefined
+        : {
+            since: CATCH_UP_SINCE,
+            ...(this.catchUpAfter !== undefined ? { after: this.catchUpAfter } : {}),
+          };
+    const candidates = await sweepCandidates(reader, {
       now,
       changedSince: new Date(windowStart).toISOString(),
       alertKeys,
       limit: settings.limit,
+      ...(catchUp !== undefined ? { catchUp } : {}),
     });
+    const { states } = candidates;
     const live = states.filter((s) => !['completed', 'failed', 'cancelled'].includes(s.status));
     const events =
       states.length <= settings.eventsLimit
@@ -127,6 +141,7 @@ export class Sweeper {
       instances: states.map((s) => s.key),
     });
     const rungs = await this.ladder.climb(stillOpen, at);
+    if (catchUp !== undefined) this.catchUpAfter = candidates.catchUpAfter ?? null;
     const report: SweepReport = {
       at: now,
       candidates: states.length,
