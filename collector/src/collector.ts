@@ -23,6 +23,7 @@ import { RetryingDeadLetterSink } from './pipeline/retrying-dead-letter-sink.ts'
 import { ensureTopics, prepareTopics } from './pipeline/topics.ts';
 import { Retrier } from './retry/retrier.ts';
 import { ElasticsearchAlertStore } from './storage/elasticsearch/es-alert-store.ts';
+import { ElasticsearchDefinitionStore } from './storage/elasticsearch/es-definition-store.ts';
 import { ElasticsearchEventStore } from './storage/elasticsearch/es-event-store.ts';
 import { RetryingEventWriter } from './storage/retrying-event-store.ts';
 
@@ -72,7 +73,16 @@ export async function startCollector(
   await retrier.run('prepare elasticsearch alerts', () => alertStore.prepare());
   const alerts = new AlertService(alertStore, { logger: logger.child({ component: 'alerts' }) });
 
-  const model = await DetectionModel.load(config.detection.definitionsDir);
+  const definitionStore = ElasticsearchDefinitionStore.fromConfig(
+    config.elasticsearch,
+    logger.child({ component: 'elasticsearch-definitions' }),
+  );
+  await retrier.run('prepare elasticsearch definitions', () => definitionStore.prepare());
+  const model = await DetectionModel.load(config.detection.definitionsDir, {
+    store: definitionStore,
+    logger: logger.child({ component: 'definitions' }),
+  });
+  model.startReloading();
 
   const kafka = createKafka(config.kafka, logger);
   const admin = kafka.admin();
@@ -141,13 +151,16 @@ export async function startCollector(
         reader: store,
         store: 'elasticsearch',
         alerts,
+        definitions: model,
         commands: commandQueue,
         logger: logger.child({ component: 'http' }),
       });
     } catch (err) {
+      model.stop();
       await dlq.disconnect().catch(() => undefined);
       await store.close().catch(() => undefined);
       await alertStore.close().catch(() => undefined);
+      await definitionStore.close().catch(() => undefined);
       throw err;
     }
   }
@@ -183,6 +196,7 @@ export async function startCollector(
         stopStats();
         try {
           await detection.stop();
+          model.stop();
           await commandQueue.close();
           await api?.close();
           await source.stop();
@@ -198,6 +212,11 @@ export async function startCollector(
           await alertStore
             .close()
             .catch((err: unknown) => logger.warn({ err }, 'elasticsearch alerts close failed'));
+          await definitionStore
+            .close()
+            .catch((err: unknown) =>
+              logger.warn({ err }, 'elasticsearch definitions close failed'),
+            );
           logger.info({ counters: metrics.snapshot() }, 'collector stopped');
         }
       })()),

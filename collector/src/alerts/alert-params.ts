@@ -16,7 +16,7 @@ import { ALERT_STATUSES, type AlertStatus } from './alert.ts';
 export const MAX_SILENCE_MS = 30 * 24 * 60 * 60 * 1000;
 const MAX_BY_LENGTH = 200;
 
-const QUERY_PARAMS = ['status', 'kind', 'process', 'owner', 'from', 'size'];
+const QUERY_PARAMS = ['status', 'kind', 'process', 'owner', 'instance', 'from', 'size'];
 
 function list<T extends string>(
   name: string,
@@ -51,7 +51,10 @@ function integer(
   return Number(raw);
 }
 
-/** `status`, `kind`, `process`, `owner`, `from` (offset), `size` (1..100, default 20). */
+/**
+ * `status`, `kind`, `process`, `owner`, `instance` (a key: alerts about it or related to
+ * it), `from` (offset), `size` (1..100, default 20).
+ */
 export function parseAlertQuery(params: URLSearchParams): ParamsResult<AlertQuery> {
   const problems: string[] = [];
   const values = knownParams(params, QUERY_PARAMS, problems);
@@ -65,6 +68,7 @@ export function parseAlertQuery(params: URLSearchParams): ParamsResult<AlertQuer
   if (problems.length > 0) return { ok: false, problems };
   const process = values.get('process');
   const owner = values.get('owner');
+  const instance = values.get('instance');
   return {
     ok: true,
     query: {
@@ -72,6 +76,7 @@ export function parseAlertQuery(params: URLSearchParams): ParamsResult<AlertQuer
       ...(kind === undefined ? {} : { kind }),
       ...(process === undefined ? {} : { process }),
       ...(owner === undefined ? {} : { owner }),
+      ...(instance === undefined ? {} : { instance }),
       from,
       size,
     },

@@ -6,3 +6,4 @@ export * from './load-definitions.ts';
 export * from './parse-definition.ts';
 export * from './read-definition-dir.ts';
 export * from './registry.ts';
+export * from './definition-document.ts';

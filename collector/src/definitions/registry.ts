@@ -90,4 +90,21 @@ export function withDefinition(
   return createRegistry([...all, definition]);
 }
 
+/**
+ * A new registry with more definitions that never fails: a definition conflicting with
+ * one already in `registry` (or earlier in `definitions`) is skipped — the first one
+ * wins — and reported among the problems. Used to merge stored definitions into the
+ * ones read from files (the file wins).
+ */
+export function mergeDefinitions(
+  registry: DefinitionRegistry,
+  definitions: readonly ProcessDefinition[],
+): { registry: DefinitionRegistry; problems: DefinitionProblem[] } {
+  const byProcess = new Map<string, ProcessDefinition[]>(
+    registry.processes().map((name) => [name, [...registry.versions(name)]]),
+  );
+  const problems = insert(byProcess, definitions);
+  return { registry: build(byProcess), problems };
+}
+
 export const emptyRegistry: DefinitionRegistry = build(new Map());

@@ -13,6 +13,7 @@ import { startApiServer, type RunningApiServer } from '../http/api-server.ts';
 import { EventIngest } from '../http/event-ingest.ts';
 import type { EventStore } from '../storage/event-store.ts';
 import { SqliteAlertStore } from '../storage/sqlite/sqlite-alert-store.ts';
+import { SqliteDefinitionStore } from '../storage/sqlite/sqlite-definition-store.ts';
 import { SqliteDeadLetterStore } from '../storage/sqlite/sqlite-dead-letter-store.ts';
 import { SqliteEventStore } from '../storage/sqlite/sqlite-event-store.ts';
 import type { Notifier } from '../notify/notification.ts';
@@ -42,6 +43,8 @@ export interface RunningEmbedded {
   alerts: AlertService;
   /** Commands for services on the HTTP transport (`/api/commands`). */
   commands: CommandQueue;
+  /** Definitions (files + the SQLite `definitions` table) and learned deadlines. */
+  model: DetectionModel;
   detection?: RunningDetection;
   metrics: Metrics;
   dataDir: string;
@@ -54,17 +57,26 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
   const store = new SqliteEventStore({ dataDir });
   const deadLetters = new SqliteDeadLetterStore({ dataDir });
   const alertStore = new SqliteAlertStore({ dataDir });
+  const definitionStore = new SqliteDefinitionStore({ dataDir });
+  const closeStores = () =>
+    Promise.all([store.close(), deadLetters.close(), alertStore.close(), definitionStore.close()]);
   await store.prepare();
+  let model: DetectionModel;
   try {
     await deadLetters.prepare();
     await alertStore.prepare();
+    await definitionStore.prepare();
+    model = await DetectionModel.load(options.detection?.definitionsDir, {
+      store: definitionStore,
+      logger: logger.child({ component: 'definitions' }),
+    });
   } catch (err) {
-    await Promise.all([store.close(), deadLetters.close(), alertStore.close()]);
+    await closeStores();
     throw err;
   }
+  model.startReloading();
   const alerts = new AlertService(alertStore, { logger: logger.child({ component: 'alerts' }) });
   const commands = new CommandQueue();
-  const model = await DetectionModel.load(options.detection?.definitionsDir);
   const ingest = new EventIngest({
     writer: store,
     deadLetters,
@@ -84,11 +96,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       reader: store,
       store: 'sqlite',
       alerts,
+      definitions: model,
       commands,
       logger: logger.child({ component: 'http' }),
     });
   } catch (err) {
-    await Promise.all([store.close(), deadLetters.close(), alertStore.close()]);
+    model.stop();
+    await closeStores();
     throw err;
   }
   const detection =
@@ -113,6 +127,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
     deadLetters,
     alerts,
     commands,
+    model,
     ...(detection !== undefined ? { detection } : {}),
     metrics,
     dataDir,
@@ -121,10 +136,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
         stopStats();
         try {
           await detection?.stop();
+          model.stop();
           await commands.close();
           await api.close();
         } finally {
-          await Promise.all([store.close(), deadLetters.close(), alertStore.close()]);
+          await closeStores();
           logger.info({ counters: metrics.snapshot() }, 'embedded flowtrail stopped');
         }
       })()),

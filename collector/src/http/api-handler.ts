@@ -14,11 +14,13 @@ import type { Heatmap } from '../core/heatmap.ts';
 import { exportLog } from '../queries/event-export.ts';
 import { processHeatmap } from '../queries/process-heatmap.ts';
 import type { EventScanner, InstanceReader } from '../storage/event-store.ts';
+import type { DetectionModel } from '../sweep/detection-model.ts';
 import { parseExportQuery, parseHeatmapQuery } from './analysis-params.ts';
 import { isAuthorized } from './auth.ts';
 import { readBody } from './body-reader.ts';
 import { ingestModeOf } from './content-type.ts';
 import type { EventIngest } from './event-ingest.ts';
+import { answerDefinitionRoute } from './definition-api.ts';
 import { errorResponse, HttpError } from './http-error.ts';
 import { parseIngestRequest } from './ingest-request.ts';
 import { findInstance, instanceEvents, searchInstances } from './instance-queries.ts';
@@ -38,6 +40,11 @@ export interface ApiDeps {
   logger: Logger;
   /** Alerts (`/api/alerts`); absent → those routes answer 503 "alerts not enabled". */
   alerts?: AlertService;
+  /**
+   * Process definitions (`/api/definitions`): the detection model, holding the files and
+   * the definition store; absent → those routes answer 503.
+   */
+  definitions?: DetectionModel;
   /** Commands for services on the HTTP transport (`/api/commands`); absent → 404. */
   commands?: CommandQueue;
 }
@@ -133,6 +140,9 @@ async function answer(
     case 'alert':
     case 'alert-action':
       return { status: 200, body: await answerAlertRoute(deps.alerts, route, request, url) };
+    case 'definitions':
+    case 'definition':
+      return answerDefinitionRoute(deps.definitions, route, request, url, deps.maxBodyBytes);
     case 'commands':
     case 'commands-ack':
       return { status: 200, body: await commandsAnswer(deps, route.name, request, url) };

@@ -7,7 +7,8 @@
  * three segments (`/api/instances/orders/order-fulfilment/o-4711`); keys always have
  * three parts, so the segment count tells the two forms apart.
  *
- * A process name in `/api/processes/<process>/heatmap` is one URI-encoded segment.
+ * A process name in `/api/processes/<process>/heatmap` and `/api/definitions/<process>`
+ * is one URI-encoded segment.
  *
  * An alert id (`stuck/shop%2Forder-fulfilment%2Fo-1/step:pick`) is addressed either
  * encoded as one segment or as its raw segments (always two or more), optionally followed
@@ -24,6 +25,8 @@ export type Route =
   | { name: 'commands' }
   | { name: 'commands-ack' }
   | { name: 'alerts' }
+  | { name: 'definitions' }
+  | { name: 'definition'; process: string }
   | { name: 'alert'; id: string }
   | { name: 'alert-action'; id: string; action: AlertAction };
 
@@ -82,6 +85,18 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
   if (path === '/api/export') return only(method, 'GET', { name: 'export' });
   if (path === '/api/alerts') return only(method, 'GET', { name: 'alerts' });
   if (path.startsWith('/api/alerts/')) return matchAlert(method, path);
+  if (path === '/api/definitions') return only(method, 'GET', { name: 'definitions' });
+  const definition = /^\/api\/definitions\/([^/]+)$/.exec(path);
+  if (definition !== null) {
+    const process = decodedSegment(definition[1] as string);
+    if (process === undefined || process === '') {
+      return { ok: false, status: 404, error: `not found: ${path} (process name not URI-encoded)` };
+    }
+    if (method === 'GET' || method === 'HEAD' || method === 'PUT') {
+      return { ok: true, route: { name: 'definition', process } };
+    }
+    return { ok: false, status: 405, error: `method ${method} not allowed`, allow: 'GET, PUT' };
+  }
   if (path === '/api/commands') return only(method, 'GET', { name: 'commands' });
   if (path === '/api/commands/ack') return only(method, 'POST', { name: 'commands-ack' });
   const heatmap = /^\/api\/processes\/([^/]+)\/heatmap$/.exec(path);

@@ -24,6 +24,11 @@ export interface AlertQuery {
   kind?: readonly FindingKind[];
   process?: string;
   owner?: string;
+  /**
+   * An instance key: the alerts about that instance (`instance`) AND those it is
+   * involved in (`relatedKeys`), e.g. the parent of a stuck subprocess — its timeline.
+   */
+  instance?: string;
   from?: number;
   size?: number;
 }

@@ -166,6 +166,40 @@ export function describeAlertStoreContract(
       expect(await search({ process: `none-${t}` })).toEqual({ total: 0, ids: [] });
     });
 
+    it('searchAlerts by instance finds its own alerts and those it is related to', async () => {
+      const t = tag();
+      const p = `timeline-${t}`;
+      const parent = makeFinding({ process: p, instance: 'parent' }).instanceKey;
+      const other = makeFinding({ process: p, instance: 'other' }).instanceKey;
+      const alerts = [
+        makeAlert({ process: p, instance: 'parent', step: 'a' }),
+        makeAlert({ process: p, instance: 'child', relatedKeys: [parent] }),
+        makeAlert({ process: p, instance: 'sibling', relatedKeys: [other, parent] }),
+        makeAlert({ process: p, instance: 'other' }),
+        makeAlert({ process: p, instance: 'unrelated', relatedKeys: [`${parent}x`] }),
+      ];
+      await create(alerts);
+      await refresh();
+      const id = (i: number): string => (alerts[i] as Alert).id;
+      const search = async (query: Parameters<AlertStore['searchAlerts']>[0]) => {
+        const page = await store().searchAlerts(query);
+        return { total: page.total, ids: ids(page.alerts).sort() };
+      };
+      expect(await search({ instance: parent })).toEqual({
+        total: 3,
+        ids: [id(0), id(1), id(2)].sort(),
+      });
+      expect(await search({ instance: other })).toEqual({
+        total: 2,
+        ids: [id(2), id(3)].sort(),
+      });
+      expect(await search({ instance: parent, status: ['resolved'] })).toEqual({
+        total: 0,
+        ids: [],
+      });
+      expect(await search({ instance: `${parent}-none` })).toEqual({ total: 0, ids: [] });
+    });
+
     it('orders by lastSeenAt (an instant) desc, then id, and pages stably', async () => {
       const p = `order-${tag()}`;
       const seen = (instance: string, lastSeenAt: string): Alert =>

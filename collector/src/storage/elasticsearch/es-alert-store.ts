@@ -180,6 +180,17 @@ export class ElasticsearchAlertStore implements AlertStore {
     if (query.kind !== undefined) filter.push({ terms: { kind: [...query.kind] } });
     if (query.process !== undefined) filter.push({ term: { process: query.process } });
     if (query.owner !== undefined) filter.push({ term: { owner: query.owner } });
+    if (query.instance !== undefined) {
+      filter.push({
+        bool: {
+          should: [
+            { term: { instance: query.instance } },
+            { term: { relatedKeys: query.instance } },
+          ],
+          minimum_should_match: 1,
+        },
+      });
+    }
     return this.call('search alerts', async () => {
       const response = await this.client.search<Alert>({
         index: this.index,

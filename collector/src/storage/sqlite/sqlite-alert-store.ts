@@ -186,6 +186,13 @@ export class SqliteAlertStore implements AlertStore {
       where.push('owner = ?');
       params.push(query.owner);
     }
+    if (query.instance !== undefined) {
+      // The instance itself (indexed), or one of its related keys (in the alert JSON).
+      where.push(
+        "(instance_key = ? OR EXISTS (SELECT 1 FROM json_each(alert, '$.relatedKeys') WHERE value = ?))",
+      );
+      params.push(query.instance, query.instance);
+    }
     const clause = where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`;
     return this.run('search alerts', (db) => {
       const count = this.statement(db, `SELECT count(*) AS total FROM alerts${clause}`);
