@@ -5,7 +5,7 @@
  * of two connections — two processes on one data directory — firing the same new alert
  * exactly one inserts it; the other sees a conflict. Every read is read-your-writes.
  */
-import type { Statement } from 'better-sqlite3';
+import { SqliteComponent } from './sqlite-component.ts';
 import type { Alert } from '../../alerts/alert.ts';
 import { StorageError } from '../../errors.ts';
 import type {
@@ -20,13 +20,7 @@ import {
   ALERT_STORE_DDL,
   ALERT_STORE_SCHEMA_VERSION,
 } from './alert-store-schema.ts';
-import {
-  ensureSchema,
-  openDatabase,
-  type SqliteDatabase,
-  type SqliteOptions,
-} from './sqlite-database.ts';
-import { toStorageError } from './sqlite-errors.ts';
+import { type SqliteOptions } from './sqlite-database.ts';
 
 const INSERT = `
 INSERT INTO alerts (id, version, kind, status, process, instance_key, owner, last_seen_ms, alert)
@@ -54,31 +48,13 @@ function inList(column: string): string {
   return `${column} IN (SELECT value FROM json_each(?))`;
 }
 
-export class SqliteAlertStore implements AlertStore {
-  private db: SqliteDatabase | undefined;
-  private readonly statements = new Map<string, Statement>();
-
-  constructor(private readonly options: SqliteOptions) {}
-
-  /** Opens (creating when missing) `<dataDir>/flowtrail.db` and the `alerts` table. */
-  async prepare(): Promise<void> {
-    if (this.db !== undefined) return;
-    let db: SqliteDatabase | undefined;
-    try {
-      db = openDatabase(this.options);
-      ensureSchema(db, ALERT_STORE_COMPONENT, ALERT_STORE_SCHEMA_VERSION, ALERT_STORE_DDL);
-      this.db = db;
-    } catch (err) {
-      db?.close();
-      throw toStorageError('prepare alerts', err);
-    }
-  }
-
-  async close(): Promise<void> {
-    const db = this.db;
-    this.db = undefined;
-    this.statements.clear();
-    db?.close();
+export class SqliteAlertStore extends SqliteComponent implements AlertStore {
+  constructor(options: SqliteOptions) {
+    super(options, {
+      component: ALERT_STORE_COMPONENT,
+      version: ALERT_STORE_SCHEMA_VERSION,
+      ddl: ALERT_STORE_DDL,
+    });
   }
 
   async upsertAlerts(alerts: readonly Alert[]): Promise<AlertWriteResult> {
@@ -207,26 +183,5 @@ export class SqliteAlertStore implements AlertStore {
         return { total, alerts: rows.map(toAlert) };
       })();
     });
-  }
-
-  private statement(db: SqliteDatabase, sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  private run<T>(operation: string, fn: (db: SqliteDatabase) => T): T {
-    const db = this.db;
-    if (db === undefined) {
-      throw new StorageError(`sqlite ${operation} failed: store is not prepared or closed`, false);
-    }
-    try {
-      return fn(db);
-    } catch (err) {
-      throw toStorageError(operation, err);
-    }
   }
 }

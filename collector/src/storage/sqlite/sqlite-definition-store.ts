@@ -4,9 +4,9 @@
  * one IMMEDIATE transaction (the write lock is taken first), so of two connections
  * putting one version exactly one inserts it. Every read is read-your-writes.
  */
+import { SqliteComponent } from './sqlite-component.ts';
 import type { DefinitionDocument } from '../../definitions/definition-schema.ts';
 import { DefinitionConflictError, documentContent } from '../../definitions/definition-document.ts';
-import { StorageError } from '../../errors.ts';
 import type {
   DefinitionStore,
   PutDefinitionResult,
@@ -17,13 +17,7 @@ import {
   DEFINITION_STORE_DDL,
   DEFINITION_STORE_SCHEMA_VERSION,
 } from './definition-store-schema.ts';
-import {
-  ensureSchema,
-  openDatabase,
-  type SqliteDatabase,
-  type SqliteOptions,
-} from './sqlite-database.ts';
-import { toStorageError } from './sqlite-errors.ts';
+import { type SqliteOptions } from './sqlite-database.ts';
 
 interface Row {
   process: string;
@@ -41,34 +35,13 @@ function toStored(row: Row): StoredDefinition {
   };
 }
 
-export class SqliteDefinitionStore implements DefinitionStore {
-  private db: SqliteDatabase | undefined;
-
-  constructor(private readonly options: SqliteOptions) {}
-
-  /** Opens (creating when missing) `<dataDir>/flowtrail.db` and the `definitions` table. */
-  async prepare(): Promise<void> {
-    if (this.db !== undefined) return;
-    let db: SqliteDatabase | undefined;
-    try {
-      db = openDatabase(this.options);
-      ensureSchema(
-        db,
-        DEFINITION_STORE_COMPONENT,
-        DEFINITION_STORE_SCHEMA_VERSION,
-        DEFINITION_STORE_DDL,
-      );
-      this.db = db;
-    } catch (err) {
-      db?.close();
-      throw toStorageError('prepare definitions', err);
-    }
-  }
-
-  async close(): Promise<void> {
-    const db = this.db;
-    this.db = undefined;
-    db?.close();
+export class SqliteDefinitionStore extends SqliteComponent implements DefinitionStore {
+  constructor(options: SqliteOptions) {
+    super(options, {
+      component: DEFINITION_STORE_COMPONENT,
+      version: DEFINITION_STORE_SCHEMA_VERSION,
+      ddl: DEFINITION_STORE_DDL,
+    });
   }
 
   async putDefinition(
@@ -111,17 +84,5 @@ export class SqliteDefinitionStore implements DefinitionStore {
       db.prepare('SELECT * FROM definitions ORDER BY process, version').all(),
     ) as Row[];
     return rows.map(toStored);
-  }
-
-  private run<T>(operation: string, fn: (db: SqliteDatabase) => T): T {
-    const db = this.db;
-    if (db === undefined) {
-      throw new StorageError(`sqlite ${operation} failed: store is not prepared or closed`, false);
-    }
-    try {
-      return fn(db);
-    } catch (err) {
-      throw toStorageError(operation, err);
-    }
   }
 }

@@ -15,6 +15,7 @@
  * SQLite says busy/locked/full/IO error). Events with an unparseable `time` are rejected
  * item by item (status 400) instead.
  */
+import { SqliteComponent } from './sqlite-component.ts';
 import {
   instanceKey,
   instanceKeyOf,
@@ -48,14 +49,7 @@ import {
   limitArgument,
 } from './detection-queries.ts';
 import { compileFilter, countSql, pageOf, pageSql } from './instance-search.ts';
-import type { Statement } from 'better-sqlite3';
-import {
-  ensureSchema,
-  openDatabase,
-  type SqliteDatabase,
-  type SqliteOptions,
-} from './sqlite-database.ts';
-import { toStorageError } from './sqlite-errors.ts';
+import { type SqliteOptions } from './sqlite-database.ts';
 
 /** Instances per page of `scanInstanceEvents`. */
 const SCAN_PAGE = 200;
@@ -112,33 +106,14 @@ function millisOf(time: string | undefined): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-export class SqliteEventStore implements EventStore {
-  private db: SqliteDatabase | undefined;
-  /** Compiled statements by SQL text (a bounded set: search has few filter shapes). */
-  private readonly statements = new Map<string, Statement>();
-
-  constructor(private readonly options: SqliteOptions) {}
-
-  /** Opens (creating when missing) `<dataDir>/flowtrail.db` and its tables. Idempotent. */
-  async prepare(): Promise<void> {
-    if (this.db !== undefined) return;
-    let db: SqliteDatabase | undefined;
-    try {
-      db = openDatabase(this.options);
-      ensureSchema(db, EVENT_STORE_COMPONENT, EVENT_STORE_SCHEMA_VERSION, EVENT_STORE_DDL);
-      migrateEventStore(db);
-      this.db = db;
-    } catch (err) {
-      db?.close();
-      throw toStorageError('prepare', err);
-    }
-  }
-
-  async close(): Promise<void> {
-    const db = this.db;
-    this.db = undefined;
-    this.statements.clear();
-    db?.close();
+export class SqliteEventStore extends SqliteComponent implements EventStore {
+  constructor(options: SqliteOptions) {
+    super(options, {
+      component: EVENT_STORE_COMPONENT,
+      version: EVENT_STORE_SCHEMA_VERSION,
+      ddl: EVENT_STORE_DDL,
+      migrate: migrateEventStore,
+    });
   }
 
   async writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
@@ -349,28 +324,6 @@ export class SqliteEventStore implements EventStore {
       state: string;
     }[];
     return rows.map((row) => JSON.parse(row.state) as InstanceState);
-  }
-
-  private statement(db: SqliteDatabase, sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  /** Runs `fn` on the open database, mapping any failure onto `StorageError`. */
-  private run<T>(operation: string, fn: (db: SqliteDatabase) => T): T {
-    const db = this.db;
-    if (db === undefined) {
-      throw new StorageError(`sqlite ${operation} failed: store is not prepared or closed`, false);
-    }
-    try {
-      return fn(db);
-    } catch (err) {
-      throw toStorageError(operation, err);
-    }
   }
 }
 
