@@ -126,7 +126,8 @@ async function answer(
     case 'search': {
       const parsed = parseInstanceQuery(url.searchParams);
       if (!parsed.ok) throw invalidParams(parsed.problems);
-      return { status: 200, body: await searchInstances(deps.reader, parsed.query) };
+      const body = await searchInstances(deps.reader, parsed.query, deps.alerts?.store);
+      return { status: 200, body };
     }
     case 'instance':
       return { status: 200, body: await findInstance(deps.reader, route.key) };

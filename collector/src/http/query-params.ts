@@ -3,7 +3,7 @@
  * reports every problem at once (the API answers 400 with all of them).
  */
 import type { InstanceStatus } from '../core/instance-state.ts';
-import type { InstanceQuery } from '../storage/event-store.ts';
+import type { InstanceQuery, InstanceSortField } from '../storage/event-store.ts';
 
 export const INSTANCE_STATUSES: readonly InstanceStatus[] = [
   'running',
@@ -13,16 +13,75 @@ export const INSTANCE_STATUSES: readonly InstanceStatus[] = [
   'cancelled',
 ];
 
+/** Statuses no fold produces: resolved through open alerts (instance-queries.ts). */
+export type AlertDerivedStatus = 'stuck' | 'inconsistent';
+export const ALERT_DERIVED_STATUSES: readonly AlertDerivedStatus[] = ['stuck', 'inconsistent'];
+export const SEARCH_STATUSES: readonly string[] = [...INSTANCE_STATUSES, ...ALERT_DERIVED_STATUSES];
+
+export const SORT_FIELDS: readonly InstanceSortField[] = ['lastEventAt', 'startedAt', 'durationMs'];
+
+/** An `InstanceQuery` plus the status the query layer resolves through alerts. */
+export interface InstanceSearch extends InstanceQuery {
+  alertStatus?: AlertDerivedStatus;
+}
+
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 /** `from + size` stays within Elasticsearch's default `max_result_window`. */
 export const MAX_RESULT_WINDOW = 10_000;
 const MAX_TEXT_LENGTH = 500;
 
-const KNOWN = new Set(['q', 'process', 'status', 'businessKey', 'from', 'size']);
+const KNOWN = new Set([
+  'q',
+  'process',
+  'status',
+  'businessKey',
+  'instance',
+  'system',
+  'owner',
+  'step',
+  'timeFrom',
+  'timeTo',
+  'sort',
+  'order',
+  'facets',
+  'from',
+  'size',
+]);
+
+/** Exact-match parameters, copied as given (trimmed). */
+const EXACT = ['process', 'businessKey', 'instance', 'system', 'owner', 'step'] as const;
 
 export type QueryParamsResult =
-  { ok: true; query: InstanceQuery } | { ok: false; problems: string[] };
+  { ok: true; query: InstanceSearch } | { ok: false; problems: string[] };
+
+/** An ISO-8601 date-time with an offset (`Z` or `±hh:mm`), as its instant in ms. */
+function time(name: string, raw: string | undefined, problems: string[]): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = Date.parse(raw);
+  if (
+    !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(raw) ||
+    Number.isNaN(ms)
+  ) {
+    problems.push(
+      `${name}: expected an ISO-8601 time with offset (2024-06-01T10:00:00Z), got ${JSON.stringify(raw)}`,
+    );
+    return undefined;
+  }
+  return ms;
+}
+
+function oneOf<T extends string>(
+  name: string,
+  raw: string | undefined,
+  allowed: readonly T[],
+  problems: string[],
+): T | undefined {
+  if (raw === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  problems.push(`${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+  return undefined;
+}
 
 function integer(
   name: string,
@@ -53,7 +112,7 @@ export function parseInstanceQuery(params: URLSearchParams): QueryParamsResult {
       values.set(name, all[0].trim());
     }
   }
-  const query: InstanceQuery = {};
+  const query: InstanceSearch = {};
   const text = values.get('q');
   if (text !== undefined) {
     if (text.length > MAX_TEXT_LENGTH) {
@@ -61,18 +120,32 @@ export function parseInstanceQuery(params: URLSearchParams): QueryParamsResult {
     }
     query.text = text;
   }
-  const process = values.get('process');
-  if (process !== undefined) query.process = process;
-  const status = values.get('status');
+  for (const name of EXACT) {
+    const value = values.get(name);
+    if (value !== undefined) query[name] = value;
+  }
+  const status = oneOf('status', values.get('status'), SEARCH_STATUSES, problems);
   if (status !== undefined) {
-    if (INSTANCE_STATUSES.includes(status as InstanceStatus)) {
-      query.status = status as InstanceStatus;
+    if ((ALERT_DERIVED_STATUSES as readonly string[]).includes(status)) {
+      query.alertStatus = status as AlertDerivedStatus;
     } else {
-      problems.push(`status: expected one of ${INSTANCE_STATUSES.join(', ')}, got "${status}"`);
+      query.status = status as InstanceStatus;
     }
   }
-  const businessKey = values.get('businessKey');
-  if (businessKey !== undefined) query.businessKey = businessKey;
+  const timeFrom = time('timeFrom', values.get('timeFrom'), problems);
+  const timeTo = time('timeTo', values.get('timeTo'), problems);
+  if (timeFrom !== undefined) query.timeFrom = values.get('timeFrom') as string;
+  if (timeTo !== undefined) query.timeTo = values.get('timeTo') as string;
+  if (timeFrom !== undefined && timeTo !== undefined && timeFrom > timeTo) {
+    problems.push(`timeFrom: must not be after timeTo`);
+  }
+  const sort = oneOf('sort', values.get('sort'), SORT_FIELDS, problems);
+  const order = oneOf('order', values.get('order'), ['asc', 'desc'] as const, problems);
+  if (sort !== undefined || order !== undefined) {
+    query.sort = { field: sort ?? 'lastEventAt', order: order ?? 'desc' };
+  }
+  const facets = oneOf('facets', values.get('facets'), ['true', 'false'] as const, problems);
+  if (facets === 'true') query.facets = true;
   const from = integer('from', values.get('from'), 0, MAX_RESULT_WINDOW - 1, problems);
   const size = integer('size', values.get('size'), 1, MAX_PAGE_SIZE, problems);
   query.from = from ?? 0;

@@ -46,6 +46,20 @@ export interface EventWriter {
   writeStates(states: readonly InstanceState[]): Promise<WriteResult<InstanceState>>;
 }
 
+/** Fields `search` can sort on; instances without the field sort last in both directions. */
+export type InstanceSortField = 'lastEventAt' | 'startedAt' | 'durationMs';
+
+export interface InstanceSort {
+  field: InstanceSortField;
+  order: 'asc' | 'desc';
+}
+
+/** Largest `keys` filter a store accepts (the query layer caps what it resolves). */
+export const MAX_KEY_FILTER = 10_000;
+
+/** Most values a facet lists (by count desc, then value asc). */
+export const MAX_FACET_VALUES = 100;
+
 export interface InstanceQuery {
   /** Free text over the instance's search text. */
   text?: string;
@@ -53,13 +67,56 @@ export interface InstanceQuery {
   status?: InstanceStatus;
   /** A business-key value (any key name), or `name=value` for one key. */
   businessKey?: string;
+  /** Exact instance id (`InstanceState.instance`, any system and process). */
+  instance?: string;
+  /** A system: the instance's `source` or any of its `systems`. */
+  system?: string;
+  /** The instance's `owner` or the owner of any of its steps. */
+  owner?: string;
+  /** Any step name (`steps[].name`). */
+  step?: string;
+  /**
+   * Activity range (ISO-8601 instants, inclusive, each optional): instances whose
+   * [firstEventAt, lastEventAt] overlaps [timeFrom, timeTo].
+   */
+  timeFrom?: string;
+  timeTo?: string;
+  /**
+   * Only these instance keys (at most `MAX_KEY_FILTER`; an empty list matches nothing).
+   * The query layer resolves the alert statuses `stuck` / `inconsistent` into it.
+   */
+  keys?: readonly string[];
+  /** Default: `lastEventAt` desc. Ties are always broken by `key` ascending. */
+  sort?: InstanceSort;
+  /** Also count the whole filtered set by status, process, system and owner. */
+  facets?: boolean;
   from?: number;
   size?: number;
+}
+
+export interface FacetCount {
+  value: string;
+  /** Number of matching instances with this value (each instance counted once). */
+  count: number;
+}
+
+/**
+ * Counts over every instance matching the query (not just the page), most frequent first,
+ * then by value; at most `MAX_FACET_VALUES` each. `system` counts the instance's source
+ * and systems, `owner` its owner and step owners (an instance counts once per value).
+ */
+export interface InstanceFacets {
+  status: FacetCount[];
+  process: FacetCount[];
+  system: FacetCount[];
+  owner: FacetCount[];
 }
 
 export interface InstancePage {
   total: number;
   instances: InstanceState[];
+  /** Present when the query asked for `facets`. */
+  facets?: InstanceFacets;
 }
 
 export interface InstanceReader {
@@ -67,8 +124,8 @@ export interface InstanceReader {
   /** The instance's events, oldest first. */
   getEvents(key: string): Promise<FlowtrailEvent[]>;
   /**
-   * Instances matching every given filter, newest activity first (`lastEventAt` desc,
-   * then `key` asc: stable pages on every store). Free text is a filter (all words must
+   * Instances matching every given filter, by default newest activity first
+   * (`lastEventAt` desc, then `key` asc: stable pages on every store; see `sort`). Free text is a filter (all words must
    * match), not a relevance ranking. Near-real-time on Elasticsearch (~1 s refresh).
    */
   search(query: InstanceQuery): Promise<InstancePage>;

@@ -227,7 +227,7 @@ describe('POST /api/events (embedded mode)', () => {
 
 describe('query routes', () => {
   it('validates search parameters (400 with every problem)', async () => {
-    const answer = await call(`${base}/api/instances?status=stuck&size=0`);
+    const answer = await call(`${base}/api/instances?status=bogus&size=0`);
     expect(answer.status).toBe(400);
     expect((answer.body as { problems: string[] }).problems).toHaveLength(2);
   });

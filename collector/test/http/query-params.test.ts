@@ -28,7 +28,7 @@ describe('parseInstanceQuery', () => {
   });
 
   it('lists every problem at once', () => {
-    const result = parse('status=stuck&from=-1&size=1000&colour=red&q=a&q=b');
+    const result = parse('status=bogus&from=-1&size=1000&colour=red&q=a&q=b');
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems).toHaveLength(5);

@@ -12,8 +12,10 @@ import type { InstanceState } from '../../src/core/instance-state.ts';
 import type { InstanceQuery } from '../../src/storage/event-store.ts';
 import type { ContractContext } from './store-contract.ts';
 import { history, tag, type HistoryInit } from './store-contract-fixtures.ts';
+import { describeSearchFiltersContract } from './store-contract-search-filters.ts';
 
 export function describeSearchContract(ctx: ContractContext): void {
+  describeSearchFiltersContract(ctx);
   describe('search', () => {
     const t = tag();
     const shop = `shop-${t}`;

@@ -34,6 +34,13 @@ import {
   overdueSearch,
 } from './es-detection-queries.ts';
 import { isRetriableStatus, toStorageError } from './es-errors.ts';
+import {
+  facetAggregations,
+  firstFacets,
+  searchFilter,
+  searchSort,
+  secondFacets,
+} from './es-instance-search.ts';
 import { eventsIndexFor, eventsIndexPattern, instancesIndex } from './index-names.ts';
 import { eventsTemplate, instancesTemplate } from './templates.ts';
 
@@ -201,47 +208,47 @@ export class ElasticsearchEventStore implements EventStore {
   }
 
   async search(query: InstanceQuery): Promise<InstancePage> {
-    const filter: estypes.QueryDslQueryContainer[] = [];
-    if (query.process !== undefined) filter.push({ term: { process: query.process } });
-    if (query.status !== undefined) filter.push({ term: { status: query.status } });
-    if (query.businessKey !== undefined) {
-      const eq = query.businessKey.indexOf('=');
-      filter.push(
-        eq > 0
-          ? {
-              term: {
-                [`businessKeys.${query.businessKey.slice(0, eq)}`]: query.businessKey.slice(eq + 1),
-              },
-            }
-          : {
-              multi_match: { query: query.businessKey, fields: ['businessKeys.*'], lenient: true },
-            },
-      );
+    const filter = searchFilter(query);
+    const facets = query.facets === true;
+    if (filter === undefined) {
+      const none = { status: [], process: [], system: [], owner: [] };
+      return { total: 0, instances: [], ...(facets ? { facets: none } : {}) };
     }
-    if (query.text !== undefined && query.text.trim() !== '') {
-      filter.push({ match: { searchText: { query: query.text, operator: 'and' } } });
-    }
+    const index = instancesIndex(this.prefix);
+    const esQuery: estypes.QueryDslQueryContainer = { bool: { filter } };
     return this.call('search instances', async () => {
       const response = await this.client.search<InstanceState>({
-        index: instancesIndex(this.prefix),
-        query: { bool: { filter } },
+        index,
+        query: esQuery,
         from: query.from ?? 0,
         size: query.size ?? 20,
-        // Same total order as every store (no relevance ranking): newest activity first,
-        // ties by key, so pages are stable and the embedded store can match it exactly.
-        sort: [
-          { lastEventAt: { order: 'desc', unmapped_type: 'date' } },
-          { key: { order: 'asc', unmapped_type: 'keyword' } },
-        ],
+        // Same total order as every store (no relevance ranking): the sort field, ties by
+        // key, so pages are stable and the embedded store can match it exactly.
+        sort: searchSort(query.sort),
         track_total_hits: true,
+        ...(facets ? { aggs: facetAggregations() } : {}),
       });
       const total = response.hits.total;
-      return {
+      const page: InstancePage = {
         total: typeof total === 'number' ? total : (total?.value ?? 0),
         instances: response.hits.hits.flatMap((hit) =>
           hit._source === undefined ? [] : [hit._source],
         ),
       };
+      if (!facets) return page;
+      const first = firstFacets(response.aggregations);
+      page.facets = first.facets;
+      if (first.second !== undefined) {
+        const counted = await this.client.search({
+          index,
+          query: esQuery,
+          size: 0,
+          track_total_hits: false,
+          aggs: first.second,
+        });
+        Object.assign(page.facets, secondFacets(counted.aggregations, first.candidates));
+      }
+      return page;
     });
   }
 

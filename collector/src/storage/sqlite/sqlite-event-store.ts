@@ -29,6 +29,7 @@ import type {
   EventScanFilter,
   EventStore,
   InstanceEvents,
+  InstanceFacets,
   InstancePage,
   InstanceQuery,
   ItemFailure,
@@ -48,7 +49,16 @@ import {
   instantArgument,
   limitArgument,
 } from './detection-queries.ts';
-import { compileFilter, countSql, pageOf, pageSql } from './instance-search.ts';
+import {
+  compileFilter,
+  countSql,
+  facetCounts,
+  facetSql,
+  NO_FACETS,
+  pageOf,
+  pageSql,
+  type CompiledFilter,
+} from './instance-search.ts';
 import { type SqliteOptions } from './sqlite-database.ts';
 
 /** Instances per page of `scanInstanceEvents`. */
@@ -254,24 +264,47 @@ export class SqliteEventStore extends SqliteComponent implements EventStore {
 
   async search(query: InstanceQuery): Promise<InstancePage> {
     let page: { from: number; size: number };
+    let filter: CompiledFilter | undefined;
     try {
       page = pageOf(query);
+      filter = compileFilter(query);
     } catch (err) {
       throw new StorageError(`sqlite search failed: ${(err as Error).message}`, false, 400);
     }
-    const filter = compileFilter(query);
-    if (filter === undefined) return { total: 0, instances: [] };
+    const facets = query.facets === true;
+    if (filter === undefined) {
+      return { total: 0, instances: [], ...(facets ? { facets: structuredClone(NO_FACETS) } : {}) };
+    }
+    const { where, params } = filter;
     return this.run('search instances', (db) => {
-      const count = this.statement(db, countSql(filter.where));
-      const select = this.statement(db, pageSql(filter.where));
-      // One read transaction: total and page come from the same snapshot.
+      const count = this.statement(db, countSql(where));
+      const select = this.statement(db, pageSql(where, query.sort));
+      const facetStatements = facets
+        ? Object.entries(facetSql(where)).map(
+            ([name, sql]) => [name, this.statement(db, sql)] as const,
+          )
+        : [];
+      // One read transaction: total, page and facets come from the same snapshot.
       return db.transaction(() => {
-        const { total } = count.get(...filter.params) as { total: number };
+        const { total } = count.get(...params) as { total: number };
         const rows =
           page.size === 0
             ? []
-            : (select.all(...filter.params, page.size, page.from) as { state: string }[]);
-        return { total, instances: rows.map((row) => JSON.parse(row.state) as InstanceState) };
+            : (select.all(...params, page.size, page.from) as { state: string }[]);
+        const result: InstancePage = {
+          total,
+          instances: rows.map((row) => JSON.parse(row.state) as InstanceState),
+        };
+        if (facets) {
+          const counts = { ...NO_FACETS };
+          for (const [name, statement] of facetStatements) {
+            counts[name as keyof InstanceFacets] = facetCounts(
+              statement.all(...params) as { value: unknown; count: number }[],
+            );
+          }
+          result.facets = counts;
+        }
+        return result;
       })();
     });
   }

@@ -1,0 +1,216 @@
+/** The end-to-end timeline: hand-made instances across two systems, and its properties. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventTypes, type EventData, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import { newAlert, type Alert } from '../../src/alerts/alert.ts';
+import { foldInstance } from '../../src/core/fold.ts';
+import { buildTimeline, toPixels, type Timeline } from '../../src/views/timeline.ts';
+
+const t = (minute: number): string => new Date(Date.UTC(2024, 2, 1, 10, minute)).toISOString();
+let n = 0;
+function ev(
+  source: string,
+  instance: string,
+  type: string,
+  minute: number,
+  extra: { step?: string; owner?: string; data?: EventData } = {},
+): FlowtrailEvent {
+  n += 1;
+  const e: FlowtrailEvent = {
+    specversion: '1.0',
+    id: `${source}-${String(n).padStart(4, '0')}`,
+    source,
+    type,
+    time: t(minute),
+    ftprocess: source === 'shop' ? 'order' : 'payment',
+    ftinstance: instance,
+    data: extra.data ?? {},
+  };
+  if (extra.step !== undefined) e.ftstep = extra.step;
+  if (extra.owner !== undefined) e.ftowner = extra.owner;
+  return e;
+}
+
+const shop = [
+  ev('shop', 'o-1', EventTypes.processStarted, 0),
+  ev('shop', 'o-1', EventTypes.stepStarted, 0, { step: 'reserve', owner: 'team-stock' }),
+  ev('shop', 'o-1', EventTypes.stepCompleted, 2, { step: 'reserve' }),
+  ev('shop', 'o-1', EventTypes.messageSent, 3, { data: { messageId: 'm-1', to: 'pay' } }),
+  ev('shop', 'o-1', EventTypes.messageSent, 4, { data: { messageId: 'm-2', to: 'pay' } }),
+  ev('shop', 'o-1', EventTypes.stepStarted, 20, { step: 'await-payment', owner: 'ann' }),
+  ev('shop', 'o-1', EventTypes.stepWaiting, 21, {
+    step: 'await-payment',
+    data: { for: 'payment', deadline: t(50) },
+  }),
+];
+const pay = [
+  ev('pay', 'p-1', EventTypes.processStarted, 5, {
+    data: { parent: { source: 'shop', process: 'order', instance: 'o-1', expectationId: 'x' } },
+  }),
+  ev('pay', 'p-1', EventTypes.messageReceived, 5, { data: { messageId: 'm-1', from: 'shop' } }),
+  ev('pay', 'p-1', EventTypes.stepStarted, 6, { step: 'charge' }),
+  ev('pay', 'p-1', EventTypes.stepFailed, 7, { step: 'charge' }),
+  ev('pay', 'p-1', EventTypes.stepStarted, 8, { step: 'charge' }),
+  ev('pay', 'p-1', EventTypes.stepCompleted, 9, { step: 'charge' }),
+  ev('pay', 'p-1', EventTypes.processCompleted, 9),
+];
+const root = foldInstance(shop);
+const child = foldInstance(pay);
+const NOW = t(30);
+
+const alert: Alert = {
+  ...newAlert(
+    {
+      kind: 'stuck',
+      instanceKey: root.key,
+      relatedKeys: [child.key],
+      process: 'order',
+      source: 'shop',
+      step: 'await-payment',
+      since: t(21),
+      summary: 'await-payment stuck',
+      details: {},
+    },
+    t(25),
+  ),
+};
+alert.history.push({ at: t(26), status: 'acknowledged', note: 'acknowledged by ann' });
+
+function timeline(events: Map<string, FlowtrailEvent[]> = new Map()): Timeline {
+  return buildTimeline({
+    root,
+    related: [child],
+    events:
+      events.size > 0
+        ? events
+        : new Map([
+            [root.key, shop],
+            [child.key, pay],
+          ]),
+    alerts: [alert],
+    now: NOW,
+    gapThresholdMs: 5 * 60_000,
+  });
+}
+
+describe('buildTimeline', () => {
+  const tl = timeline();
+
+  it('spans from the first event to now (the root is open) with a lane per system', () => {
+    expect(tl.start).toBe(t(0));
+    expect(tl.end).toBe(NOW);
+    expect(tl.lanes).toEqual([
+      { system: 'shop', instances: [root.key] },
+      { system: 'pay', instances: [child.key] },
+    ]);
+  });
+
+  it('draws attempts as bars, the in-flight one open and waiting', () => {
+    expect(tl.bars.map((b) => [b.lane, b.step, b.attempt, b.status, b.open, b.end])).toEqual([
+      ['shop', 'reserve', 1, 'completed', false, t(2)],
+      ['pay', 'charge', 1, 'failed', false, t(7)],
+      ['pay', 'charge', 2, 'completed', false, t(9)],
+      ['shop', 'await-payment', 1, 'waiting', true, undefined],
+    ]);
+    expect(tl.bars[0]?.owner).toBe('team-stock');
+  });
+
+  it('shows waits, idle gaps, messages (one lost), links and alert markers', () => {
+    expect(tl.waits).toEqual([
+      {
+        lane: 'shop',
+        instanceKey: root.key,
+        step: 'await-payment',
+        for: 'payment',
+        start: t(21),
+        deadline: t(50),
+      },
+    ]);
+    expect(tl.gaps).toEqual([{ lane: 'shop', instanceKey: root.key, start: t(2), end: t(20) }]);
+    expect(tl.arrows).toEqual([
+      {
+        messageId: 'm-1',
+        from: { lane: 'shop', time: t(3), instanceKey: root.key },
+        to: { lane: 'pay', time: t(5), instanceKey: child.key },
+        toSystem: 'pay',
+      },
+      {
+        messageId: 'm-2',
+        from: { lane: 'shop', time: t(4), instanceKey: root.key },
+        toSystem: 'pay',
+      },
+    ]);
+    expect(tl.links).toEqual([{ parent: root.key, child: child.key, expectationId: 'x' }]);
+    expect(tl.markers.map((m) => [m.kind, m.time, m.summary, m.lane])).toEqual([
+      ['finding', t(25), 'await-payment stuck', 'shop'],
+      ['action', t(26), 'acknowledged by ann', 'shop'],
+    ]);
+  });
+
+  it('puts a related instance’s alert on its lane and ends a closed timeline at its last event', () => {
+    const only = buildTimeline({
+      root: child,
+      related: [],
+      events: new Map([[child.key, pay]]),
+      alerts: [alert],
+      now: t(59),
+    });
+    expect(only.end).toBe(t(26));
+    expect(only.markers.every((m) => m.lane === 'pay')).toBe(true);
+  });
+
+  it('maps time to pixels, open bars extending to now', () => {
+    const px = toPixels(tl, 300);
+    expect(px.bars[0]).toEqual({ x: 0, width: 20 });
+    expect(px.bars[3]).toEqual({ x: 200, width: 100 });
+    expect(px.arrows[1]).toEqual({ fromX: 40 });
+  });
+});
+
+describe('timeline properties', () => {
+  const all = [...shop, ...pay];
+  const keyOf = (e: FlowtrailEvent) => (e.source === 'shop' ? root.key : child.key);
+  const arbEvents = fc
+    .tuple(fc.shuffledSubarray(all, { minLength: all.length }), fc.array(fc.constantFrom(...all)))
+    .map(([shuffled, dups]) => {
+      const map = new Map<string, FlowtrailEvent[]>();
+      for (const e of [...shuffled, ...dups]) map.set(keyOf(e), [...(map.get(keyOf(e)) ?? []), e]);
+      return map;
+    });
+
+  it('any order and duplication of events gives the same timeline', () => {
+    const expected = timeline();
+    fc.assert(
+      fc.property(arbEvents, (events) => {
+        expect(timeline(events)).toEqual(expected);
+      }),
+    );
+  });
+
+  it('every bar lies within [start, end] and geometry is monotonic', () => {
+    fc.assert(
+      fc.property(arbEvents, fc.integer({ min: 1, max: 4000 }), (events, width) => {
+        const tl = timeline(events);
+        const px = toPixels(tl, width);
+        for (const bar of tl.bars) {
+          expect(bar.start >= tl.start && (bar.end ?? tl.end) <= tl.end).toBe(true);
+        }
+        px.bars.forEach((s) => {
+          expect(s.x).toBeGreaterThanOrEqual(0);
+          expect(s.x + s.width).toBeLessThanOrEqual(width + 1e-9);
+        });
+        const sorted = [...tl.markers, ...tl.bars.map((b) => ({ time: b.start }))]
+          .map((m) => m.time)
+          .sort();
+        const xs = toPixels(
+          { ...tl, markers: sorted.map((time) => ({ ...tl.markers[0]!, time })) },
+          width,
+        ).markers;
+        for (let i = 1; i < xs.length; i += 1) {
+          const later = sorted[i]! > sorted[i - 1]!;
+          if (later) expect(xs[i]!.x).toBeGreaterThan(xs[i - 1]!.x);
+        }
+      }),
+    );
+  });
+});
