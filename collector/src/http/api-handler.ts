@@ -2,7 +2,8 @@
  * The HTTP API's request handler (node:http, no framework): auth, routing, and the JSON
  * answer of each route (the export route streams). Everything it parses or validates
  * lives in pure functions (`routes.ts`, `auth.ts`, `content-type.ts`, `ingest-request.ts`,
- * `query-params.ts`, `analysis-params.ts`); the analysis queries in `../queries/`.
+ * `query-params.ts`, `analysis-params.ts`, `view-params.ts`); the analysis and view
+ * queries in `../queries/`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerAlertRoute } from '../alerts/alert-api.ts';
@@ -13,6 +14,7 @@ import { parseAckBody, parseCommandsQuery, pollCommands } from '../commands/comm
 import type { Heatmap } from '../core/heatmap.ts';
 import { exportLog } from '../queries/event-export.ts';
 import { processHeatmap } from '../queries/process-heatmap.ts';
+import type { FamilyReader } from '../queries/instance-views.ts';
 import type { EventScanner, InstanceReader } from '../storage/event-store.ts';
 import type { DetectionModel } from '../sweep/detection-model.ts';
 import { parseExportQuery, parseHeatmapQuery } from './analysis-params.ts';
@@ -27,13 +29,17 @@ import { findInstance, instanceEvents, searchInstances } from './instance-querie
 import { parseInstanceQuery } from './query-params.ts';
 import { matchRoute, type Route } from './routes.ts';
 import { sendStream, type StreamReply } from './stream-response.ts';
+import { answerViewRoute } from './view-routes.ts';
 
 export type StoreName = 'sqlite' | 'elasticsearch';
 
 export interface ApiDeps {
   ingest: EventIngest;
-  /** Queries; the scan serves the heat map and export routes. */
-  reader: InstanceReader & EventScanner;
+  /**
+   * Queries; the scan serves the heat map, graph and export routes; the family reads
+   * (`childrenOf`, `instancesByKeys`, which every store has) the timeline.
+   */
+  reader: InstanceReader & EventScanner & FamilyReader;
   store: StoreName;
   apiKey?: string;
   maxBodyBytes: number;
@@ -137,6 +143,12 @@ async function answer(
       return { status: 200, body: await heatmapOf(deps, route.process, url) };
     case 'export':
       return { status: 200, stream: exportOf(deps, url) };
+    case 'timeline':
+    case 'instance-state':
+    case 'graph':
+    case 'ownership':
+    case 'processes':
+      return { status: 200, body: await answerViewRoute(deps, route, url) };
     case 'alerts':
     case 'alert':
     case 'alert-action':

@@ -7,8 +7,10 @@
  * three segments (`/api/instances/orders/order-fulfilment/o-4711`); keys always have
  * three parts, so the segment count tells the two forms apart.
  *
- * A process name in `/api/processes/<process>/heatmap` and `/api/definitions/<process>`
- * is one URI-encoded segment.
+ * An instance's sub-resources follow its key: `/events`, `/timeline`, `/state`.
+ *
+ * A process name in `/api/processes/<process>/heatmap`, `/api/processes/<process>/graph`
+ * and `/api/definitions/<process>` is one URI-encoded segment.
  *
  * An alert id (`stuck/shop%2Forder-fulfilment%2Fo-1/step:pick`) is addressed either
  * encoded as one segment or as its raw segments (always two or more), optionally followed
@@ -20,7 +22,12 @@ export type Route =
   | { name: 'search' }
   | { name: 'instance'; key: string }
   | { name: 'instance-events'; key: string }
+  | { name: 'timeline'; key: string }
+  | { name: 'instance-state'; key: string }
   | { name: 'heatmap'; process: string }
+  | { name: 'graph'; process: string }
+  | { name: 'processes' }
+  | { name: 'ownership' }
   | { name: 'export' }
   | { name: 'commands' }
   | { name: 'commands-ack' }
@@ -31,6 +38,44 @@ export type Route =
   | { name: 'alert-action'; id: string; action: AlertAction };
 
 export type AlertAction = 'acknowledge' | 'silence';
+
+export type RouteName = Route['name'];
+
+/**
+ * Every route with its methods and path in OpenAPI template form (docs/openapi.yaml
+ * documents each; collector/test/http/openapi.test.ts checks). `{key}` is one encoded
+ * segment (the three-segment form is the same route).
+ */
+export const ROUTE_TABLE: Readonly<
+  Record<RouteName, { path: string; methods: readonly string[] }>
+> = {
+  health: { path: '/api/health', methods: ['GET'] },
+  ingest: { path: '/api/events', methods: ['POST'] },
+  search: { path: '/api/instances', methods: ['GET'] },
+  instance: { path: '/api/instances/{key}', methods: ['GET'] },
+  'instance-events': { path: '/api/instances/{key}/events', methods: ['GET'] },
+  timeline: { path: '/api/instances/{key}/timeline', methods: ['GET'] },
+  'instance-state': { path: '/api/instances/{key}/state', methods: ['GET'] },
+  heatmap: { path: '/api/processes/{process}/heatmap', methods: ['GET'] },
+  graph: { path: '/api/processes/{process}/graph', methods: ['GET'] },
+  processes: { path: '/api/processes', methods: ['GET'] },
+  ownership: { path: '/api/ownership', methods: ['GET'] },
+  export: { path: '/api/export', methods: ['GET'] },
+  commands: { path: '/api/commands', methods: ['GET'] },
+  'commands-ack': { path: '/api/commands/ack', methods: ['POST'] },
+  alerts: { path: '/api/alerts', methods: ['GET'] },
+  alert: { path: '/api/alerts/{id}', methods: ['GET'] },
+  'alert-action': { path: '/api/alerts/{id}/{action}', methods: ['POST'] },
+  definitions: { path: '/api/definitions', methods: ['GET'] },
+  definition: { path: '/api/definitions/{process}', methods: ['GET', 'PUT'] },
+};
+
+/** Sub-resources of an instance: `/api/instances/<key>/<suffix>`. */
+const INSTANCE_SUFFIXES = {
+  events: 'instance-events',
+  timeline: 'timeline',
+  state: 'instance-state',
+} as const;
 
 export type RouteMatch =
   { ok: true; route: Route } | { ok: false; status: 404 | 405; error: string; allow?: string };
@@ -99,18 +144,25 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
   }
   if (path === '/api/commands') return only(method, 'GET', { name: 'commands' });
   if (path === '/api/commands/ack') return only(method, 'POST', { name: 'commands-ack' });
-  const heatmap = /^\/api\/processes\/([^/]+)\/heatmap$/.exec(path);
-  if (heatmap !== null) {
-    const process = decodedSegment(heatmap[1] as string);
+  if (path === '/api/processes') return only(method, 'GET', { name: 'processes' });
+  if (path === '/api/ownership') return only(method, 'GET', { name: 'ownership' });
+  const analysis = /^\/api\/processes\/([^/]+)\/(heatmap|graph)$/.exec(path);
+  if (analysis !== null) {
+    const process = decodedSegment(analysis[1] as string);
     if (process === undefined || process === '') {
       return { ok: false, status: 404, error: `not found: ${path} (process name not URI-encoded)` };
     }
-    return only(method, 'GET', { name: 'heatmap', process });
+    const name = analysis[2] === 'graph' ? 'graph' : 'heatmap';
+    return only(method, 'GET', { name, process });
   }
   if (path.startsWith('/api/instances/')) {
     const segments = path.slice('/api/instances/'.length).split('/');
-    const events = segments.length % 2 === 0 && segments[segments.length - 1] === 'events';
-    const key = keyFrom(events ? segments.slice(0, -1) : segments);
+    const last = segments[segments.length - 1] as string;
+    const suffix =
+      segments.length % 2 === 0 && Object.hasOwn(INSTANCE_SUFFIXES, last)
+        ? INSTANCE_SUFFIXES[last as keyof typeof INSTANCE_SUFFIXES]
+        : undefined;
+    const key = keyFrom(suffix !== undefined ? segments.slice(0, -1) : segments);
     if (key === undefined || key === '') {
       return {
         ok: false,
@@ -118,11 +170,7 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
         error: 'not found: address an instance as /api/instances/<URL-encoded instance key>',
       };
     }
-    return only(
-      method,
-      'GET',
-      events ? { name: 'instance-events', key } : { name: 'instance', key },
-    );
+    return only(method, 'GET', { name: suffix ?? 'instance', key });
   }
   return { ok: false, status: 404, error: `not found: ${path}` };
 }
