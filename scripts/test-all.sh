@@ -9,7 +9,10 @@
 #      Maven Central jars / integ-test-zip, reused when already running or installed),
 #   5. validates docker-compose.yml without a Docker engine,
 #   6. integration tests against those servers,
-#   7. stops the servers it started (FLOWTRAIL_KEEP_INFRA=1 keeps them).
+#   7. the dashboard's browser test: Debian's chromium (installed by
+#      scripts/install-chromium.sh) driven by playwright-core against `next build` +
+#      `next start` and a real `flowtrail up`,
+#   8. stops the servers it started (FLOWTRAIL_KEEP_INFRA=1 keeps them).
 # It ends with one line "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +29,7 @@ fi
 step "lint, format, typecheck"
 npm run --silent lint
 npm run --silent typecheck
+npx tsc -p dashboard/tsconfig.json --noEmit
 
 step "unit tests"
 unit_status=0
@@ -55,5 +59,12 @@ int_status=0
 npx vitest run --project integration --reporter=default --reporter=json \
   --outputFile.json="$results_dir/integration.json" || int_status=$?
 
-node scripts/summarize-tests.mjs "$results_dir/unit.json" "$results_dir/integration.json"
-[ "$unit_status" = 0 ] && [ "$int_status" = 0 ]
+step "dashboard in a real browser"
+bash scripts/install-chromium.sh
+e2e_status=0
+npx vitest run --root . --config dashboard/e2e/vitest.e2e.config.ts --reporter=default \
+  --reporter=json --outputFile.json="$results_dir/e2e.json" || e2e_status=$?
+
+node scripts/summarize-tests.mjs "$results_dir/unit.json" "$results_dir/integration.json" \
+  "$results_dir/e2e.json"
+[ "$unit_status" = 0 ] && [ "$int_status" = 0 ] && [ "$e2e_status" = 0 ]

@@ -1,0 +1,174 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { Suspense } from 'react';
+import { ErrorPanel } from '@/components/error-panel';
+import { LiveRefresh } from '@/components/live-refresh';
+import { TableSkeleton } from '@/components/skeletons';
+import { StatusBadge } from '@/components/status-badge';
+import { attempt, listAlerts } from '@/lib/api';
+import { config } from '@/lib/config';
+import { formatTime, instanceHref } from '@/lib/format';
+import type { Alert } from '@/lib/types';
+import { acknowledgeAlert, silenceAlert } from './actions';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Alerts' };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const VIEWS = [
+  {
+    value: 'open',
+    label: 'Open (firing, acknowledged, silenced)',
+    status: 'firing,acknowledged,silenced',
+  },
+  { value: 'firing', label: 'Firing', status: 'firing' },
+  { value: 'resolved', label: 'Resolved', status: 'resolved' },
+] as const;
+
+function AlertRow({ alert }: { alert: Alert }) {
+  const open = alert.status !== 'resolved';
+  return (
+    <tr>
+      <td>
+        <StatusBadge status={alert.status} />
+        {alert.status === 'acknowledged' && alert.acknowledgedBy && (
+          <div className="muted">by {alert.acknowledgedBy}</div>
+        )}
+        {alert.status === 'silenced' && (
+          <div className="muted">until {formatTime(alert.silencedUntil)}</div>
+        )}
+      </td>
+      <td>{alert.kind}</td>
+      <td>
+        {alert.summary}
+        <div className="muted">
+          <Link href={instanceHref(alert.instance)}>{alert.instance}</Link>
+          {alert.step ? ` · step ${alert.step}` : ''}
+        </div>
+      </td>
+      <td>{alert.owner ?? 'unowned'}</td>
+      <td>
+        {formatTime(alert.since)}
+        <div className="muted">last seen {formatTime(alert.lastSeenAt)}</div>
+      </td>
+      <td>
+        {open ? (
+          <div className="alert-actions">
+            {alert.status !== 'acknowledged' && (
+              <form action={acknowledgeAlert}>
+                <input type="hidden" name="id" value={alert.id} />
+                <button
+                  type="submit"
+                  className="btn btn-small"
+                  aria-label={`Acknowledge ${alert.kind} alert on ${alert.instance}`}
+                >
+                  Acknowledge
+                </button>
+              </form>
+            )}
+            <form action={silenceAlert}>
+              <input type="hidden" name="id" value={alert.id} />
+              <label className="visually-hidden" htmlFor={`silence-${alert.id}`}>
+                Silence for
+              </label>
+              <select id={`silence-${alert.id}`} name="for" defaultValue="1h">
+                <option value="30m">30 min</option>
+                <option value="1h">1 h</option>
+                <option value="4h">4 h</option>
+                <option value="24h">24 h</option>
+                <option value="7d">7 d</option>
+              </select>
+              <button
+                type="submit"
+                className="btn btn-secondary btn-small"
+                aria-label={`Silence ${alert.kind} alert on ${alert.instance}`}
+              >
+                Silence
+              </button>
+            </form>
+          </div>
+        ) : (
+          <span className="muted">resolved {formatTime(alert.resolvedAt)}</span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+async function AlertList({ status }: { status: string }) {
+  const result = await attempt(listAlerts({ status, size: '100' }));
+  if (!result.ok) return <ErrorPanel title="Alerts could not be loaded" error={result.error} />;
+  const { alerts, total } = result.value;
+  if (alerts.length === 0) {
+    return (
+      <div className="panel">
+        No alerts here. Detection reports stuck and inconsistent instances as alerts.
+      </div>
+    );
+  }
+  const groups = new Map<string, Alert[]>();
+  for (const a of alerts) groups.set(a.group, [...(groups.get(a.group) ?? []), a]);
+  return (
+    <>
+      <p>
+        {total} alert{total === 1 ? '' : 's'} in {groups.size} group{groups.size === 1 ? '' : 's'}
+        {total > alerts.length ? ` (showing the ${alerts.length} most recent)` : ''}
+      </p>
+      {[...groups].map(([group, list]) => (
+        <section key={group} className="alert-group" aria-labelledby={`g-${group}`}>
+          <h2 id={`g-${group}`}>
+            {group} <span className="muted">({list.length})</span>
+          </h2>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Status</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Owner</th>
+                  <th scope="col">Since</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((a) => (
+                  <AlertRow key={a.id} alert={a} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ))}
+    </>
+  );
+}
+
+export default async function AlertsPage({ searchParams }: Props) {
+  const raw = await searchParams;
+  const viewName = typeof raw.view === 'string' ? raw.view : 'open';
+  const view = VIEWS.find((v) => v.value === viewName) ?? VIEWS[0];
+  return (
+    <>
+      <div className="page-head">
+        <h1>Alerts</h1>
+        <LiveRefresh intervalMs={config.refreshMs} />
+      </div>
+      <nav className="tabs" aria-label="Alert status">
+        {VIEWS.map((v) => (
+          <Link
+            key={v.value}
+            href={`/alerts?view=${v.value}`}
+            aria-current={v.value === view.value ? 'true' : undefined}
+          >
+            {v.label}
+          </Link>
+        ))}
+      </nav>
+      <Suspense key={view.value} fallback={<TableSkeleton rows={6} label="Loading alerts" />}>
+        <AlertList status={view.status} />
+      </Suspense>
+    </>
+  );
+}

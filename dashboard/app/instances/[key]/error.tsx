@@ -1,0 +1,9 @@
+'use client';
+import { RouteError } from '@/components/route-error';
+
+export default function ErrorPage(props: {
+  error: Error & { digest?: string };
+  reset: () => void;
+}) {
+  return <RouteError title="Instance could not be loaded" {...props} />;
+}
