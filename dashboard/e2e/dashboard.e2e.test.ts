@@ -2,7 +2,9 @@
  * End-to-end: the dashboard in a real browser (Debian's chromium via playwright-core) on a
  * real collector (`flowtrail up`, embedded SQLite) fed a known scenario over the HTTP API:
  * order ORD-4711 in `shop` expecting a payment, payment PAY-981 in `payments` linked to it
- * as parent, and a wait past its deadline so that a stuck alert fires.
+ * as parent, and a wait past its deadline so that a stuck alert fires; plus a process of
+ * its own, `e2e-deadlines`, whose definition (PUT over the API) gives step `slow` a 1m
+ * deadline that its 6-minute attempt overruns (the heat map colours it against it).
  * Needs /usr/bin/chromium (scripts/install-chromium.sh). Screenshots go to
  * test-artifacts/screenshots/. FLOWTRAIL_E2E_REUSE_BUILD=1 skips `next build` when
  * dashboard/.next exists.
@@ -24,6 +26,19 @@ const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
 const CHROMIUM = '/usr/bin/chromium';
 const ORDER_KEY = 'shop/order-fulfilment/ORD-4711';
 const PAYMENT_KEY = 'payments/payment/PAY-981';
+const DEADLINE_PROCESS = 'e2e-deadlines';
+const DEADLINE_DEFINITION = `process: ${DEADLINE_PROCESS}
+version: 1
+description: The e2e heat map's deadline colouring.
+owner: team-e2e
+steps:
+  - name: quick
+    deadline: 10m
+    next: [slow]
+  - name: slow
+    deadline: 1m
+    next: []
+`;
 
 interface Child {
   name: string;
@@ -253,7 +268,34 @@ function scenario(now: number): Record<string, unknown>[] {
       ftstep: 'capture',
       ftowner: 'team-payments',
     },
+    ...deadlineEvents(at),
   ];
+}
+
+/** One completed instance of DEADLINE_PROCESS: `quick` in 1 min, `slow` in 6 min. */
+function deadlineEvents(at: (minutes: number) => string): Record<string, unknown>[] {
+  const base = {
+    specversion: '1.0',
+    source: 'e2e-system',
+    ftprocess: DEADLINE_PROCESS,
+    ftinstance: 'DL-1',
+    ftowner: 'team-e2e',
+  };
+  const steps: [string, string, number, string?][] = [
+    ['d1', 'process.started', -10],
+    ['d2', 'step.started', -10, 'quick'],
+    ['d3', 'step.completed', -9, 'quick'],
+    ['d4', 'step.started', -9, 'slow'],
+    ['d5', 'step.completed', -3, 'slow'],
+    ['d6', 'process.completed', -3],
+  ];
+  return steps.map(([id, type, minutes, step]) => ({
+    ...base,
+    id: `e2e-${id}`,
+    type: `flowtrail.${type}`,
+    time: at(minutes),
+    ...(step === undefined ? {} : { ftstep: step }),
+  }));
 }
 
 interface ListedAlert {
@@ -309,6 +351,13 @@ describe('dashboard in chromium', () => {
       60_000,
       collector,
     );
+
+    const defined = await fetch(`${api}/api/definitions/${DEADLINE_PROCESS}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/yaml' },
+      body: DEADLINE_DEFINITION,
+    });
+    expect([200, 201], await defined.text()).toContain(defined.status);
 
     scenarioNow = Date.now();
     const events = scenario(scenarioNow);
@@ -459,6 +508,37 @@ describe('dashboard in chromium', () => {
     await grid.getByRole('rowheader', { name: 'check' }).waitFor();
     await page.getByRole('heading', { name: 'Bottlenecks: total time per step' }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'heatmap.png'), fullPage: true });
+  });
+
+  it('expands the history of the stuck alert and sees it fire', async () => {
+    await page.goto(`${web}/alerts`);
+    const summary = page.getByLabel(`History of stuck alert on ${ORDER_KEY}`);
+    await summary.waitFor();
+    await summary.click();
+    const details = page.locator('details.alert-history', { has: summary });
+    expect(await details.getAttribute('open')).not.toBeNull();
+    const firing = details.locator('li[data-status="firing"]');
+    await firing.first().waitFor();
+    expect(await firing.first().innerText()).toContain('firing');
+    await page.screenshot({ path: join(SHOTS, 'alerts-history.png'), fullPage: true });
+  });
+
+  it('colours heat-map cells against the step deadline of the definition', async () => {
+    await page.goto(`${web}/heatmaps/${DEADLINE_PROCESS}?dimension=hour&metric=median`);
+    const grid = page.getByRole('table', { name: `Heat map of ${DEADLINE_PROCESS}` });
+    await grid.waitFor();
+    const slow = grid.getByRole('rowheader', { name: /^slow/ });
+    await slow.waitFor();
+    expect(await slow.innerText()).toContain('1m');
+    const over = grid.locator('.heat-cell.heat-over');
+    await over.first().waitFor();
+    expect(await over.count()).toBe(1);
+    expect(await grid.locator('.heat-cell.heat-ok').count()).toBe(1); // quick: 1 min of 10
+    // Counts keep the plain scale.
+    await page.goto(`${web}/heatmaps/${DEADLINE_PROCESS}?dimension=hour&metric=count`);
+    await grid.getByRole('rowheader', { name: 'slow', exact: true }).waitFor();
+    expect(await grid.locator('.heat-cell[data-band]').count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'heatmap-deadlines.png'), fullPage: true });
   });
 
   it('opens the ownership view with drill-down links', async () => {

@@ -5,11 +5,13 @@
 import { config } from './config';
 import type {
   Alert,
+  AlertDetail,
   AlertsAnswer,
   FlowtrailEvent,
   Heatmap,
   InstanceState,
   Ownership,
+  ProcessDefinition,
   ProcessGraph,
   SearchAnswer,
   Timeline,
@@ -184,4 +186,19 @@ export function alertAction(
     body: JSON.stringify(body),
     headers: { 'content-type': 'application/json' },
   });
+}
+
+/** The alert with its details and history (oldest first). */
+export function getAlert(id: string): Promise<AlertDetail> {
+  return request(`/api/alerts/${seg(id)}`);
+}
+
+/** The latest definition of a process, or null when there is none (404). */
+export async function getDefinition(process: string): Promise<ProcessDefinition | null> {
+  try {
+    return await request<ProcessDefinition>(`/api/definitions/${seg(process)}`);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
 }

@@ -230,3 +230,22 @@ export interface Timeline {
     summary: string;
   }[];
 }
+
+export interface AlertHistoryEntry {
+  at: string;
+  status: string;
+  note?: string;
+}
+
+/** `GET /api/alerts/:id`: the alert as listed plus its details and history. */
+export interface AlertDetail extends Alert {
+  details?: Record<string, unknown>;
+  history: AlertHistoryEntry[];
+}
+
+/** `GET /api/definitions/:process` (the parts the dashboard reads). */
+export interface ProcessDefinition {
+  process: string;
+  version: number;
+  steps: { name: string; deadline?: string; waitDeadline?: string; owner?: string }[];
+}

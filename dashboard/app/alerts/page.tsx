@@ -5,10 +5,10 @@ import { ErrorPanel } from '@/components/error-panel';
 import { LiveRefresh } from '@/components/live-refresh';
 import { TableSkeleton } from '@/components/skeletons';
 import { StatusBadge } from '@/components/status-badge';
-import { attempt, listAlerts } from '@/lib/api';
+import { attempt, getAlert, listAlerts } from '@/lib/api';
 import { config } from '@/lib/config';
 import { formatTime, instanceHref } from '@/lib/format';
-import type { Alert } from '@/lib/types';
+import type { Alert, AlertHistoryEntry } from '@/lib/types';
 import { acknowledgeAlert, silenceAlert } from './actions';
 
 export const dynamic = 'force-dynamic';
@@ -26,7 +26,38 @@ const VIEWS = [
   { value: 'resolved', label: 'Resolved', status: 'resolved' },
 ] as const;
 
-function AlertRow({ alert }: { alert: Alert }) {
+/** The alert's history (oldest first): status changes, ladder rungs as notes. */
+function AlertHistory({
+  alert,
+  history,
+}: {
+  alert: Alert;
+  history: AlertHistoryEntry[] | undefined;
+}) {
+  return (
+    <details className="alert-history">
+      <summary aria-label={`History of ${alert.kind} alert on ${alert.instance}`}>
+        History{history === undefined ? '' : ` (${history.length})`}
+      </summary>
+      {history === undefined ? (
+        <p className="muted">The history could not be loaded.</p>
+      ) : history.length === 0 ? (
+        <p className="muted">No entries.</p>
+      ) : (
+        <ol>
+          {history.map((h, i) => (
+            <li key={`${h.at}-${i}`} data-status={h.status}>
+              <time dateTime={h.at}>{formatTime(h.at)}</time> <strong>{h.status}</strong>
+              {h.note ? <span className="muted"> — {h.note}</span> : null}
+            </li>
+          ))}
+        </ol>
+      )}
+    </details>
+  );
+}
+
+function AlertRow({ alert, history }: { alert: Alert; history: AlertHistoryEntry[] | undefined }) {
   const open = alert.status !== 'resolved';
   return (
     <tr>
@@ -46,6 +77,7 @@ function AlertRow({ alert }: { alert: Alert }) {
           <Link href={instanceHref(alert.instance)}>{alert.instance}</Link>
           {alert.step ? ` · step ${alert.step}` : ''}
         </div>
+        <AlertHistory alert={alert} history={history} />
       </td>
       <td>{alert.owner ?? 'unowned'}</td>
       <td>
@@ -107,6 +139,13 @@ async function AlertList({ status }: { status: string }) {
       </div>
     );
   }
+  // The history comes with the full alert: one GET /api/alerts/:id per visible alert.
+  const details = await Promise.all(alerts.map((a) => attempt(getAlert(a.id))));
+  const histories = new Map<string, AlertHistoryEntry[]>();
+  details.forEach((d, i) => {
+    const id = alerts[i]?.id;
+    if (d.ok && id !== undefined) histories.set(id, d.value.history ?? []);
+  });
   const groups = new Map<string, Alert[]>();
   for (const a of alerts) groups.set(a.group, [...(groups.get(a.group) ?? []), a]);
   return (
@@ -134,7 +173,7 @@ async function AlertList({ status }: { status: string }) {
               </thead>
               <tbody>
                 {list.map((a) => (
-                  <AlertRow key={a.id} alert={a} />
+                  <AlertRow key={a.id} alert={a} history={histories.get(a.id)} />
                 ))}
               </tbody>
             </table>

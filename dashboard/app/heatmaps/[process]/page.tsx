@@ -4,9 +4,10 @@ import { Suspense } from 'react';
 import { BottleneckChart } from '@/components/bottleneck-chart';
 import { ErrorPanel } from '@/components/error-panel';
 import { BlockSkeleton, TableSkeleton } from '@/components/skeletons';
-import { attempt, getHeatmap, getProcessGraph } from '@/lib/api';
+import { attempt, getDefinition, getHeatmap, getProcessGraph } from '@/lib/api';
+import { deadlineBand, parseDuration } from '@/lib/duration';
 import { formatDuration, one, searchHref } from '@/lib/format';
-import type { HeatmapCell } from '@/lib/types';
+import type { HeatmapCell, ProcessDefinition } from '@/lib/types';
 
 export const dynamic = 'force-dynamic';
 
@@ -35,6 +36,27 @@ function metricOf(cell: HeatmapCell, metric: Metric): number | undefined {
   return cell.medianWaitingMs;
 }
 
+const BAND_STYLE = {
+  ok: { background: '#c8e6c9', color: '#1b1f24' },
+  near: { background: '#ffe082', color: '#1b1f24' },
+  over: { background: '#c62828', color: '#fff' },
+} as const;
+
+/** Per step: the deadline the metric is measured against (waits: waitDeadline first). */
+function stepDeadlines(
+  definition: ProcessDefinition | null,
+  metric: Metric,
+): Map<string, { text: string; ms: number }> {
+  const out = new Map<string, { text: string; ms: number }>();
+  if (definition === null || metric === 'count') return out;
+  for (const step of definition.steps ?? []) {
+    const text = metric === 'waiting' ? (step.waitDeadline ?? step.deadline) : step.deadline;
+    const ms = parseDuration(text);
+    if (text !== undefined && ms !== undefined && ms > 0) out.set(step.name, { text, ms });
+  }
+  return out;
+}
+
 function show(value: number | undefined, metric: Metric): string {
   if (value === undefined) return '';
   return metric === 'count' ? String(value) : formatDuration(value);
@@ -49,9 +71,13 @@ async function HeatGrid({
   dimension: 'hour' | 'weekday';
   metric: Metric;
 }) {
-  const result = await attempt(getHeatmap(process, dimension));
+  const [result, definition] = await Promise.all([
+    attempt(getHeatmap(process, dimension)),
+    attempt(getDefinition(process)),
+  ]);
   if (!result.ok) return <ErrorPanel title="Heat map could not be loaded" error={result.error} />;
   const map = result.value;
+  const deadlines = stepDeadlines(definition.ok ? definition.value : null, metric);
   const byKey = new Map(map.cells.map((c) => [`${c.step}|${c.bucket}`, c]));
   const values = map.cells
     .map((c) => metricOf(c, metric))
@@ -66,6 +92,14 @@ async function HeatGrid({
           {METRICS.find((m) => m.value === metric)?.label} per step ×{' '}
           {dimension === 'hour' ? 'hour of day (UTC)' : 'weekday (UTC)'}
         </h2>
+        {deadlines.size > 0 && (
+          <p className="muted heat-legend">
+            Against the step&apos;s deadline from the definition:{' '}
+            <span className="heat-key heat-ok">under 50 %</span>{' '}
+            <span className="heat-key heat-near">under 100 %</span>{' '}
+            <span className="heat-key heat-over">at or over</span>
+          </p>
+        )}
         {map.steps.length === 0 ? (
           <p>No step attempts with a known start yet.</p>
         ) : (
@@ -87,33 +121,52 @@ async function HeatGrid({
                 </div>
               ))}
             </div>
-            {map.steps.map((step) => (
-              <div role="row" key={step} style={{ display: 'contents' }}>
-                <div role="rowheader" className="heat-label" title={step}>
-                  {step}
+            {map.steps.map((step) => {
+              const deadline = deadlines.get(step);
+              return (
+                <div role="row" key={step} style={{ display: 'contents' }}>
+                  <div
+                    role="rowheader"
+                    className="heat-label"
+                    title={deadline ? `${step} (deadline ${deadline.text})` : step}
+                  >
+                    {step}
+                    {deadline && <span className="heat-deadline"> ≤ {deadline.text}</span>}
+                  </div>
+                  {map.buckets.map((b) => {
+                    const cell = byKey.get(`${step}|${b}`);
+                    const v = cell === undefined ? undefined : metricOf(cell, metric);
+                    const t = v === undefined ? 0 : v / max;
+                    const band =
+                      v === undefined || deadline === undefined
+                        ? undefined
+                        : deadlineBand(v, deadline.ms);
+                    return (
+                      <div
+                        key={b}
+                        role="cell"
+                        className={band ? `heat-cell heat-${band}` : 'heat-cell'}
+                        data-band={band}
+                        title={`${step}, ${label(b)}: ${cell === undefined ? 'no attempts' : `${cell.count} attempts, median ${formatDuration(cell.medianMs)}, p95 ${formatDuration(cell.p95Ms)}, waiting ${formatDuration(cell.medianWaitingMs)}`}${deadline ? `, deadline ${deadline.text}` : ''}`}
+                        style={
+                          band
+                            ? BAND_STYLE[band]
+                            : {
+                                background:
+                                  v === undefined
+                                    ? '#f0f2f4'
+                                    : `rgba(198, 40, 40, ${0.12 + 0.78 * t})`,
+                                color: t > 0.55 ? '#fff' : '#1b1f24',
+                              }
+                        }
+                      >
+                        {show(v, metric)}
+                      </div>
+                    );
+                  })}
                 </div>
-                {map.buckets.map((b) => {
-                  const cell = byKey.get(`${step}|${b}`);
-                  const v = cell === undefined ? undefined : metricOf(cell, metric);
-                  const t = v === undefined ? 0 : v / max;
-                  return (
-                    <div
-                      key={b}
-                      role="cell"
-                      className="heat-cell"
-                      title={`${step}, ${label(b)}: ${cell === undefined ? 'no attempts' : `${cell.count} attempts, median ${formatDuration(cell.medianMs)}, p95 ${formatDuration(cell.p95Ms)}, waiting ${formatDuration(cell.medianWaitingMs)}`}`}
-                      style={{
-                        background:
-                          v === undefined ? '#f0f2f4' : `rgba(198, 40, 40, ${0.12 + 0.78 * t})`,
-                        color: t > 0.55 ? '#fff' : '#1b1f24',
-                      }}
-                    >
-                      {show(v, metric)}
-                    </div>
-                  );
-                })}
-              </div>
-            ))}
+              );
+            })}
           </div>
         )}
       </section>
