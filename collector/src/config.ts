@@ -153,7 +153,7 @@ const checkTopic = (v: string): string | undefined =>
   TOPIC.test(v) ? undefined : 'is not a valid Kafka topic name';
 
 /** Notifier settings (notify-config.ts), their problems listed with all the others. */
-function readNotify(env: Env, r: EnvReader): NotifyConfig {
+export function readNotifyConfig(env: Env, r: EnvReader): NotifyConfig {
   try {
     return parseNotifyConfig(env);
   } catch (err) {
@@ -237,7 +237,7 @@ export function parseConfig(env: Env = process.env): CollectorConfig {
     },
     http: readHttpConfig(r),
     detection: readDetectionConfig(r),
-    notify: readNotify(env, r),
+    notify: readNotifyConfig(env, r),
     maxEventBytes: readMaxEventBytes(r),
     batchSize: r.int('FLOWTRAIL_BATCH_SIZE', 500, 1, 10_000),
     logLevel: readLogLevel(r),

@@ -10,12 +10,13 @@ import {
   readHttpConfig,
   readLogLevel,
   readMaxEventBytes,
+  readNotifyConfig,
   type Env,
   type HttpConfig,
   type LogLevel,
 } from '../config.ts';
 import { ConfigError } from '../errors.ts';
-import { parseNotifyConfig, type NotifyConfig } from '../notify/notify-config.ts';
+import type { NotifyConfig } from '../notify/notify-config.ts';
 import { readDetectionConfig, type DetectionConfig } from '../sweep/detection-config.ts';
 
 /** `flowtrail up` run from a checkout loads the example definitions of the demo's processes. */
@@ -57,13 +58,7 @@ export function parseEmbeddedConfig(
       : existsSync(resolve(cwd, DEFAULT_DEFINITIONS_DIR))
         ? resolve(cwd, DEFAULT_DEFINITIONS_DIR)
         : undefined;
-  let notify: NotifyConfig | undefined;
-  try {
-    notify = parseNotifyConfig(env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    r.problems.push(...err.problems);
-  }
+  const notify = readNotifyConfig(env, r);
   const config: EmbeddedConfig = {
     dataDir: resolve(cwd, overrides.dataDir ?? r.string('FLOWTRAIL_DATA_DIR', DEFAULT_DATA_DIR)),
     http: overrides.port === undefined ? http : { ...http, port: overrides.port },
@@ -74,7 +69,7 @@ export function parseEmbeddedConfig(
     // `up` talks to a person on stdout; the JSON logs only say what went wrong
     logLevel: readLogLevel(r, 'warn'),
     detection: { ...detection, ...(definitionsDir !== undefined ? { definitionsDir } : {}) },
-    notify: notify as NotifyConfig,
+    notify,
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

@@ -15,7 +15,7 @@ import type { DetectionReader, InstanceReader } from '../storage/event-store.ts'
 import { buildTimeline, type Timeline } from '../views/timeline.ts';
 
 /** What the timeline reads of the related instances; stores without it give no family. */
-export type FamilyReader = Partial<Pick<DetectionReader, 'childrenOf' | 'instancesByKeys'>>;
+export type FamilyReader = Pick<DetectionReader, 'childrenOf' | 'instancesByKeys'>;
 
 /** Most alerts read per instance of the family. */
 const ALERTS_PER_INSTANCE = 100;
@@ -35,25 +35,18 @@ export async function familyOf(
   const add = (states: readonly InstanceState[]): void => {
     for (const s of states) if (s.key !== root.key && !family.has(s.key)) family.set(s.key, s);
   };
-  if (reader.childrenOf !== undefined) {
-    add(
-      await reader.childrenOf({
-        source: root.source,
-        process: root.process,
-        instance: root.instance,
-      }),
-    );
-  }
+  add(
+    await reader.childrenOf({
+      source: root.source,
+      process: root.process,
+      instance: root.instance,
+    }),
+  );
   if (root.parent !== undefined) {
     const { source, process, instance } = root.parent;
     const parentKey = instanceKey({ source, process, instance });
-    const parent =
-      reader.instancesByKeys !== undefined
-        ? (await reader.instancesByKeys([parentKey]))[0]
-        : await reader.getInstance(parentKey);
-    if (parent !== undefined) add([parent]);
-    if (reader.childrenOf !== undefined)
-      add(await reader.childrenOf({ source, process, instance }));
+    add(await reader.instancesByKeys([parentKey]));
+    add(await reader.childrenOf({ source, process, instance }));
   }
   return [...family.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

@@ -137,6 +137,8 @@ describe('GET /api/export', () => {
       getInstance: app.store.getInstance.bind(app.store),
       getEvents: app.store.getEvents.bind(app.store),
       search: app.store.search.bind(app.store),
+      childrenOf: app.store.childrenOf.bind(app.store),
+      instancesByKeys: app.store.instancesByKeys.bind(app.store),
       async *scanInstanceEvents(filter: EventScanFilter): AsyncGenerator<InstanceEvents> {
         let yielded = 0;
         for await (const group of app.store.scanInstanceEvents(filter)) {

@@ -5,6 +5,7 @@
  */
 import {
   Cursor,
+  HOUR,
   MINUTE,
   SECOND,
   beginPayment,
@@ -23,8 +24,6 @@ import type { ExpectedFinding, Story, StoryResult } from './scenario-types.ts';
 import type { ScenarioWriter } from './scenario-writer.ts';
 import type { Random } from '../../demo/random.ts';
 import type { FindingKind } from '../finding.ts';
-
-const HOUR = 60 * MINUTE;
 
 type FaultStory = (f: OrderFamily, c: Cursor) => { keys: string[]; found: [FindingKind, string][] };
 

@@ -5,6 +5,7 @@
  */
 import {
   Cursor,
+  HOUR,
   MINUTE,
   SECOND,
   beginPayment,
@@ -20,8 +21,6 @@ import {
   type OrderFamily,
 } from './order-pieces.ts';
 import type { Story, StoryResult } from './scenario-types.ts';
-
-const HOUR = 60 * MINUTE;
 
 const done = (...keys: string[]): StoryResult => ({ keys, expected: [] });
 

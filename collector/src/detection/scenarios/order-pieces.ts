@@ -9,6 +9,7 @@ import type { InstanceWriter, ScenarioWriter } from './scenario-writer.ts';
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
+export const HOUR = 60 * MINUTE;
 
 /** A point in time moving forward: `ago` ms before the scenario's now. */
 export class Cursor {
