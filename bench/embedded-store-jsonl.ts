@@ -14,6 +14,7 @@ import {
   type InstanceRef,
 } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../collector/src/core/instance-state.ts';
+import { changePage, type ChangePage } from '../collector/src/storage/change-feed.ts';
 import type {
   ChangedInstancesPage,
   EventScanFilter,
@@ -31,12 +32,15 @@ interface Indexed {
   state: InstanceState;
   words: Set<string>;
   lastEventMs: number;
+  /** Change-feed number of the state's latest write. */
+  changeSeq: number;
 }
 
 export class JsonlEventStore implements EventStore {
   private readonly events = new Map<string, FlowtrailEvent>();
   private readonly idsByInstance = new Map<string, Set<string>>();
   private readonly states = new Map<string, Indexed>();
+  private changeSeq = 0;
 
   constructor(private readonly dataDir: string) {}
 
@@ -177,6 +181,15 @@ export class JsonlEventStore implements EventStore {
     });
   }
 
+  async instanceChanges(after: number | undefined, limit: number): Promise<ChangePage> {
+    if (after === undefined) return { seq: this.changeSeq, keys: [], truncated: false };
+    const changed = [...this.states.values()]
+      .filter((entry) => entry.changeSeq > after)
+      .sort((a, b) => a.changeSeq - b.changeSeq)
+      .map((entry) => entry.state.key);
+    return changePage(this.changeSeq, changed, limit, false);
+  }
+
   private lines(file: string): string[] {
     return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
   }
@@ -194,6 +207,7 @@ export class JsonlEventStore implements EventStore {
       state,
       words: new Set(words(state.searchText)),
       lastEventMs: Date.parse(state.lastEventAt),
+      changeSeq: (this.changeSeq += 1),
     });
   }
 }

@@ -14,6 +14,8 @@ import { describeConfig, type CollectorConfig } from './config.ts';
 import { startApiServer, type RunningApiServer } from './http/api-server.ts';
 import { EventIngest } from './http/event-ingest.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { LiveHub } from './live/live-hub.ts';
+import { NudgingEventWriter } from './live/nudging-writer.ts';
 import { Metrics } from './metrics.ts';
 import { BatchProcessor } from './pipeline/batch-processor.ts';
 import { createKafka } from './pipeline/kafka-client.ts';
@@ -111,8 +113,17 @@ export async function startCollector(
   );
   await dlq.connect();
 
+  // The live channel (`GET /api/live`) reads the change feed of the shared Elasticsearch,
+  // so it sees every collector's writes; this process's own writes nudge it.
+  const live = new LiveHub({
+    sources: { instances: store, alerts: alertStore },
+    pollIntervalMs: config.http.livePollMs,
+    logger: logger.child({ component: 'live' }),
+  });
+  const nudge = (): void => live.nudge();
+  alerts.onTransitions(nudge);
   const processor = new BatchProcessor({
-    writer: new RetryingEventWriter(store, retrier),
+    writer: new RetryingEventWriter(new NudgingEventWriter(store, nudge), retrier),
     deadLetters: new RetryingDeadLetterSink(dlq, retrier),
     fold: model.fold,
     maxEventBytes: config.maxEventBytes,
@@ -137,7 +148,7 @@ export async function startCollector(
   if (config.http.enabled) {
     // HTTP ingest: same processor semantics, Kafka DLQ; no retry loop (clients retry on 503).
     const ingest = new EventIngest({
-      writer: store,
+      writer: new NudgingEventWriter(store, nudge),
       deadLetters: dlq,
       fold: model.fold,
       maxEventBytes: config.maxEventBytes,
@@ -153,6 +164,7 @@ export async function startCollector(
         alerts,
         definitions: model,
         commands: commandQueue,
+        live,
         logger: logger.child({ component: 'http' }),
       });
     } catch (err) {

@@ -3,9 +3,12 @@
  * `CollectorConfig`. Parsing never stops at the first problem: `parseConfig` throws one
  * `ConfigError` listing every bad variable, so an operator fixes them all in one go.
  */
+import { EnvReader, type Env } from './env-reader.ts';
 import { ConfigError } from './errors.ts';
 import { parseNotifyConfig, type NotifyConfig } from './notify/notify-config.ts';
 import { readDetectionConfig, type DetectionConfig } from './sweep/detection-config.ts';
+
+export { EnvReader, type Env } from './env-reader.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = [
@@ -62,6 +65,8 @@ export interface HttpConfig {
   apiKey?: string;
   /** Larger request bodies are refused with 413 before they are parsed. */
   maxBodyBytes: number;
+  /** How often the live channel (`GET /api/live`) reads the change feed while a client listens. */
+  livePollMs: number;
 }
 
 export interface CollectorConfig {
@@ -79,64 +84,9 @@ export interface CollectorConfig {
   shutdownTimeoutMs: number;
 }
 
-export type Env = Record<string, string | undefined>;
-
 const INDEX_PREFIX = /^[a-z0-9][a-z0-9._-]*$/;
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
 const BROKER = /^[^\s:,]+:\d{1,5}$/;
-
-/** Reads typed settings from an environment, collecting every problem in `problems`. */
-export class EnvReader {
-  readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
-
-  raw(name: string): string | undefined {
-    const value = this.env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  }
-
-  string(name: string, fallback: string, check?: (v: string) => string | undefined): string {
-    const value = this.raw(name) ?? fallback;
-    const problem = check?.(value);
-    if (problem !== undefined) this.problems.push(`${name}=${JSON.stringify(value)}: ${problem}`);
-    return value;
-  }
-
-  int(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value) || n < min || n > max) {
-      this.problems.push(
-        `${name}=${JSON.stringify(value)}: expected an integer from ${min} to ${max}`,
-      );
-      return fallback;
-    }
-    return n;
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    const value = this.raw(name)?.toLowerCase();
-    if (value === undefined) return fallback;
-    if (['1', 'true', 'yes'].includes(value)) return true;
-    if (['0', 'false', 'no'].includes(value)) return false;
-    this.problems.push(`${name}=${JSON.stringify(value)}: expected true or false`);
-    return fallback;
-  }
-
-  list(name: string, fallback: string, check: (item: string) => string | undefined): string[] {
-    const items = (this.raw(name) ?? fallback)
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== '');
-    if (items.length === 0) this.problems.push(`${name}: must list at least one value`);
-    for (const item of items) {
-      const problem = check(item);
-      if (problem !== undefined) this.problems.push(`${name}: ${JSON.stringify(item)} ${problem}`);
-    }
-    return items;
-  }
-}
 
 function checkUrl(value: string): string | undefined {
   try {
@@ -194,21 +144,6 @@ export function parseConfig(env: Env = process.env): CollectorConfig {
     }
   }
 
-  const username = r.raw('ELASTICSEARCH_USERNAME');
-  const password = r.raw('ELASTICSEARCH_PASSWORD');
-  if ((username === undefined) !== (password === undefined)) {
-    r.problems.push('ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD must be set together');
-  }
-  const apiKey = r.raw('ELASTICSEARCH_API_KEY');
-
-  const retryMin = r.int('FLOWTRAIL_RETRY_MIN_MS', 200, 1);
-  const retryMax = r.int('FLOWTRAIL_RETRY_MAX_MS', 30_000, 1);
-  if (retryMin > retryMax) {
-    r.problems.push(
-      `FLOWTRAIL_RETRY_MIN_MS (${retryMin}) must not exceed FLOWTRAIL_RETRY_MAX_MS (${retryMax})`,
-    );
-  }
-
   const config: CollectorConfig = {
     kafka: {
       brokers,
@@ -222,31 +157,58 @@ export function parseConfig(env: Env = process.env): CollectorConfig {
       createTopics: r.bool('FLOWTRAIL_CREATE_TOPICS', true),
       sessionTimeoutMs: r.int('FLOWTRAIL_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
     },
-    elasticsearch: {
-      url: r.string('ELASTICSEARCH_URL', 'http://127.0.0.1:9200', checkUrl),
-      username,
-      password,
-      apiKey,
-      indexPrefix: r.string('FLOWTRAIL_INDEX_PREFIX', 'flowtrail', (v) =>
-        INDEX_PREFIX.test(v) && v.length <= 200
-          ? undefined
-          : 'expected lowercase letters, digits, ".", "_" or "-", starting with a letter or digit',
-      ),
-      replicas: r.int('FLOWTRAIL_INDEX_REPLICAS', 1, 0, 10),
-      requestTimeoutMs: r.int('ELASTICSEARCH_REQUEST_TIMEOUT_MS', 30_000, 100),
-    },
+    elasticsearch: readElasticsearchConfig(r),
     http: readHttpConfig(r),
     detection: readDetectionConfig(r),
     notify: readNotifyConfig(env, r),
     maxEventBytes: readMaxEventBytes(r),
     batchSize: r.int('FLOWTRAIL_BATCH_SIZE', 500, 1, 10_000),
     logLevel: readLogLevel(r),
-    retry: { minMs: retryMin, maxMs: retryMax },
+    retry: readRetryConfig(r),
     statsIntervalMs: r.int('FLOWTRAIL_STATS_INTERVAL_MS', 30_000, 100),
-    shutdownTimeoutMs: r.int('FLOWTRAIL_SHUTDOWN_TIMEOUT_MS', 30_000, 100),
+    shutdownTimeoutMs: readShutdownTimeoutMs(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
+}
+
+/** ELASTICSEARCH_* and FLOWTRAIL_INDEX_* (every Elasticsearch-backed role: collector, query). */
+export function readElasticsearchConfig(r: EnvReader): ElasticsearchConfig {
+  const username = r.raw('ELASTICSEARCH_USERNAME');
+  const password = r.raw('ELASTICSEARCH_PASSWORD');
+  if ((username === undefined) !== (password === undefined)) {
+    r.problems.push('ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD must be set together');
+  }
+  return {
+    url: r.string('ELASTICSEARCH_URL', 'http://127.0.0.1:9200', checkUrl),
+    username,
+    password,
+    apiKey: r.raw('ELASTICSEARCH_API_KEY'),
+    indexPrefix: r.string('FLOWTRAIL_INDEX_PREFIX', 'flowtrail', (v) =>
+      INDEX_PREFIX.test(v) && v.length <= 200
+        ? undefined
+        : 'expected lowercase letters, digits, ".", "_" or "-", starting with a letter or digit',
+    ),
+    replicas: r.int('FLOWTRAIL_INDEX_REPLICAS', 1, 0, 10),
+    requestTimeoutMs: r.int('ELASTICSEARCH_REQUEST_TIMEOUT_MS', 30_000, 100),
+  };
+}
+
+/** FLOWTRAIL_RETRY_MIN_MS / _MAX_MS: the backoff bounds while storage is unavailable. */
+export function readRetryConfig(r: EnvReader): RetryConfig {
+  const minMs = r.int('FLOWTRAIL_RETRY_MIN_MS', 200, 1);
+  const maxMs = r.int('FLOWTRAIL_RETRY_MAX_MS', 30_000, 1);
+  if (minMs > maxMs) {
+    r.problems.push(
+      `FLOWTRAIL_RETRY_MIN_MS (${minMs}) must not exceed FLOWTRAIL_RETRY_MAX_MS (${maxMs})`,
+    );
+  }
+  return { minMs, maxMs };
+}
+
+/** FLOWTRAIL_SHUTDOWN_TIMEOUT_MS: how long a graceful stop waits for work in flight. */
+export function readShutdownTimeoutMs(r: EnvReader): number {
+  return r.int('FLOWTRAIL_SHUTDOWN_TIMEOUT_MS', 30_000, 100);
 }
 
 const API_KEY = /^[\x21-\x7e]+$/;
@@ -265,6 +227,7 @@ export function readHttpConfig(r: EnvReader): HttpConfig {
     port: r.int('FLOWTRAIL_HTTP_PORT', 4100, 0, 65_535),
     ...(apiKey === undefined ? {} : { apiKey }),
     maxBodyBytes: r.int('FLOWTRAIL_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024),
+    livePollMs: r.int('FLOWTRAIL_LIVE_POLL_MS', 1000, 50, 60_000),
   };
 }
 
@@ -278,17 +241,25 @@ export function readLogLevel(r: EnvReader, fallback: LogLevel = 'info'): LogLeve
   ) as LogLevel;
 }
 
+const masked = (secret: string | undefined): string | undefined =>
+  secret === undefined ? undefined : '***';
+
 /** The configuration with secrets masked, for the start-up log line. */
 export function describeConfig(config: CollectorConfig): Record<string, unknown> {
-  const { password, apiKey, ...es } = config.elasticsearch;
+  return {
+    ...maskSecrets(config),
+    kafka: { ...config.kafka, topicPattern: config.kafka.topicPattern?.source },
+  };
+}
+
+/** Any role's configuration with the HTTP API key and Elasticsearch secrets masked. */
+export function maskSecrets<
+  T extends { http: { apiKey?: string }; elasticsearch: ElasticsearchConfig },
+>(config: T): T {
+  const { elasticsearch: es, http } = config;
   return {
     ...config,
-    http: { ...config.http, apiKey: config.http.apiKey === undefined ? undefined : '***' },
-    kafka: { ...config.kafka, topicPattern: config.kafka.topicPattern?.source },
-    elasticsearch: {
-      ...es,
-      password: password === undefined ? undefined : '***',
-      apiKey: apiKey === undefined ? undefined : '***',
-    },
+    http: { ...http, apiKey: masked(http.apiKey) },
+    elasticsearch: { ...es, password: masked(es.password), apiKey: masked(es.apiKey) },
   };
 }

@@ -3,7 +3,8 @@
  * that throws it and says whether the operation may succeed when retried, so callers
  * (the retrier, the Kafka consumer) decide from `retriable` alone, never from messages.
  */
-export type ErrorSource = 'config' | 'storage' | 'dead-letter' | 'retrier' | 'kafka-setup';
+export type ErrorSource =
+  'config' | 'storage' | 'dead-letter' | 'retrier' | 'kafka-setup' | 'dashboard';
 
 export abstract class CollectorError extends Error {
   abstract readonly source: ErrorSource;
@@ -20,8 +21,12 @@ export class ConfigError extends CollectorError {
   readonly source = 'config';
   readonly retriable = false;
 
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid collector configuration:\n  - ${problems.join('\n  - ')}`);
+  /** `subject` names the role whose configuration it is (`flowtrail query`: "query node"). */
+  constructor(
+    readonly problems: readonly string[],
+    subject = 'collector',
+  ) {
+    super(`invalid ${subject} configuration:\n  - ${problems.join('\n  - ')}`);
   }
 }
 
@@ -77,6 +82,16 @@ export class KafkaSetupError extends CollectorError {
   ) {
     super(message, options);
   }
+}
+
+/**
+ * Thrown by `embedded/dashboard/**` when `flowtrail up` cannot build or start the Next.js
+ * dashboard (missing package, failed `next build`, `next start` that exits or never
+ * answers). Not retriable: the output it carries says what to fix.
+ */
+export class DashboardError extends CollectorError {
+  readonly source = 'dashboard';
+  readonly retriable = false;
 }
 
 /** True when `err` says the same operation may succeed later. Unknown errors are not. */

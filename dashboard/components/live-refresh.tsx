@@ -1,39 +1,158 @@
 'use client';
 import { useRouter } from 'next/navigation';
-import { useEffect, useState, useTransition } from 'react';
+import { useEffect, useRef, useState, useTransition } from 'react';
+import {
+  concerns,
+  INITIAL_STATE,
+  parseChange,
+  parseWatermark,
+  refreshDelay,
+  statusText,
+  STREAM_RETRY_MS,
+  streamFailed,
+  streamReady,
+  type LiveState,
+  type Watermark,
+} from '@/lib/live-policy';
 
-/** Re-fetches the server components of the page every `intervalMs` while the tab is visible. */
-export function LiveRefresh({ intervalMs }: { intervalMs: number }) {
+/**
+ * Keeps the page current: listens to the dashboard's `/api/live` (the collector's push
+ * channel, proxied) and re-fetches the page's server components when something changed —
+ * at most once a second however many changes arrive, and not while the tab is hidden
+ * (once when it shows again). With `instanceKey`, only changes of that instance (or an
+ * incomplete list) refresh; with `alertsOnly`, only alert changes. A reconnect that missed
+ * something refreshes too. After repeated stream failures it polls every `intervalMs` and
+ * tries the stream again every 30 s. The status is announced politely.
+ */
+export function LiveRefresh({
+  intervalMs,
+  instanceKey,
+  alertsOnly = false,
+}: {
+  intervalMs: number;
+  instanceKey?: string;
+  alertsOnly?: boolean;
+}) {
   const router = useRouter();
-  const [live, setLive] = useState(true);
+  const [paused, setPaused] = useState(false);
+  const [state, setState] = useState<LiveState>(INITIAL_STATE);
   const [pending, startTransition] = useTransition();
-  const [last, setLast] = useState<string>('');
+  const [last, setLast] = useState('');
+  const stateRef = useRef<LiveState>(INITIAL_STATE);
 
   useEffect(() => {
-    if (!live) return;
-    const tick = () => {
-      if (document.visibilityState !== 'visible') return;
+    if (paused) return;
+    let stopped = false;
+    let source: EventSource | undefined;
+    let seen: Watermark | undefined;
+    const filter = { ...(instanceKey === undefined ? {} : { instanceKey }), alertsOnly };
+    let lastRefreshAt = 0;
+    let stale = false;
+    let refreshTimer: number | undefined;
+    let pollTimer: number | undefined;
+    let retryTimer: number | undefined;
+
+    const update = (next: LiveState) => {
+      stateRef.current = next;
+      setState(next);
+    };
+    const refreshNow = () => {
+      refreshTimer = undefined;
+      if (document.visibilityState !== 'visible') {
+        stale = true;
+        return;
+      }
+      stale = false;
+      lastRefreshAt = Date.now();
       startTransition(() => router.refresh());
       setLast(new Date().toISOString().slice(11, 19));
     };
-    const timer = window.setInterval(tick, intervalMs);
-    return () => window.clearInterval(timer);
-  }, [live, intervalMs, router]);
+    const scheduleRefresh = () => {
+      if (refreshTimer !== undefined) return; // coalesced into the pending refresh
+      refreshTimer = window.setTimeout(refreshNow, refreshDelay(lastRefreshAt, Date.now()));
+    };
+    const onVisible = () => {
+      if (document.visibilityState === 'visible' && stale) scheduleRefresh();
+    };
+    const startPolling = () => {
+      if (pollTimer === undefined) pollTimer = window.setInterval(scheduleRefresh, intervalMs);
+    };
+    const stopPolling = () => {
+      if (pollTimer !== undefined) window.clearInterval(pollTimer);
+      pollTimer = undefined;
+    };
 
+    const connect = () => {
+      retryTimer = undefined;
+      if (stopped) return;
+      const es = new EventSource('/api/live');
+      source = es;
+      es.addEventListener('ready', (event) => {
+        const current = parseWatermark((event as MessageEvent<string>).data);
+        // A reconnect after missing something (nothing is missed on the first connect).
+        if (current === undefined) scheduleRefresh();
+        else if (seen !== undefined) {
+          const missed = { ...current, instances: [], truncated: true };
+          if (concerns(missed, seen, filter)) scheduleRefresh();
+        }
+        if (current !== undefined) seen = current;
+        stopPolling();
+        update(streamReady());
+      });
+      es.addEventListener('change', (event) => {
+        const change = parseChange((event as MessageEvent<string>).data);
+        if (change === undefined || concerns(change, seen, filter)) scheduleRefresh();
+        if (change !== undefined) seen = { events: change.events, alerts: change.alerts };
+      });
+      es.onerror = () => {
+        if (stopped || source !== es) return;
+        const next = streamFailed(stateRef.current);
+        update(next);
+        if (next.mode === 'polling') {
+          es.close(); // no more automatic reconnects: poll, and try the stream now and then
+          source = undefined;
+          startPolling();
+          retryTimer = window.setTimeout(connect, STREAM_RETRY_MS);
+        } else if (es.readyState === EventSource.CLOSED) {
+          source = undefined;
+          retryTimer = window.setTimeout(connect, 2000);
+        } // else: EventSource reconnects by itself (after the server's `retry:` delay)
+      };
+    };
+
+    update(INITIAL_STATE);
+    document.addEventListener('visibilitychange', onVisible);
+    connect();
+    return () => {
+      stopped = true;
+      source?.close();
+      stopPolling();
+      document.removeEventListener('visibilitychange', onVisible);
+      for (const timer of [refreshTimer, retryTimer]) {
+        if (timer !== undefined) window.clearTimeout(timer);
+      }
+    };
+  }, [paused, intervalMs, instanceKey, alertsOnly, router]);
+
+  const mode = paused ? 'paused' : state.mode;
+  const on = mode === 'live' || mode === 'polling';
   return (
     <div className="live">
-      <span className={`live-dot${live ? ' on' : ''}${pending ? ' pending' : ''}`} aria-hidden />
+      <span className={`live-dot${on ? ' on' : ''}${pending ? ' pending' : ''}`} aria-hidden />
       <span className="live-text">
-        {live ? `Live · every ${Math.round(intervalMs / 1000)} s` : 'Paused'}
-        {last !== '' && live ? ` · ${last} UTC` : ''}
+        {/* Fixed widths: a new status or time never moves the layout. */}
+        <span className="live-status" role="status" aria-live="polite">
+          {statusText(mode, intervalMs)}
+        </span>{' '}
+        <span className="live-time">{last !== '' && !paused ? `· ${last} UTC` : ''}</span>
       </span>
       <button
         type="button"
         className="btn btn-small"
-        onClick={() => setLive((v) => !v)}
-        aria-pressed={!live}
+        onClick={() => setPaused((v) => !v)}
+        aria-pressed={paused}
       >
-        {live ? 'Pause' : 'Resume'}
+        {paused ? 'Resume' : 'Pause'}
       </button>
     </div>
   );

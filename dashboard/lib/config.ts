@@ -16,7 +16,7 @@ export interface DashboardConfig {
   apiKey?: string;
   /** Trace link template with `{traceId}` (FLOWTRAIL_TRACE_URL), e.g. Jaeger or Tempo. */
   traceUrlTemplate?: string;
-  /** Live pages re-fetch this often (FLOWTRAIL_REFRESH_MS, default 5000). */
+  /** Live pages poll this often while the push channel `/api/live` is down (FLOWTRAIL_REFRESH_MS, default 5000). */
   refreshMs: number;
 }
 

@@ -26,6 +26,13 @@ const commands: Record<string, Command> = {
       return 0;
     },
   },
+  query: {
+    summary: 'run a query node (HTTP API reads over Elasticsearch; no Kafka, no detection; --help)',
+    run: async (args) => {
+      const { queryCommand } = await import('./query-command.ts');
+      return queryCommand(args);
+    },
+  },
   import: {
     summary: 'import an XES or CSV event log through the collector API (--help)',
     run: importCommand,

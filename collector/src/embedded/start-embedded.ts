@@ -2,7 +2,8 @@
  * Embedded mode: Flowtrail without Kafka or Elasticsearch. The SQLite event store and
  * the SQLite dead-letter table live in `<dataDir>/flowtrail.db`; the HTTP API ingests
  * CloudEvents through the same `BatchProcessor` as the Kafka pipeline and answers the
- * queries. `stop()` closes the API (requests in flight finish first), then the stores.
+ * queries, and pushes changes to live clients (`GET /api/live`). `stop()` closes the API
+ * (live streams end at once, requests in flight finish first), then the stores.
  */
 import { AlertService } from '../alerts/alert-service.ts';
 import { CommandQueue } from '../commands/command-queue.ts';
@@ -11,6 +12,8 @@ import type { Logger } from '../logger.ts';
 import { Metrics } from '../metrics.ts';
 import { startApiServer, type RunningApiServer } from '../http/api-server.ts';
 import { EventIngest } from '../http/event-ingest.ts';
+import { LiveHub } from '../live/live-hub.ts';
+import { NudgingEventWriter } from '../live/nudging-writer.ts';
 import type { EventStore } from '../storage/event-store.ts';
 import { SqliteAlertStore } from '../storage/sqlite/sqlite-alert-store.ts';
 import { SqliteDefinitionStore } from '../storage/sqlite/sqlite-definition-store.ts';
@@ -26,7 +29,8 @@ export const DEFAULT_MAX_EVENT_BYTES = 1_048_576;
 
 export interface EmbeddedOptions {
   dataDir: string;
-  http: Pick<HttpConfig, 'host' | 'port'> & Partial<Pick<HttpConfig, 'apiKey' | 'maxBodyBytes'>>;
+  http: Pick<HttpConfig, 'host' | 'port'> &
+    Partial<Pick<HttpConfig, 'apiKey' | 'maxBodyBytes' | 'livePollMs'>>;
   logger: Logger;
   maxEventBytes?: number;
   statsIntervalMs?: number;
@@ -43,6 +47,8 @@ export interface RunningEmbedded {
   alerts: AlertService;
   /** Commands for services on the HTTP transport (`/api/commands`). */
   commands: CommandQueue;
+  /** The live channel (`GET /api/live`). */
+  live: LiveHub;
   /** Definitions (files + the SQLite `definitions` table) and learned deadlines. */
   model: DetectionModel;
   detection?: RunningDetection;
@@ -77,8 +83,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
   model.startReloading();
   const alerts = new AlertService(alertStore, { logger: logger.child({ component: 'alerts' }) });
   const commands = new CommandQueue();
+  // The live channel reads the change feed of the stores; this process's writes nudge it.
+  const live = new LiveHub({
+    sources: { instances: store, alerts: alertStore },
+    ...(options.http.livePollMs === undefined ? {} : { pollIntervalMs: options.http.livePollMs }),
+    logger: logger.child({ component: 'live' }),
+  });
+  alerts.onTransitions(() => live.nudge());
   const ingest = new EventIngest({
-    writer: store,
+    writer: new NudgingEventWriter(store, () => live.nudge()),
     deadLetters,
     fold: model.fold,
     maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
@@ -98,10 +111,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       alerts,
       definitions: model,
       commands,
+      live,
       logger: logger.child({ component: 'http' }),
     });
   } catch (err) {
     model.stop();
+    await live.close();
     await closeStores();
     throw err;
   }
@@ -127,6 +142,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
     deadLetters,
     alerts,
     commands,
+    live,
     model,
     ...(detection !== undefined ? { detection } : {}),
     metrics,

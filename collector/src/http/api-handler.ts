@@ -17,8 +17,9 @@ import { processHeatmap } from '../queries/process-heatmap.ts';
 import type { FamilyReader } from '../queries/instance-views.ts';
 import type { EventScanner, InstanceReader } from '../storage/event-store.ts';
 import type { DetectionModel } from '../sweep/detection-model.ts';
+import type { LiveHub } from '../live/live-hub.ts';
 import { parseExportQuery, parseHeatmapQuery } from './analysis-params.ts';
-import { isAuthorized } from './auth.ts';
+import { isAuthorized, queryKey } from './auth.ts';
 import { readBody } from './body-reader.ts';
 import { ingestModeOf } from './content-type.ts';
 import type { EventIngest } from './event-ingest.ts';
@@ -34,7 +35,8 @@ import { answerViewRoute } from './view-routes.ts';
 export type StoreName = 'sqlite' | 'elasticsearch';
 
 export interface ApiDeps {
-  ingest: EventIngest;
+  /** HTTP ingest (`POST /api/events`); absent (a query-only node) → 404. */
+  ingest?: EventIngest;
   /**
    * Queries; the scan serves the heat map, graph and export routes; the family reads
    * (`childrenOf`, `instancesByKeys`, which every store has) the timeline.
@@ -53,6 +55,13 @@ export interface ApiDeps {
   definitions?: DetectionModel;
   /** Commands for services on the HTTP transport (`/api/commands`); absent → 404. */
   commands?: CommandQueue;
+  /**
+   * Routes this node refuses, checked after auth and routing, before the body is read:
+   * returns the error to answer (a query-only node refuses ingest and commands).
+   */
+  refuse?: (route: Route) => HttpError | undefined;
+  /** The live channel (`GET /api/live`, Server-Sent Events); absent → 404. */
+  live?: LiveHub;
 }
 
 export function sendJson(
@@ -159,7 +168,14 @@ async function answer(
     case 'commands':
     case 'commands-ack':
       return { status: 200, body: await commandsAnswer(deps, route.name, request, url) };
+    case 'live': // with a live hub, the handler hands the request to it
+      request.resume();
+      throw new HttpError(404, 'live updates are not enabled on this node');
     case 'ingest': {
+      if (deps.ingest === undefined) {
+        request.resume();
+        throw new HttpError(404, 'ingest is not enabled on this node');
+      }
       const mode = ingestModeOf(
         request.headers['content-type'],
         'ce-specversion' in request.headers,
@@ -204,7 +220,7 @@ export function createApiHandler(
     };
 
     if (url.pathname.startsWith('/api/') && url.pathname !== '/api/health') {
-      if (!isAuthorized(request.headers, deps.apiKey)) {
+      if (!isAuthorized(request.headers, deps.apiKey, queryKey(url.pathname, url.searchParams))) {
         request.resume();
         fail(
           new HttpError(401, 'missing or wrong API key (authorization: Bearer <key> or x-api-key)'),
@@ -219,6 +235,21 @@ export function createApiHandler(
     if (!match.ok) {
       request.resume();
       fail(new HttpError(match.status, match.error), match.allow ? { allow: match.allow } : {});
+      return;
+    }
+    const refusal = deps.refuse?.(match.route);
+    if (refusal !== undefined) {
+      request.resume();
+      fail(refusal);
+      return;
+    }
+    if (match.route.name === 'live' && deps.live !== undefined) {
+      try {
+        deps.live.attach(request, response); // streams until the client or the server ends it
+      } catch (err) {
+        request.resume();
+        fail(err);
+      }
       return;
     }
     answer(deps, match.route, request, url)

@@ -1,7 +1,8 @@
 /**
- * Starts and stops the HTTP API server (node:http). `close()` stops accepting
- * connections, lets requests in flight finish (each one is answered only after storage
- * acknowledged it), and cuts the rest after `closeTimeoutMs`.
+ * Starts and stops the HTTP API server (node:http). `close()` ends the live streams
+ * (`GET /api/live` never finishes by itself), stops accepting connections, lets requests
+ * in flight finish (each one is answered only after storage acknowledged it), and cuts
+ * the rest after `closeTimeoutMs`.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -49,16 +50,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     url,
     port,
     close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        const force = setTimeout(
-          () => server.closeAllConnections(),
-          options.closeTimeoutMs ?? 10_000,
-        );
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
+      (closing ??= (async () => {
+        const streamsEnded = options.live?.close(); // ends them at once; awaits its last read
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(
+            () => server.closeAllConnections(),
+            options.closeTimeoutMs ?? 10_000,
+          );
+          server.close(() => {
+            clearTimeout(force);
+            resolve();
+          });
+          server.closeIdleConnections();
         });
-        server.closeIdleConnections();
-      })),
+        await streamsEnded;
+      })()),
   };
 }

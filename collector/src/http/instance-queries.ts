@@ -1,7 +1,7 @@
 /**
  * The query layer over the storage port's `InstanceReader`: what the HTTP API's query
- * routes answer, and what the interim web UI renders (it calls these functions too, so
- * there is one query implementation). Unknown instances are `HttpError` 404.
+ * routes answer (the dashboard and the CLI read them over HTTP, so there is one query
+ * implementation). Unknown instances are `HttpError` 404.
  */
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../core/instance-state.ts';

@@ -35,7 +35,8 @@ export type Route =
   | { name: 'definitions' }
   | { name: 'definition'; process: string }
   | { name: 'alert'; id: string }
-  | { name: 'alert-action'; id: string; action: AlertAction };
+  | { name: 'alert-action'; id: string; action: AlertAction }
+  | { name: 'live' };
 
 export type AlertAction = 'acknowledge' | 'silence';
 
@@ -68,7 +69,16 @@ export const ROUTE_TABLE: Readonly<
   'alert-action': { path: '/api/alerts/{id}/{action}', methods: ['POST'] },
   definitions: { path: '/api/definitions', methods: ['GET'] },
   definition: { path: '/api/definitions/{process}', methods: ['GET', 'PUT'] },
+  live: { path: '/api/live', methods: ['GET'] },
 };
+
+/** The live channel (Server-Sent Events), the one route that takes `?apiKey=` (auth.ts). */
+export const LIVE_PATH = '/api/live';
+
+/** Whether `pathname` is the live channel's (trailing slashes ignored, like `matchRoute`). */
+export function isLivePath(pathname: string): boolean {
+  return pathname.replace(/\/+$/, '') === LIVE_PATH;
+}
 
 /** Sub-resources of an instance: `/api/instances/<key>/<suffix>`. */
 const INSTANCE_SUFFIXES = {
@@ -128,6 +138,7 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
   if (path === '/api/events') return only(method, 'POST', { name: 'ingest' });
   if (path === '/api/instances') return only(method, 'GET', { name: 'search' });
   if (path === '/api/export') return only(method, 'GET', { name: 'export' });
+  if (path === LIVE_PATH) return only(method, 'GET', { name: 'live' });
   if (path === '/api/alerts') return only(method, 'GET', { name: 'alerts' });
   if (path.startsWith('/api/alerts/')) return matchAlert(method, path);
   if (path === '/api/definitions') return only(method, 'GET', { name: 'definitions' });

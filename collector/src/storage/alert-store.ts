@@ -7,6 +7,7 @@
  */
 import type { Alert, AlertStatus } from '../alerts/alert.ts';
 import type { FindingKind } from '../detection/finding.ts';
+import type { AlertChangeReader } from './change-feed.ts';
 import type { ItemFailure, StorageLifecycle } from './event-store.ts';
 
 /** Which alerts a sweep covers; every given filter applies (absent = any). */
@@ -52,7 +53,7 @@ export interface AlertWriteResult {
   failed: ItemFailure<Alert>[];
 }
 
-export interface AlertStore extends StorageLifecycle {
+export interface AlertStore extends StorageLifecycle, AlertChangeReader {
   /**
    * Compare-and-set per alert: an alert with `version` 0 is created only if no alert
    * with its id exists; an alert with `version` n replaces the stored one only while that

@@ -6,6 +6,7 @@
  */
 import type { FlowtrailEvent, InstanceRef } from '@flowtrail/sdk/protocol';
 import type { InstanceState, InstanceStatus } from '../core/instance-state.ts';
+import type { InstanceChangeReader } from './change-feed.ts';
 
 /** One item a write could not store, and why. */
 export interface ItemFailure<T> {
@@ -216,4 +217,5 @@ export type EventStore = EventWriter &
   InstanceReader &
   EventScanner &
   DetectionReader &
+  InstanceChangeReader &
   StorageLifecycle;

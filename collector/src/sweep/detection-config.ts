@@ -12,8 +12,13 @@ export interface DetectionConfig extends SweepSettings {
   learnedMaxInstances: number;
 }
 
+/** FLOWTRAIL_DEFINITIONS_DIR: the process definitions' directory (collector and query node). */
+export function readDefinitionsDir(r: EnvReader): string | undefined {
+  return r.raw('FLOWTRAIL_DEFINITIONS_DIR');
+}
+
 export function readDetectionConfig(r: EnvReader): DetectionConfig {
-  const definitionsDir = r.raw('FLOWTRAIL_DEFINITIONS_DIR');
+  const definitionsDir = readDefinitionsDir(r);
   const timelineUrl = r.raw('FLOWTRAIL_TIMELINE_URL');
   return {
     enabled: r.bool('FLOWTRAIL_DETECTION', true),

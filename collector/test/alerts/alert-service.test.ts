@@ -155,6 +155,7 @@ function racing(inner: AlertStore, interloper: () => Promise<unknown>): AlertSto
     getAlerts: (ids) => inner.getAlerts(ids),
     openAlerts: (scope) => inner.openAlerts(scope),
     searchAlerts: (query) => inner.searchAlerts(query),
+    alertChanges: (after, limit) => inner.alertChanges(after, limit),
     upsertAlerts: async (alerts: readonly Alert[]): Promise<AlertWriteResult> => {
       if (!done) {
         done = true;

@@ -9,6 +9,7 @@ describe('HTTP settings', () => {
       host: '127.0.0.1',
       port: 4100,
       maxBodyBytes: 16 * 1024 * 1024,
+      livePollMs: 1000,
     });
   });
 
@@ -19,6 +20,7 @@ describe('HTTP settings', () => {
       FLOWTRAIL_HTTP_ENABLED: 'false',
       FLOWTRAIL_API_KEY: 'k-123',
       FLOWTRAIL_MAX_BODY_BYTES: '65536',
+      FLOWTRAIL_LIVE_POLL_MS: '250',
     });
     expect(config.http).toEqual({
       enabled: false,
@@ -26,6 +28,7 @@ describe('HTTP settings', () => {
       port: 0,
       apiKey: 'k-123',
       maxBodyBytes: 65536,
+      livePollMs: 250,
     });
     expect(describeConfig(config).http).toMatchObject({ apiKey: '***' });
     expect(JSON.stringify(describeConfig(config))).not.toContain('k-123');
@@ -40,11 +43,12 @@ describe('HTTP settings', () => {
         FLOWTRAIL_API_KEY: 'has space',
         FLOWTRAIL_MAX_BODY_BYTES: '10',
         FLOWTRAIL_HTTP_ENABLED: 'maybe',
+        FLOWTRAIL_LIVE_POLL_MS: '10',
       });
     } catch (err) {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toHaveLength(5);
+    expect((error as ConfigError).problems).toHaveLength(6);
   });
 });

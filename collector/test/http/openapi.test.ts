@@ -145,6 +145,7 @@ describe('the spec documents every route', () => {
 
 const ORDER = 'shop/order/o-1';
 const CHILD = 'warehouse/picking/p-1';
+const FAILED = 'shop/order/o-2';
 const T = (hms: string): string => `2026-11-20T${hms}.000Z`;
 let n = 0;
 const ev = (
@@ -184,6 +185,13 @@ const events = [
   ev(CHILD, 'step.started', '10:03:10', { step: 'pick', owner: 'bob' }),
   ev(CHILD, 'step.completed', '10:10:00', { step: 'pick', owner: 'bob' }),
   ev(CHILD, 'process.completed', '10:11:00'),
+  ev(FAILED, 'process.started', '10:20:00'),
+  ev(FAILED, 'step.started', '10:20:00', { step: 'pay', owner: 'ann' }),
+  ev(FAILED, 'step.failed', '10:21:00', {
+    step: 'pay',
+    data: { error: { message: 'card declined', code: 'E42' } },
+  }),
+  ev(FAILED, 'process.failed', '10:21:30'),
 ];
 const alert = makeAlert({
   source: 'shop',
@@ -251,6 +259,7 @@ const cases: Case[] = [
   },
   { path: '/api/instances', url: '/api/instances?size=1000&status=sleepy', status: 400 },
   { path: '/api/instances/{key}', url: `/api/instances/${keyPath(ORDER)}`, status: 200 },
+  { path: '/api/instances/{key}', url: `/api/instances/${keyPath(FAILED)}`, status: 200 },
   { path: '/api/instances/{key}', url: `/api/instances/${keyPath('x/y/z')}`, status: 404 },
   {
     path: '/api/instances/{key}/events',
@@ -318,7 +327,12 @@ const cases: Case[] = [
     body: {
       process: 'order',
       version: 1,
-      steps: [{ name: 'pay', next: ['ship'] }, { name: 'ship' }],
+      description: 'Orders',
+      owner: 'ann',
+      steps: [
+        { name: 'pay', next: ['ship'], deadline: '5m' },
+        { name: 'ship', owner: 'ann', waitDeadline: 'PT1H' },
+      ],
     },
   },
   {

@@ -13,6 +13,7 @@ import type { Alert } from '../../src/alerts/alert.ts';
 import { AlertService } from '../../src/alerts/alert-service.ts';
 import type { AlertStore } from '../../src/storage/alert-store.ts';
 import { at, iso, makeAlert, makeFinding, tag } from '../alerts/alert-fixtures.ts';
+import { describeAlertChangeContract } from './alert-contract-changes.ts';
 
 export interface AlertStoreUnderTest {
   /** Not prepared yet (the suite calls `prepare`). */
@@ -59,6 +60,8 @@ export function describeAlertStoreContract(
       await store().prepare();
       await store().prepare();
     });
+
+    describeAlertChangeContract(store, refresh);
 
     it('creates an alert at version 1 and reads it back unchanged', async () => {
       const t = tag();

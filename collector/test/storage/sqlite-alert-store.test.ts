@@ -55,13 +55,46 @@ describe('sqlite alert store: data directory', () => {
 
     const db = new Database(databasePath(dataDir), { readonly: true });
     const versions = db.prepare('SELECT component, version FROM schema_versions').all();
-    expect(versions).toContainEqual({ component: 'alerts', version: 1 });
+    expect(versions).toContainEqual({ component: 'alerts', version: 2 });
     expect(versions).toContainEqual({ component: 'events', version: expect.any(Number) });
     db.close();
     const reopened = new SqliteAlertStore({ dataDir });
     await reopened.prepare();
     expect(await reopened.getAlert(alert.id)).toEqual({ ...alert, version: 1 });
     await reopened.close();
+  });
+
+  it('upgrades a version-1 alerts table in place (the change feed column)', async () => {
+    const dataDir = newDataDir();
+    const first = new SqliteAlertStore({ dataDir });
+    await first.prepare();
+    const [old] = (await first.upsertAlerts([makeAlert()])).written;
+    await first.close();
+    const db = new Database(databasePath(dataDir));
+    db.exec(`DROP INDEX alerts_by_change; ALTER TABLE alerts DROP COLUMN change_seq;
+             UPDATE schema_versions SET version = 1 WHERE component = 'alerts'`);
+    db.close();
+
+    const upgraded = new SqliteAlertStore({ dataDir });
+    await upgraded.prepare();
+    expect(await upgraded.getAlert(old!.id)).toEqual(old);
+    expect(await upgraded.alertChanges(undefined, 10)).toEqual({
+      seq: 0,
+      keys: [],
+      truncated: false,
+    });
+    await upgraded.upsertAlerts([{ ...old!, status: 'acknowledged' }]);
+    expect(await upgraded.alertChanges(0, 10)).toEqual({
+      seq: 1,
+      keys: [old!.instance],
+      truncated: false,
+    });
+    await upgraded.close();
+    const check = new Database(databasePath(dataDir), { readonly: true });
+    expect(
+      check.prepare("SELECT version FROM schema_versions WHERE component = 'alerts'").get(),
+    ).toEqual({ version: 2 });
+    check.close();
   });
 
   it('refuses a database written by a newer alerts schema', async () => {

@@ -98,6 +98,37 @@ describe('sqlite store: data directory', () => {
     expect(await reader.eventsOfInstances([state.key])).toEqual(new Map([[state.key, events]]));
   });
 
+  it('upgrades a version-2 file in place (the change feed column)', async () => {
+    const dataDir = newDataDir();
+    const first = await open(dataDir);
+    await first.writeEvents(events);
+    await first.writeStates([state]);
+    await first.close();
+    const db = new Database(databasePath(dataDir));
+    db.exec(`DROP INDEX instances_by_change; ALTER TABLE instances DROP COLUMN change_seq;
+             UPDATE schema_versions SET version = 2 WHERE component = 'events'`);
+    db.close();
+
+    const upgraded = await open(dataDir);
+    expect(await upgraded.getInstance(state.key)).toEqual(state);
+    expect(await upgraded.instanceChanges(undefined, 10)).toEqual({
+      seq: 0,
+      keys: [],
+      truncated: false,
+    });
+    await upgraded.writeStates([state]);
+    expect(await upgraded.instanceChanges(0, 10)).toEqual({
+      seq: 1,
+      keys: [state.key],
+      truncated: false,
+    });
+    const check = new Database(databasePath(dataDir), { readonly: true });
+    expect(
+      check.prepare("SELECT version FROM schema_versions WHERE component = 'events'").get(),
+    ).toEqual({ version: 3 });
+    check.close();
+  });
+
   it('refuses a database written by a newer schema version', async () => {
     const dataDir = newDataDir();
     await (await open(dataDir)).close();

@@ -18,6 +18,7 @@ import { isRetriable } from '../../src/errors.ts';
 import type { EventStore, InstanceEvents } from '../../src/storage/event-store.ts';
 import { makeEvent } from '../helpers/events.ts';
 import { history, keyOf, tag } from './store-contract-fixtures.ts';
+import { describeChangeContract } from './store-contract-changes.ts';
 import { describeDetectionContract } from './store-contract-detection.ts';
 import { describeSearchContract } from './store-contract-search.ts';
 
@@ -240,5 +241,6 @@ export function describeStoreContract(
 
     describeSearchContract(ctx);
     describeDetectionContract(ctx);
+    describeChangeContract(ctx);
   });
 }

@@ -7,7 +7,8 @@
  * write succeeds; the other gets 409 (a conflict). No scripts.
  *
  * `getAlert`/`getAlerts` are real-time gets; `openAlerts` refreshes the index first (a
- * sweep must see the alerts it resolves); `searchAlerts` is near-real-time.
+ * sweep must see the alerts it resolves); `searchAlerts` and the change feed
+ * (`alertChanges`, on `_seq_no`: es-change-queries.ts) are near-real-time.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import type { Alert } from '../../alerts/alert.ts';
@@ -20,7 +21,9 @@ import type {
   AlertStore,
   AlertWriteResult,
 } from '../alert-store.ts';
+import type { ChangePage } from '../change-feed.ts';
 import { alertDocumentId, alertIndexSettings, alertMappings, alertsIndex } from './alert-index.ts';
+import { alertKeysOf, changePageOf, changesSearch } from './es-change-queries.ts';
 import { isRetriableStatus, toStorageError } from './es-errors.ts';
 import { createElasticsearchClient } from './es-event-store.ts';
 
@@ -212,6 +215,13 @@ export class ElasticsearchAlertStore implements AlertStore {
         alerts: response.hits.hits.flatMap((hit) => alertOf(hit) ?? []),
       };
     });
+  }
+
+  async alertChanges(after: number | undefined, limit: number): Promise<ChangePage> {
+    const request = changesSearch(this.index, after, limit, ['instance', 'relatedKeys']);
+    return this.call('alert changes', async () =>
+      changePageOf(await this.client.search(request), after, limit, alertKeysOf),
+    );
   }
 
   /** Every matching alert, paged with search_after in id order. */

@@ -4,7 +4,8 @@
  * the same document); instance states in `<prefix>-instances` (document id = instance key,
  * external_gte version = eventCount, so a state folded from fewer events never overwrites
  * a fuller one). The events are the source of truth; states are derived and rebuildable.
- * Detection queries (`DetectionReader`): es-detection-queries.ts.
+ * Detection queries (`DetectionReader`): es-detection-queries.ts; the change feed
+ * (`instanceChanges`, on `_seq_no`): es-change-queries.ts.
  */
 import { Client, type estypes } from '@elastic/elasticsearch';
 import {
@@ -16,6 +17,7 @@ import {
 import type { ElasticsearchConfig } from '../../config.ts';
 import type { InstanceState } from '../../core/instance-state.ts';
 import type { Logger } from '../../logger.ts';
+import type { ChangePage } from '../change-feed.ts';
 import type {
   ChangedInstancesPage,
   EventScanFilter,
@@ -33,6 +35,7 @@ import {
   limitArgument,
   overdueSearch,
 } from './es-detection-queries.ts';
+import { changePageOf, changesSearch, instanceKeysOf } from './es-change-queries.ts';
 import { isRetriableStatus, toStorageError } from './es-errors.ts';
 import {
   facetAggregations,
@@ -304,6 +307,13 @@ export class ElasticsearchEventStore implements EventStore {
       }
     }
     return states;
+  }
+
+  async instanceChanges(after: number | undefined, limit: number): Promise<ChangePage> {
+    const request = changesSearch(instancesIndex(this.prefix), after, limit, false);
+    return this.call('instance changes', async () =>
+      changePageOf(await this.client.search(request), after, limit, instanceKeysOf),
+    );
   }
 
   /** The states a search over the instances index finds, in its order. */

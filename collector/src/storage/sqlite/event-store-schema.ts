@@ -1,6 +1,6 @@
 /**
- * Tables of the embedded event store (schema version 2; `migrateEventStore` upgrades a
- * version-1 file in place).
+ * Tables of the embedded event store (schema version 3; `migrateEventStore` upgrades an
+ * older file in place).
  *
  * - `events`: one row per event id (upsert → idempotent), the CloudEvent JSON as received
  *   plus the columns the store filters and sorts on. `time_ms` is the instant of `time`
@@ -17,12 +17,15 @@
  *   `instances_overdue` indexes it for non-terminal instances only, in the order
  *   `overdueInstances` returns (deadline, key). `parent_key` = `instanceKey(state.parent)`,
  *   computed by the store at write time, indexed for `childrenOf`.
+ * - Change feed (version 3, storage/change-feed.ts): `change_seq` numbers the writes of
+ *   states (the table's newest + 1, set by the writing statement); `instances_by_change`
+ *   indexes it, so the newest number and the writes after a number are index reads.
  */
 import { instanceKey } from '@flowtrail/sdk/protocol';
 import type { SqliteDatabase } from './sqlite-database.ts';
 
 export const EVENT_STORE_COMPONENT = 'events';
-export const EVENT_STORE_SCHEMA_VERSION = 2;
+export const EVENT_STORE_SCHEMA_VERSION = 3;
 
 /**
  * The terminal-status condition of `instances_overdue`, spelled exactly like this in the
@@ -34,6 +37,10 @@ const DETECTION_INDEXES = `
 CREATE INDEX instances_overdue ON instances (next_deadline_ms, key)
   WHERE next_deadline_ms IS NOT NULL AND ${NON_TERMINAL};
 CREATE INDEX instances_by_parent ON instances (parent_key, key) WHERE parent_key IS NOT NULL;
+`;
+
+const CHANGE_INDEX = `
+CREATE INDEX instances_by_change ON instances (change_seq);
 `;
 
 export const EVENT_STORE_DDL = `
@@ -60,12 +67,13 @@ CREATE TABLE instances (
   next_deadline_ms  INTEGER,
   parent_key        TEXT,
   search_text       TEXT NOT NULL,
-  state             TEXT NOT NULL
+  state             TEXT NOT NULL,
+  change_seq        INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX instances_recent ON instances (last_event_ms DESC, key);
 CREATE INDEX instances_by_process ON instances (process, last_event_ms DESC, key);
 CREATE INDEX instances_by_status ON instances (status, last_event_ms DESC, key);
-${DETECTION_INDEXES}
+${DETECTION_INDEXES}${CHANGE_INDEX}
 CREATE TABLE business_keys (
   instance_key  TEXT NOT NULL,
   name          TEXT NOT NULL,
@@ -114,7 +122,8 @@ END;
 /**
  * Schema changes after version 1, applied in order to an older file. Version 2: the
  * `parent_key` column (backfilled from the state JSON) and the detection indexes, which
- * replace version 1's `instances_by_deadline`.
+ * replace version 1's `instances_by_deadline`. Version 3: the `change_seq` column (0 for
+ * the states written before) and its index.
  */
 const MIGRATIONS: Record<number, (db: SqliteDatabase) => void> = {
   2: (db) => {
@@ -134,6 +143,11 @@ UPDATE instances SET parent_key = flowtrail_instance_key(
   WHERE json_type(state, '$.parent') = 'object';
 DROP INDEX IF EXISTS instances_by_deadline;
 ${DETECTION_INDEXES}`);
+  },
+  3: (db) => {
+    db.exec(`
+ALTER TABLE instances ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+${CHANGE_INDEX}`);
   },
 };
 

@@ -4,6 +4,7 @@
  * `version` column inside one IMMEDIATE transaction (the write lock is taken first), so
  * of two connections — two processes on one data directory — firing the same new alert
  * exactly one inserts it; the other sees a conflict. Every read is read-your-writes.
+ * Each write takes the next `change_seq` (the change feed, change-queries.ts).
  */
 import { SqliteComponent } from './sqlite-component.ts';
 import type { Alert } from '../../alerts/alert.ts';
@@ -15,21 +16,29 @@ import type {
   AlertStore,
   AlertWriteResult,
 } from '../alert-store.ts';
+import type { ChangePage } from '../change-feed.ts';
 import {
   ALERT_STORE_COMPONENT,
   ALERT_STORE_DDL,
   ALERT_STORE_SCHEMA_VERSION,
+  migrateAlertStore,
 } from './alert-store-schema.ts';
+import { ALERT_CHANGES, nextChangeSeq, readChanges } from './change-queries.ts';
 import { type SqliteOptions } from './sqlite-database.ts';
 
+const NEXT_CHANGE_SEQ = nextChangeSeq('alerts');
+
 const INSERT = `
-INSERT INTO alerts (id, version, kind, status, process, instance_key, owner, last_seen_ms, alert)
-VALUES (@id, @version, @kind, @status, @process, @instanceKey, @owner, @lastSeenMs, @alert)
+INSERT INTO alerts (id, version, kind, status, process, instance_key, owner, last_seen_ms, alert,
+                    change_seq)
+VALUES (@id, @version, @kind, @status, @process, @instanceKey, @owner, @lastSeenMs, @alert,
+        ${NEXT_CHANGE_SEQ})
 ON CONFLICT (id) DO NOTHING`;
 
 const UPDATE = `
 UPDATE alerts SET version = @version, kind = @kind, status = @status, process = @process,
-  instance_key = @instanceKey, owner = @owner, last_seen_ms = @lastSeenMs, alert = @alert
+  instance_key = @instanceKey, owner = @owner, last_seen_ms = @lastSeenMs, alert = @alert,
+  change_seq = ${NEXT_CHANGE_SEQ}
 WHERE id = @id AND version = @expected`;
 
 const MAX_PAGE = 10_000;
@@ -54,7 +63,20 @@ export class SqliteAlertStore extends SqliteComponent implements AlertStore {
       component: ALERT_STORE_COMPONENT,
       version: ALERT_STORE_SCHEMA_VERSION,
       ddl: ALERT_STORE_DDL,
+      migrate: migrateAlertStore,
     });
+  }
+
+  async alertChanges(after: number | undefined, limit: number): Promise<ChangePage> {
+    return this.run('alert changes', (db) =>
+      readChanges(
+        (sql) => this.statement(db, sql),
+        (fn) => db.transaction(fn)(),
+        ALERT_CHANGES,
+        after,
+        limit,
+      ),
+    );
   }
 
   async upsertAlerts(alerts: readonly Alert[]): Promise<AlertWriteResult> {

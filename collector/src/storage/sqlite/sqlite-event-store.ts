@@ -11,6 +11,8 @@
  * - `search`: see instance-search.ts (order: lastEventAt desc, key asc).
  * - Detection (`DetectionReader`): see detection-queries.ts; `parent_key` is computed here,
  *   at write time, from the state's `parent` link.
+ * - Change feed (`instanceChanges`): see change-queries.ts; each state write takes the next
+ *   `change_seq`.
  * A whole batch is one transaction; a failed one throws `StorageError` (retriable when
  * SQLite says busy/locked/full/IO error). Events with an unparseable `time` are rejected
  * item by item (status 400) instead.
@@ -24,6 +26,7 @@ import {
 } from '@flowtrail/sdk/protocol';
 import { StorageError } from '../../errors.ts';
 import type { InstanceState } from '../../core/instance-state.ts';
+import type { ChangePage } from '../change-feed.ts';
 import type {
   ChangedInstancesPage,
   EventScanFilter,
@@ -60,6 +63,7 @@ import {
   type CompiledFilter,
 } from './instance-search.ts';
 import { type SqliteOptions } from './sqlite-database.ts';
+import { INSTANCE_CHANGES, nextChangeSeq, readChanges } from './change-queries.ts';
 
 /** Instances per page of `scanInstanceEvents`. */
 const SCAN_PAGE = 200;
@@ -72,17 +76,19 @@ ON CONFLICT (id) DO UPDATE SET
   type = excluded.type, source = excluded.source, process = excluded.process,
   event = excluded.event`;
 
+const NEXT_CHANGE_SEQ = nextChangeSeq('instances');
+
 const UPSERT_STATE = `
 INSERT INTO instances (key, event_count, status, process, last_event_at, last_event_ms,
-                       next_deadline_ms, parent_key, search_text, state)
+                       next_deadline_ms, parent_key, search_text, state, change_seq)
 VALUES (@key, @eventCount, @status, @process, @lastEventAt, @lastEventMs,
-        @nextDeadlineMs, @parentKey, @searchText, @state)
+        @nextDeadlineMs, @parentKey, @searchText, @state, ${NEXT_CHANGE_SEQ})
 ON CONFLICT (key) DO UPDATE SET
   event_count = excluded.event_count, status = excluded.status, process = excluded.process,
   last_event_at = excluded.last_event_at, last_event_ms = excluded.last_event_ms,
   next_deadline_ms = excluded.next_deadline_ms, parent_key = excluded.parent_key,
   search_text = excluded.search_text,
-  state = excluded.state
+  state = excluded.state, change_seq = excluded.change_seq
 WHERE excluded.event_count >= instances.event_count`;
 
 interface EventRow {
@@ -349,6 +355,18 @@ export class SqliteEventStore extends SqliteComponent implements EventStore {
       const state = byKey.get(key);
       return state === undefined ? [] : [JSON.parse(state) as InstanceState];
     });
+  }
+
+  async instanceChanges(after: number | undefined, limit: number): Promise<ChangePage> {
+    return this.run('instance changes', (db) =>
+      readChanges(
+        (sql) => this.statement(db, sql),
+        (fn) => db.transaction(fn)(),
+        INSTANCE_CHANGES,
+        after,
+        limit,
+      ),
+    );
   }
 
   /** The `state` column of every row a query selects, parsed. */

@@ -3,12 +3,13 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Suspense } from 'react';
 import { ErrorPanel } from '@/components/error-panel';
+import { LiveRefresh } from '@/components/live-refresh';
 import { BlockSkeleton, TableSkeleton } from '@/components/skeletons';
 import { StatusBadge } from '@/components/status-badge';
 import { TimeSlider } from '@/components/time-slider';
 import { TimelineChart } from '@/components/timeline-chart';
 import { attempt, getEvents, getInstance, getStateAsOf, getTimeline, listAlerts } from '@/lib/api';
-import { traceUrl } from '@/lib/config';
+import { config, traceUrl } from '@/lib/config';
 import {
   businessKeysText,
   formatDuration,
@@ -357,6 +358,7 @@ export default async function InstancePage({ params, searchParams }: Props) {
           {state.process} <span className="muted">{state.instance}</span>
         </h1>
         <code className="muted">{state.key}</code>
+        <LiveRefresh intervalMs={config.refreshMs} instanceKey={state.key} />
       </div>
       <Summary state={state} />
       <Suspense fallback={<BlockSkeleton height={260} label="Loading timeline" />}>
