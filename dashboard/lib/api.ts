@@ -4,9 +4,10 @@
  */
 import { config } from './config';
 import type {
-  Alert,
   AlertDetail,
   AlertsAnswer,
+  EventsAnswer,
+  FacetValue,
   FlowtrailEvent,
   Heatmap,
   InstanceState,
@@ -14,6 +15,7 @@ import type {
   ProcessDefinition,
   ProcessGraph,
   SearchAnswer,
+  StateAnswer,
   Timeline,
 } from './types';
 
@@ -125,41 +127,32 @@ export function getInstance(key: string): Promise<InstanceState> {
 }
 
 export async function getEvents(key: string): Promise<FlowtrailEvent[]> {
-  return (await request<{ events: FlowtrailEvent[] }>(`/api/instances/${seg(key)}/events`)).events;
+  return (await request<EventsAnswer>(`/api/instances/${seg(key)}/events`)).events;
 }
 
-export async function getTimeline(key: string): Promise<Timeline> {
-  const body = await request<Timeline | { timeline: Timeline }>(
-    `/api/instances/${seg(key)}/timeline`,
-  );
-  return 'timeline' in body ? body.timeline : body;
+export function getTimeline(key: string): Promise<Timeline> {
+  return request(`/api/instances/${seg(key)}/timeline`);
 }
 
+/** The state as of `asOf`; null before the instance's first event. */
 export async function getStateAsOf(key: string, asOf: string): Promise<InstanceState | null> {
-  const body = await request<InstanceState | { state: InstanceState | null }>(
-    `/api/instances/${seg(key)}/state${query({ asOf })}`,
-  );
-  return 'state' in body ? body.state : body;
+  return (await request<StateAnswer>(`/api/instances/${seg(key)}/state${query({ asOf })}`)).state;
 }
 
 export function getHeatmap(process: string, dimension: 'hour' | 'weekday'): Promise<Heatmap> {
   return request(`/api/processes/${seg(process)}/heatmap${query({ dimension })}`);
 }
 
-export async function getProcessGraph(process: string): Promise<ProcessGraph> {
-  const body = await request<ProcessGraph | { graph: ProcessGraph }>(
-    `/api/processes/${seg(process)}/graph`,
-  );
-  return 'graph' in body ? body.graph : body;
+export function getProcessGraph(process: string): Promise<ProcessGraph> {
+  return request(`/api/processes/${seg(process)}/graph`);
 }
 
-export async function getOwnership(): Promise<Ownership> {
-  const body = await request<Ownership | { ownership: Ownership }>('/api/ownership');
-  return 'ownership' in body ? body.ownership : body;
+export function getOwnership(): Promise<Ownership> {
+  return request('/api/ownership');
 }
 
 /** Process names: from the facets of a search (works on every collector version). */
-export async function listProcesses(): Promise<{ value: string; count: number }[]> {
+export async function listProcesses(): Promise<FacetValue[]> {
   const answer = await searchInstances({ size: '1' }, true);
   return answer.facets?.process ?? [];
 }
@@ -180,7 +173,7 @@ export function alertAction(
   id: string,
   action: 'acknowledge' | 'silence',
   body: Record<string, string>,
-): Promise<Alert> {
+): Promise<AlertDetail> {
   return request(`/api/alerts/${seg(id)}/${action}`, {
     method: 'POST',
     body: JSON.stringify(body),
