@@ -1,6 +1,6 @@
 /**
  * Configuration of embedded mode (`flowtrail up`): the data directory, the HTTP API and
- * the interim web UI, from the environment, overridable by command-line flags. Like
+ * the dashboard (Next.js, `next start` beside the API), from the environment, overridable by command-line flags. Like
  * `parseConfig`, it lists every problem at once (`ConfigError`).
  */
 import { existsSync } from 'node:fs';
@@ -24,12 +24,15 @@ export const DEFAULT_DEFINITIONS_DIR = 'deploy/definitions';
 
 export const DEFAULT_DATA_DIR = '.flowtrail/data';
 export const DEFAULT_DASHBOARD_PORT = 3000;
+/** The dashboard has no login of its own: it listens on loopback unless told otherwise. */
+export const DEFAULT_DASHBOARD_HOST = '127.0.0.1';
 
 export interface EmbeddedConfig {
   /** Absolute directory of the SQLite database. */
   dataDir: string;
   http: HttpConfig;
-  /** Port of the interim web UI (always on 127.0.0.1: it has no authentication). */
+  /** Where the dashboard listens (FLOWTRAIL_DASHBOARD_HOST / _PORT, `--dashboard-port`). */
+  dashboardHost: string;
   dashboardPort: number;
   maxEventBytes: number;
   logLevel: LogLevel;
@@ -65,6 +68,7 @@ export function parseEmbeddedConfig(
     dashboardPort:
       overrides.dashboardPort ??
       r.int('FLOWTRAIL_DASHBOARD_PORT', DEFAULT_DASHBOARD_PORT, 0, 65_535),
+    dashboardHost: r.string('FLOWTRAIL_DASHBOARD_HOST', DEFAULT_DASHBOARD_HOST),
     maxEventBytes: readMaxEventBytes(r),
     // `up` talks to a person on stdout; the JSON logs only say what went wrong
     logLevel: readLogLevel(r, 'warn'),

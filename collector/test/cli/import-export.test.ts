@@ -90,12 +90,12 @@ let up: Child;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'flowtrail-import-export-'));
-  const [apiPort, uiPort] = [await freePort(), await freePort()];
+  const apiPort = await freePort();
   api = `http://127.0.0.1:${apiPort}`;
   up = run([
     'collector/bin/flowtrail.js',
     'up',
-    ...['--data-dir', join(dir, 'data'), '--port', String(apiPort), '--ui-port', String(uiPort)],
+    ...['--data-dir', join(dir, 'data'), '--port', String(apiPort), '--no-dashboard'],
   ]);
   children.push(up);
   await waitFor(

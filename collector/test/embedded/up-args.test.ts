@@ -6,20 +6,47 @@ import { ConfigError } from '../../src/errors.ts';
 
 describe('parseUpArgs', () => {
   it('reads the flags', () => {
-    expect(parseUpArgs([])).toEqual({ ok: true, args: { demo: false, rate: 1, overrides: {} } });
+    expect(parseUpArgs([])).toEqual({
+      ok: true,
+      args: { demo: false, dashboard: true, rate: 1, overrides: {} },
+    });
     expect(
-      parseUpArgs(['--demo', '--rate', '5', '--data-dir', 'd', '--port', '0', '--ui-port', '3100']),
+      parseUpArgs([
+        '--demo',
+        '--rate',
+        '5',
+        '--data-dir',
+        'd',
+        '--port',
+        '0',
+        '--dashboard-port',
+        '3100',
+      ]),
     ).toEqual({
       ok: true,
-      args: { demo: true, rate: 5, overrides: { dataDir: 'd', port: 0, dashboardPort: 3100 } },
+      args: {
+        demo: true,
+        dashboard: true,
+        rate: 5,
+        overrides: { dataDir: 'd', port: 0, dashboardPort: 3100 },
+      },
+    });
+    expect(parseUpArgs(['--no-dashboard'])).toEqual({
+      ok: true,
+      args: { demo: false, dashboard: false, rate: 1, overrides: {} },
     });
     expect(parseUpArgs(['--help'])).toEqual({ ok: false, help: true, problems: [] });
   });
 
   it('lists every bad flag', () => {
-    const result = parseUpArgs(['--rate', '0', '--port', 'x', '--ui-port', '99999']);
+    const result = parseUpArgs(['--rate', '0', '--port', 'x', '--dashboard-port', '99999']);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems).toHaveLength(4); // rate, rate without --demo, ports
+    expect(parseUpArgs(['--no-dashboard', '--dashboard-port', '3000'])).toEqual({
+      ok: false,
+      help: false,
+      problems: ['--dashboard-port: not with --no-dashboard'],
+    });
     expect(parseUpArgs(['--nope'])).toMatchObject({ ok: false, help: false });
   });
 });
@@ -30,6 +57,7 @@ describe('parseEmbeddedConfig', () => {
     expect(config).toMatchObject({
       dataDir: resolve('/work/x', '.flowtrail/data'),
       dashboardPort: 3000,
+      dashboardHost: '127.0.0.1',
       logLevel: 'warn',
       maxEventBytes: 1_048_576,
       http: { host: '127.0.0.1', port: 4100 },

@@ -192,7 +192,7 @@ export default async function AlertsPage({ searchParams }: Props) {
     <>
       <div className="page-head">
         <h1>Alerts</h1>
-        <LiveRefresh intervalMs={config.refreshMs} />
+        <LiveRefresh intervalMs={config.refreshMs} alertsOnly />
       </div>
       <nav className="tabs" aria-label="Alert status">
         {VIEWS.map((v) => (
