@@ -5,7 +5,7 @@
  * for open instances). A zero-length timeline maps every time to 0.
  */
 import { instantOf } from '../core/event-order.ts';
-import type { Timeline } from './timeline.ts';
+import type { Timeline } from './timeline-types.ts';
 
 export interface Span {
   x: number;

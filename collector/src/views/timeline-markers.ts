@@ -13,8 +13,8 @@
  * The summary is the entry's note, else the alert's summary (findings) or the status.
  */
 import type { Alert } from '../alerts/alert.ts';
-import { instantOf } from '../core/event-order.ts';
 import type { InstanceState } from '../core/instance-state.ts';
+import { cmp, norm } from './timeline-time.ts';
 
 export type MarkerKind = 'finding' | 'action' | 'alert-resolved';
 
@@ -28,8 +28,6 @@ export interface TimelineMarker {
   summary: string;
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const norm = (time: string): string => new Date(instantOf(time)).toISOString();
 const KIND_ORDER: Record<MarkerKind, number> = { finding: 0, action: 1, 'alert-resolved': 2 };
 
 function markersOfAlert(alert: Alert, lane: string, instanceKey: string): TimelineMarker[] {

@@ -1,8 +1,9 @@
 /**
  * Shared by the Kafka-mode detection integration tests (`*.int.test.ts` next to it):
- * the scenario's definitions as YAML files, events produced to the collector's input topic
- * in structured mode, waiting until the collector folded them all, and reading a whole
- * Kafka topic back with a plain consumer. Everything against the REAL servers.
+ * the setup of a suite that replays a generated scenario, the scenario's definitions as
+ * YAML files, events produced to the collector's input topic in structured mode, waiting
+ * until the collector folded them all, and reading a whole Kafka topic back with a plain
+ * consumer. Everything against the REAL servers.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,11 @@ import {
 } from '@flowtrail/sdk/protocol';
 import type { Alert } from '../../src/alerts/alert.ts';
 import type { AlertService } from '../../src/alerts/alert-service.ts';
+import { parseConfig, type CollectorConfig } from '../../src/config.ts';
 import type { DetectionDefinition } from '../../src/detection/consistency.ts';
+import type { DetectionScenario } from '../../src/detection/scenarios/consistency-scenario.ts';
+import { collectorTestEnv, createTopics } from '../helpers/servers.ts';
+import { connectSuiteServers, type SuiteServers } from '../helpers/suite-servers.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 /**
@@ -41,6 +46,61 @@ export async function writeDefinitionsDir(
     await writeFile(join(dir, `${d.process}.yaml`), `${JSON.stringify(document, null, 2)}\n`);
   }
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export interface ScenarioSuite {
+  servers: SuiteServers;
+  /** Connected; `produceEvents` sends the scenario's events with it. */
+  producer: Producer;
+  /** For the suite's collectors (see `setUpScenarioSuite`). */
+  config: CollectorConfig;
+  /**
+   * Once the collectors stopped: disconnects the producer, removes the definitions, then
+   * the suite's indices, these topics and its consumer group.
+   */
+  release(topics: string[]): Promise<void>;
+}
+
+/**
+ * The setup of a suite that replays a generated scenario in Kafka mode: the suite's
+ * servers and input topic, a producer, and the collectors' config — detection on with the
+ * scenario's grace and definitions (FLOWTRAIL_DEFINITIONS_DIR), timed sweeps only every
+ * `sweepIntervalMs` (the test drives the sweeps itself), learned deadlines off.
+ */
+export async function setUpScenarioSuite(
+  name: string,
+  topic: string,
+  scenario: DetectionScenario,
+  sweepIntervalMs: number,
+): Promise<ScenarioSuite> {
+  let servers: SuiteServers | undefined;
+  let producer: Producer | undefined;
+  let definitions: Awaited<ReturnType<typeof writeDefinitionsDir>> | undefined;
+  const release = async (topics: string[]) => {
+    await producer?.disconnect();
+    await definitions?.remove();
+    await servers?.release(topics, [name]);
+  };
+  try {
+    servers = await connectSuiteServers(name);
+    await createTopics(servers.admin, [topic]);
+    producer = servers.kafka.producer();
+    await producer.connect();
+    definitions = await writeDefinitionsDir(scenario.definitions);
+    const config = parseConfig(
+      collectorTestEnv(name, {
+        FLOWTRAIL_DETECTION: 'true',
+        FLOWTRAIL_SWEEP_INTERVAL_MS: String(sweepIntervalMs),
+        FLOWTRAIL_GRACE_MS: String(scenario.graceMs),
+        FLOWTRAIL_DEFINITIONS_DIR: definitions.dir,
+        FLOWTRAIL_LEARNED_MAX_INSTANCES: '0',
+      }),
+    );
+    return { servers, producer, config, release };
+  } catch (error) {
+    await release([topic]);
+    throw error;
+  }
 }
 
 /** Produces the events as they are (duplicates and order kept), key = instance key. */

@@ -10,8 +10,6 @@
  * fulfils the expectation and completes the order; the alert resolves.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@elastic/elasticsearch';
-import type { Admin, Kafka } from 'kafkajs';
 import {
   createFlowtrail,
   handleCommands,
@@ -25,17 +23,8 @@ import { startCollector, type RunningCollector } from '../../src/collector.ts';
 import { parseConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { ElasticsearchEventStore } from '../../src/storage/elasticsearch/es-event-store.ts';
-import {
-  brokers,
-  collectorTestEnv,
-  createTopics,
-  deleteIndicesOf,
-  deleteKafkaResources,
-  testElasticsearch,
-  testKafka,
-  uniqueName,
-  waitForServers,
-} from '../helpers/servers.ts';
+import { brokers, collectorTestEnv, createTopics, uniqueName } from '../helpers/servers.ts';
+import { connectSuiteServers, type SuiteServers } from '../helpers/suite-servers.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { readTopic } from './helpers.ts';
 
@@ -54,9 +43,7 @@ const config = parseConfig(
 );
 const logger = createLogger('warn');
 
-let es: Client;
-let kafka: Kafka;
-let admin: Admin;
+let servers: SuiteServers | undefined;
 let collector: RunningCollector | undefined;
 let reader: ElasticsearchEventStore | undefined;
 let shop: Flowtrail | undefined;
@@ -64,11 +51,8 @@ let payments: Flowtrail | undefined;
 let commands: CommandSubscription | undefined;
 
 beforeAll(async () => {
-  es = testElasticsearch();
-  kafka = testKafka();
-  admin = kafka.admin();
-  await waitForServers(es, admin);
-  await createTopics(admin, [topic]);
+  servers = await connectSuiteServers(name);
+  await createTopics(servers.admin, [topic]);
   collector = await startCollector(config, { logger });
   reader = ElasticsearchEventStore.fromConfig(config.elasticsearch, logger);
   const delivery = { scheduledDelayMs: 50 };
@@ -90,10 +74,7 @@ afterAll(async () => {
   await payments?.shutdown();
   await collector?.stop();
   await reader?.close();
-  await deleteIndicesOf(es, name);
-  await deleteKafkaResources(admin, [topic, alertsTopic, commandsTopic], [name, shopGroup]);
-  await admin?.disconnect();
-  await es?.close();
+  await servers?.release([topic, alertsTopic, commandsTopic], [name, shopGroup]);
 });
 
 describe('a lost message repaired without a human, in Kafka mode (real Kafka + Elasticsearch)', () => {
@@ -104,6 +85,7 @@ describe('a lost message repaired without a human, in Kafka mode (real Kafka + E
       collector as RunningCollector,
       reader as ElasticsearchEventStore,
     ];
+    const { kafka, admin } = servers as SuiteServers;
     const orderId = `o-${name}`;
     const paymentId = `p-${name}`;
     const orderKey = `shop/order/${orderId}`;

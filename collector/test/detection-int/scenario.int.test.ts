@@ -13,29 +13,18 @@
  * = 0): the scenario's stuck faults carry their deadlines on the events or definitions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@elastic/elasticsearch';
-import type { Admin, Producer } from 'kafkajs';
 import { startCollector, type RunningCollector } from '../../src/collector.ts';
-import { parseConfig } from '../../src/config.ts';
 import { generateDetectionScenario } from '../../src/detection/scenarios/consistency-scenario.ts';
 import { createLogger } from '../../src/logger.ts';
-import {
-  collectorTestEnv,
-  createTopics,
-  deleteIndicesOf,
-  deleteKafkaResources,
-  testElasticsearch,
-  testKafka,
-  uniqueName,
-  waitForServers,
-} from '../helpers/servers.ts';
+import { uniqueName } from '../helpers/servers.ts';
 import {
   allAlerts,
   pairsOf,
   produceEvents,
+  setUpScenarioSuite,
   sweepSchedule,
   waitUntilFolded,
-  writeDefinitionsDir,
+  type ScenarioSuite,
 } from './helpers.ts';
 
 const name = uniqueName('det-scn');
@@ -44,46 +33,24 @@ const HOUR = 3_600_000;
 const scenario = generateDetectionScenario({ seed: 'kafka-mode' });
 const logger = createLogger('warn');
 
-let es: Client;
-let admin: Admin;
-let producer: Producer;
+let suite: ScenarioSuite | undefined;
 let collector: RunningCollector | undefined;
-let definitions: Awaited<ReturnType<typeof writeDefinitionsDir>> | undefined;
 
 beforeAll(async () => {
-  es = testElasticsearch();
-  const kafka = testKafka();
-  admin = kafka.admin();
-  await waitForServers(es, admin);
-  await createTopics(admin, [topic]);
-  producer = kafka.producer();
-  await producer.connect();
-  definitions = await writeDefinitionsDir(scenario.definitions);
-  const config = parseConfig(
-    collectorTestEnv(name, {
-      FLOWTRAIL_DETECTION: 'true',
-      FLOWTRAIL_SWEEP_INTERVAL_MS: String(HOUR), // no timed sweep during the test
-      FLOWTRAIL_GRACE_MS: String(scenario.graceMs),
-      FLOWTRAIL_DEFINITIONS_DIR: definitions.dir,
-      FLOWTRAIL_LEARNED_MAX_INSTANCES: '0',
-    }),
-  );
-  collector = await startCollector(config, { logger });
+  suite = await setUpScenarioSuite(name, topic, scenario, HOUR); // no timed sweep during the test
+  collector = await startCollector(suite.config, { logger });
 });
 
 afterAll(async () => {
   await collector?.stop();
-  await producer?.disconnect();
-  await definitions?.remove();
-  await deleteIndicesOf(es, name);
-  await deleteKafkaResources(admin, [topic], [name]);
-  await admin?.disconnect();
-  await es?.close();
+  await suite?.release([topic]);
 });
 
 describe('detection in Kafka mode: the generated scenario (real Kafka + Elasticsearch)', () => {
   it('finds every injected fault with the right kind and instance, nothing on healthy instances', async () => {
     const running = collector as RunningCollector;
+    const { producer, servers } = suite as ScenarioSuite;
+    const { es } = servers;
     expect(new Set(scenario.events.map((e) => e.id)).size).toBeLessThan(scenario.events.length);
     await produceEvents(producer, topic, scenario.events);
     await waitUntilFolded(es, name, scenario.events);

@@ -8,30 +8,19 @@
  * (finding, attempt) on the commands topic.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@elastic/elasticsearch';
-import type { Admin, Kafka, Producer } from 'kafkajs';
 import { startCollector, type RunningCollector } from '../../src/collector.ts';
-import { parseConfig } from '../../src/config.ts';
 import { generateDetectionScenario } from '../../src/detection/scenarios/consistency-scenario.ts';
 import { createLogger } from '../../src/logger.ts';
-import {
-  collectorTestEnv,
-  createTopics,
-  deleteIndicesOf,
-  deleteKafkaResources,
-  testElasticsearch,
-  testKafka,
-  uniqueName,
-  waitForServers,
-} from '../helpers/servers.ts';
+import { uniqueName } from '../helpers/servers.ts';
 import {
   allAlerts,
   pairsOf,
   produceEvents,
   readTopic,
+  setUpScenarioSuite,
   sweepSchedule,
   waitUntilFolded,
-  writeDefinitionsDir,
+  type ScenarioSuite,
 } from './helpers.ts';
 
 const name = uniqueName('det-two');
@@ -42,49 +31,26 @@ const HOUR = 3_600_000;
 const scenario = generateDetectionScenario({ seed: 'two-collectors', faultCopies: 2 });
 const logger = createLogger('warn');
 
-let es: Client;
-let kafka: Kafka;
-let admin: Admin;
-let producer: Producer;
+let suite: ScenarioSuite | undefined;
 let a: RunningCollector | undefined;
 let b: RunningCollector | undefined;
-let definitions: Awaited<ReturnType<typeof writeDefinitionsDir>> | undefined;
 
 beforeAll(async () => {
-  es = testElasticsearch();
-  kafka = testKafka();
-  admin = kafka.admin();
-  await waitForServers(es, admin);
-  await createTopics(admin, [topic]);
-  producer = kafka.producer();
-  await producer.connect();
-  definitions = await writeDefinitionsDir(scenario.definitions);
-  const config = parseConfig(
-    collectorTestEnv(name, {
-      FLOWTRAIL_DETECTION: 'true',
-      FLOWTRAIL_SWEEP_INTERVAL_MS: String(HOUR), // the test drives the sweeps
-      FLOWTRAIL_GRACE_MS: String(scenario.graceMs),
-      FLOWTRAIL_DEFINITIONS_DIR: definitions.dir,
-      FLOWTRAIL_LEARNED_MAX_INSTANCES: '0',
-    }),
-  );
-  a = await startCollector(config, { logger: logger.child({ collector: 'a' }) });
-  b = await startCollector(config, { logger: logger.child({ collector: 'b' }) });
+  suite = await setUpScenarioSuite(name, topic, scenario, HOUR); // the test drives the sweeps
+  a = await startCollector(suite.config, { logger: logger.child({ collector: 'a' }) });
+  b = await startCollector(suite.config, { logger: logger.child({ collector: 'b' }) });
 });
 
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
-  await producer?.disconnect();
-  await definitions?.remove();
-  await deleteIndicesOf(es, name);
-  await deleteKafkaResources(admin, [topic, alertsTopic, commandsTopic], [name]);
-  await admin?.disconnect();
-  await es?.close();
+  await suite?.release([topic, alertsTopic, commandsTopic]);
 });
 
 describe('two collectors in one consumer group (real Kafka + Elasticsearch)', () => {
   it('fire each alert once and take each ladder rung once, however they race', async () => {
     const [one, two] = [a as RunningCollector, b as RunningCollector];
+    const { producer, servers } = suite as ScenarioSuite;
+    const { es, kafka, admin } = servers;
     await produceEvents(producer, topic, scenario.events);
     await waitUntilFolded(es, name, scenario.events);
 

@@ -3,31 +3,15 @@
  * exactly what embedded mode (SQLite) answers for the same posted events — and the heat
  * maps computed by hand.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@elastic/elasticsearch';
-import type { Admin } from 'kafkajs';
-import { startCollector, type RunningCollector } from '../../src/collector.ts';
 import { parseConfig } from '../../src/config.ts';
-import { startEmbedded, type RunningEmbedded } from '../../src/embedded/start-embedded.ts';
 import { createLogger } from '../../src/logger.ts';
-import {
-  collectorTestEnv,
-  deleteIndicesOf,
-  deleteKafkaResources,
-  testElasticsearch,
-  testKafka,
-  uniqueName,
-  waitForServers,
-} from '../helpers/servers.ts';
+import { collectorTestEnv, uniqueName } from '../helpers/servers.ts';
 import { analysisEvents, expectedHeatmaps } from './analysis-events.ts';
-import { call, postBatch, type Answer } from './http-client.ts';
+import { startEsAndSqlite, type EsAndSqlite } from './es-and-sqlite.ts';
+import { call, postBatch } from './http-client.ts';
 
 const name = uniqueName('heatmap');
-const topic = `${name}.events`;
-const dlqTopic = `${name}.dlq`;
 const PROCESS = `${name}-orders`;
 const config = parseConfig(
   collectorTestEnv(name, { FLOWTRAIL_TOPIC_PARTITIONS: '1', FLOWTRAIL_API_KEY: 'it-key' }),
@@ -35,49 +19,29 @@ const config = parseConfig(
 const logger = createLogger('error');
 const auth = { authorization: 'Bearer it-key' };
 
-let es: Client;
-let admin: Admin;
-let collector: RunningCollector;
-let embedded: RunningEmbedded;
-let dir: string;
+let pair: EsAndSqlite | undefined;
 let esBase: string;
 
 beforeAll(async () => {
-  es = testElasticsearch();
-  admin = testKafka().admin();
-  await waitForServers(es, admin);
-  collector = await startCollector(config, { logger });
-  esBase = collector.api?.url ?? '';
-  dir = await mkdtemp(join(tmpdir(), 'flowtrail-heatmap-es-'));
-  embedded = await startEmbedded({ dataDir: dir, http: { host: '127.0.0.1', port: 0 }, logger });
+  pair = await startEsAndSqlite({ name, config, auth, logger, tmpPrefix: 'flowtrail-heatmap-es-' });
+  esBase = pair.esBase;
   const events = JSON.stringify(analysisEvents(name, PROCESS));
   expect(await postBatch(esBase, events, auth)).toMatchObject({
     status: 202,
     body: { accepted: 16, rejected: [] },
   });
-  expect(await postBatch(embedded.api.url, events)).toMatchObject({
+  expect(await postBatch(pair.sqliteBase, events)).toMatchObject({
     status: 202,
     body: { accepted: 16, rejected: [] },
   });
 });
 
 afterAll(async () => {
-  await collector?.stop();
-  await embedded?.stop();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  await deleteIndicesOf(es, name);
-  await deleteKafkaResources(admin, [topic, dlqTopic], [name]);
-  await admin.disconnect();
-  await es.close();
+  await pair?.stop();
 });
 
 /** The same request to both collectors. */
-async function both(path: string): Promise<{ es: Answer; sqlite: Answer }> {
-  return {
-    es: await call(`${esBase}${path}`, { headers: auth }),
-    sqlite: await call(`${embedded.api.url}${path}`),
-  };
-}
+const both = (path: string) => (pair as EsAndSqlite).both(path);
 
 const heatmapPath = (process: string, query: string) =>
   `/api/processes/${encodeURIComponent(process)}/heatmap${query}`;

@@ -4,33 +4,17 @@
  * two picking children in a warehouse (one got the order's message and completed, one still
  * picks). Timeline, state as of, process graph, ownership, process list and search facets.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@elastic/elasticsearch';
-import type { Admin } from 'kafkajs';
-import { startCollector, type RunningCollector } from '../../src/collector.ts';
 import { parseConfig } from '../../src/config.ts';
-import { startEmbedded, type RunningEmbedded } from '../../src/embedded/start-embedded.ts';
 import { createLogger } from '../../src/logger.ts';
-import {
-  collectorTestEnv,
-  deleteIndicesOf,
-  deleteKafkaResources,
-  testElasticsearch,
-  testKafka,
-  uniqueName,
-  waitForServers,
-} from '../helpers/servers.ts';
+import { collectorTestEnv, uniqueName } from '../helpers/servers.ts';
 import { makeEvent } from '../helpers/events.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { call, keyPath, postBatch, type Answer } from './http-client.ts';
+import { startEsAndSqlite, type EsAndSqlite } from './es-and-sqlite.ts';
+import { keyPath, postBatch, type Answer } from './http-client.ts';
 
 const name = uniqueName('views');
-const topic = `${name}.events`;
-const dlqTopic = `${name}.dlq`;
 const SHOP = `${name}-shop`;
 const WAREHOUSE = `${name}-warehouse`;
 const ORDER_PROCESS = `${name}-order`;
@@ -85,33 +69,18 @@ const events: FlowtrailEvent[] = [
   ev(PACK, 'step.started', '10:04:10', { step: 'pack', owner: owner('carl') }),
 ];
 
-let es: Client;
-let admin: Admin;
-let collector: RunningCollector;
-let embedded: RunningEmbedded;
-let dir: string;
-let esBase: string;
+let pair: EsAndSqlite | undefined;
 
 /** The same request to both collectors. */
-async function both(path: string): Promise<{ es: Answer; sqlite: Answer }> {
-  return {
-    es: await call(`${esBase}${path}`, { headers: auth }),
-    sqlite: await call(`${embedded.api.url}${path}`),
-  };
-}
+const both = (path: string) => (pair as EsAndSqlite).both(path);
 
 beforeAll(async () => {
-  es = testElasticsearch();
-  admin = testKafka().admin();
-  await waitForServers(es, admin);
-  collector = await startCollector(config, { logger });
-  esBase = collector.api?.url ?? '';
-  dir = await mkdtemp(join(tmpdir(), 'flowtrail-views-es-'));
-  embedded = await startEmbedded({ dataDir: dir, http: { host: '127.0.0.1', port: 0 }, logger });
+  pair = await startEsAndSqlite({ name, config, auth, logger, tmpPrefix: 'flowtrail-views-es-' });
+  const { esBase, sqliteBase } = pair;
   const body = JSON.stringify(events);
   const accepted = { status: 202, body: { accepted: events.length, rejected: [] } };
   expect(await postBatch(esBase, body, auth)).toMatchObject(accepted);
-  expect(await postBatch(embedded.api.url, body)).toMatchObject(accepted);
+  expect(await postBatch(sqliteBase, body)).toMatchObject(accepted);
   // Every event stored and folded on both sides before comparing.
   for (const key of [ORDER, PICK, PACK]) {
     await waitFor(
@@ -138,13 +107,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await collector?.stop();
-  await embedded?.stop();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  await deleteIndicesOf(es, name);
-  await deleteKafkaResources(admin, [topic, dlqTopic], [name]);
-  await admin.disconnect();
-  await es.close();
+  await pair?.stop();
 });
 
 describe('view routes on Elasticsearch (Kafka mode)', () => {
