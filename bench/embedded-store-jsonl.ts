@@ -20,8 +20,10 @@ import type {
   EventScanFilter,
   EventStore,
   InstanceEvents,
+  InstanceKeyPage,
   InstancePage,
   InstanceQuery,
+  OpenInstanceKeysQuery,
   WriteResult,
 } from '../collector/src/storage/event-store.ts';
 
@@ -179,6 +181,19 @@ export class JsonlEventStore implements EventStore {
       const entry = this.states.get(key);
       return entry === undefined ? [] : [entry.state];
     });
+  }
+
+  async openInstanceKeys(query: OpenInstanceKeysQuery): Promise<InstanceKeyPage> {
+    const terminal = ['completed', 'failed', 'cancelled'];
+    const keys = [...this.states.values()]
+      .map((entry) => entry.state)
+      .filter((s) => !terminal.includes(s.status) && s.key > (query.after ?? ''))
+      .filter((s) => query.process === undefined || s.process === query.process)
+      .map((s) => s.key)
+      .sort()
+      .slice(0, query.limit);
+    const last = keys.length === query.limit ? keys[query.limit - 1] : undefined;
+    return last === undefined ? { keys } : { keys, next: last };
   }
 
   async instanceChanges(after: number | undefined, limit: number): Promise<ChangePage> {

@@ -108,3 +108,17 @@ export function mergeDefinitions(
 }
 
 export const emptyRegistry: DefinitionRegistry = build(new Map());
+
+/**
+ * The processes whose EFFECTIVE definition (the latest version, which detection applies)
+ * differs between two registries: added, removed, or another latest content (where it
+ * came from does not count). Sorted.
+ */
+export function changedProcesses(before: DefinitionRegistry, after: DefinitionRegistry): string[] {
+  const content = (registry: DefinitionRegistry, process: string): string | undefined => {
+    const definition = registry.get(process);
+    return definition === undefined ? undefined : contentOf(definition);
+  };
+  const names = new Set([...before.processes(), ...after.processes()]);
+  return [...names].filter((name) => content(before, name) !== content(after, name)).sort();
+}

@@ -163,3 +163,20 @@ export function effectiveDeadlines(state: StuckInput, ctx: DeadlineContext): Eff
 export function effectiveNextDeadline(state: StuckInput, ctx: DeadlineContext): string | undefined {
   return earliestTime(effectiveDeadlines(state, ctx).map((d) => d.deadline));
 }
+
+/**
+ * The state with `nextDeadline` = its effective next deadline under `ctx` (omitted when
+ * there is none), everything else unchanged. The ingest fold stores
+ * `withEffectiveNextDeadline(foldInstance(events), ctx)`; when the definition (or the
+ * learned deadlines) change, applying it to a STORED state gives what folding its events
+ * again would give — the stored `nextDeadline` is never an input, so re-deriving needs
+ * no events. Pure and idempotent.
+ */
+export function withEffectiveNextDeadline(
+  state: InstanceState,
+  ctx: DeadlineContext,
+): InstanceState {
+  const next = effectiveNextDeadline(state, ctx);
+  const { nextDeadline: _stored, ...rest } = state;
+  return next === undefined ? rest : { ...rest, nextDeadline: next };
+}

@@ -167,6 +167,24 @@ export interface ChangedInstancesPage {
   next?: string;
 }
 
+/** What `openInstanceKeys` lists. */
+export interface OpenInstanceKeysQuery {
+  /** Only instances of this process; absent: of every process. */
+  process?: string;
+  /** Keys per page, 1..MAX_DETECTION_PAGE. */
+  limit: number;
+  /** The key cursor: only keys after this one (bytewise). */
+  after?: string;
+}
+
+/** One page of `openInstanceKeys`. */
+export interface InstanceKeyPage {
+  /** Sorted (bytewise). */
+  keys: string[];
+  /** As `ChangedInstancesPage.next`: the last key when the page is full, else absent. */
+  next?: string;
+}
+
 /**
  * What the detection sweeps read (issue 4): indexed queries only, never a scan of every
  * open instance. Times are ISO-8601 strings compared as instants (millisecond precision,
@@ -204,6 +222,17 @@ export interface DetectionReader {
 
   /** The stored states of `keys`, in the order of their first occurrence; unknown keys skipped. */
   instancesByKeys(keys: readonly string[]): Promise<InstanceState[]>;
+
+  /**
+   * Keys of the non-terminal instances (of `query.process` when given), in key order,
+   * `limit` per page, after the key cursor `after`: what the sweeper walks to re-derive
+   * stored deadlines when a definition changes (sweep/deadline-rederivation.ts). Following
+   * `next` until it is absent yields every instance that stays open meanwhile exactly
+   * once. Indexed (SQLite: partial indexes over the open rows; Elasticsearch: `process` /
+   * `status` filters sorted by `key`), keys only; a search (near-real-time on
+   * Elasticsearch). A `limit` outside 1..MAX_DETECTION_PAGE is a non-retriable 400.
+   */
+  openInstanceKeys(query: OpenInstanceKeysQuery): Promise<InstanceKeyPage>;
 }
 
 /** What the collector needs from a storage backend at start and stop. */

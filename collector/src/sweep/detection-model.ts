@@ -10,7 +10,11 @@
  * `learnedRefreshMs` from the step samples of at most `learnedMaxInstances` stored
  * instances (a bounded scan; documented in docs/detection.md). It also gives the fold
  * used on ingest, which stores each instance's EFFECTIVE next deadline (event, else
- * definition, else learned) so overdue instances are found by querying that field.
+ * definition, else learned) so overdue instances are found by querying that field, and
+ * `rederive`, the same for a stored state. Whenever the effective definition of a process
+ * changes (a put here, a reload that finds one another collector stored), the listeners
+ * of `onDefinitionsChanged` hear which processes changed: the sweeper re-derives the
+ * stored `nextDeadline` of their open instances (deadline-rederivation.ts).
  */
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { foldInstance } from '../core/fold.ts';
@@ -25,6 +29,7 @@ import {
 import type { ProcessDefinition } from '../definitions/definition-schema.ts';
 import { parseDefinition } from '../definitions/parse-definition.ts';
 import {
+  changedProcesses,
   emptyRegistry,
   mergeDefinitions,
   type DefinitionRegistry,
@@ -35,7 +40,7 @@ import {
   learnedStatsOf,
   type LearnedDeadlines,
 } from '../detection/learned-deadlines.ts';
-import { effectiveNextDeadline } from '../detection/stuck.ts';
+import { withEffectiveNextDeadline, type DeadlineContext } from '../detection/stuck-deadlines.ts';
 import type { Logger } from '../logger.ts';
 import type { DefinitionStore, PutDefinitionResult } from '../storage/definition-store.ts';
 import type { EventScanner } from '../storage/event-store.ts';
@@ -52,8 +57,14 @@ export interface DefinitionSourceOptions {
   logger?: Logger;
 }
 
+/** Hears the processes whose effective definition changed (sorted, never empty). */
+export type DefinitionsChangedListener = (processes: readonly string[]) => void;
+
 export class DetectionModel {
   private learnedNow: LearnedDeadlines = new Map();
+  /** Learning started and its first refresh has not settled yet. */
+  private learnedPending = false;
+  private readonly listeners = new Set<DefinitionsChangedListener>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private reloadTimer: ReturnType<typeof setInterval> | undefined;
   private registryNow: DefinitionRegistry;
@@ -93,18 +104,30 @@ export class DetectionModel {
   /** Whether definitions can be put (a definition store is configured). */
   acceptsDefinitions = (): boolean => this.options.store !== undefined;
   learned = (): LearnedDeadlines => this.learnedNow;
+  /**
+   * False from `startLearning` until its first refresh settled: until then the learned
+   * deadlines are empty, and re-deriving stored deadlines would drop the learned ones.
+   */
+  learnedReady = (): boolean => !this.learnedPending;
+
+  /** What the deadlines of an instance of `process` are derived from, now. */
+  deadlineContext = (process: string): DeadlineContext => {
+    const definition = this.registryNow.get(process);
+    return { ...(definition !== undefined ? { definition } : {}), learned: this.learnedNow };
+  };
 
   /** The ingest fold: the pure fold, with `nextDeadline` made effective. */
-  fold = (events: readonly FlowtrailEvent[]): InstanceState => {
-    const state = foldInstance(events);
-    const definition = this.registryNow.get(state.process);
-    const next = effectiveNextDeadline(state, {
-      ...(definition !== undefined ? { definition } : {}),
-      learned: this.learnedNow,
-    });
-    const { nextDeadline: _event, ...rest } = state;
-    return next === undefined ? rest : { ...rest, nextDeadline: next };
-  };
+  fold = (events: readonly FlowtrailEvent[]): InstanceState => this.rederive(foldInstance(events));
+
+  /** A (stored) state with `nextDeadline` made effective under the current definitions. */
+  rederive = (state: InstanceState): InstanceState =>
+    withEffectiveNextDeadline(state, this.deadlineContext(state.process));
+
+  /** Calls `listener` whenever effective definitions change; returns the unsubscribe. */
+  onDefinitionsChanged(listener: DefinitionsChangedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   /** Re-reads the stored definitions and merges them into the files' (the file wins). */
   async reloadFromStore(): Promise<DefinitionRegistry> {
@@ -124,7 +147,7 @@ export class DetectionModel {
     // Read `putHere` after the await: a put that finished meanwhile is kept.
     const merged = mergeDefinitions(this.fileRegistry, [...definitions, ...this.putHere]);
     this.report([...problems, ...merged.problems]);
-    this.registryNow = merged.registry;
+    this.setRegistry(merged.registry);
     return merged.registry;
   }
 
@@ -142,8 +165,22 @@ export class DetectionModel {
     }
     const result = await store.putDefinition(definitionDocument(local));
     this.putHere.push(local);
-    this.registryNow = mergeDefinitions(this.registryNow, [local]).registry;
+    this.setRegistry(mergeDefinitions(this.registryNow, [local]).registry);
     return result;
+  }
+
+  /** Applies a new registry and tells the listeners which processes it changed. */
+  private setRegistry(next: DefinitionRegistry): void {
+    const changed = changedProcesses(this.registryNow, next);
+    this.registryNow = next;
+    if (changed.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(changed);
+      } catch (err) {
+        this.options.logger?.warn({ err, processes: changed }, 'definition change listener failed');
+      }
+    }
   }
 
   /** Re-reads the stored definitions every `everyMs` (unref'd timer). */
@@ -190,7 +227,10 @@ export class DetectionModel {
       this.refreshLearned(scanner, maxInstances).catch((err: unknown) =>
         logger.warn({ err }, 'learned deadlines not refreshed'),
       );
-    void refresh();
+    this.learnedPending = true;
+    void refresh().finally(() => {
+      this.learnedPending = false;
+    });
     this.timer = setInterval(refresh, everyMs);
     this.timer.unref();
   }

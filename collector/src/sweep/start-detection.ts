@@ -2,6 +2,9 @@
  * Detection as both deployments run it (`flowtrail up` and `flowtrail collector`): the
  * detection model (definitions + learned deadlines, whose `fold` the ingest uses), the
  * sweeper over the store, alerts, commands and notifiers. Same code, different adapters.
+ * The sweeper also re-derives stored deadlines (deadline-rederivation.ts): of every open
+ * instance once after the start, and of a process's open instances whenever its
+ * effective definition changes.
  */
 import type { AlertService } from '../alerts/alert-service.ts';
 import type { CommandPublisher } from '../commands/command-publisher.ts';
@@ -10,6 +13,7 @@ import type { Notifier } from '../notify/notification.ts';
 import type { EventStore } from '../storage/event-store.ts';
 import type { DetectionConfig } from './detection-config.ts';
 import type { DetectionModel } from './detection-model.ts';
+import { DeadlineRederiver } from './deadline-rederivation.ts';
 import { Sweeper } from './sweeper.ts';
 
 export interface DetectionDeps {
@@ -24,11 +28,24 @@ export interface DetectionDeps {
 
 export interface RunningDetection {
   sweeper: Sweeper;
+  /** The deadline walks the sweeper advances (deadline-rederivation.ts). */
+  deadlines: DeadlineRederiver;
   stop(): Promise<void>;
 }
 
 export function startDetection(deps: DetectionDeps): RunningDetection {
   const { config, model, logger } = deps;
+  const deadlines = new DeadlineRederiver({
+    store: deps.store,
+    rederive: model.rederive,
+    ready: model.learnedReady,
+    logger: logger.child({ component: 'deadlines' }),
+  });
+  deadlines.enqueueAll();
+  const unsubscribe = model.onDefinitionsChanged((processes) => {
+    logger.info({ processes }, 'definitions changed; re-deriving deadlines of open instances');
+    deadlines.enqueue(processes);
+  });
   const sweeper = new Sweeper({
     reader: deps.store,
     alerts: deps.alerts,
@@ -36,6 +53,7 @@ export function startDetection(deps: DetectionDeps): RunningDetection {
     learned: model.learned,
     ...(deps.commands !== undefined ? { commands: deps.commands } : {}),
     ...(deps.notifier !== undefined ? { notifier: deps.notifier } : {}),
+    deadlines,
     settings: config,
     logger: logger.child({ component: 'sweep' }),
   });
@@ -53,7 +71,9 @@ export function startDetection(deps: DetectionDeps): RunningDetection {
   }
   return {
     sweeper,
+    deadlines,
     stop: async () => {
+      unsubscribe();
       model.stop();
       await sweeper.stop();
     },

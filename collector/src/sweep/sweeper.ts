@@ -1,5 +1,7 @@
 /**
- * The detection sweep, run every `intervalMs` by every collector: candidate instances
+ * The detection sweep, run every `intervalMs` by every collector: first a bounded step of
+ * re-deriving stored deadlines after definition changes (deadline-rederivation.ts, so the
+ * overdue query below already sees them), then candidate instances
  * (sweep-candidates.ts) → all rules (detection/detect-all.ts, pure) → alert lifecycle
  * (AlertService.reconcile, compare-and-set, so with several collectors each alert fires
  * once) → escalation ladder (ladder-runner.ts, each rung claimed before it is acted on).
@@ -19,6 +21,7 @@ import { notificationOf } from './alert-notification.ts';
 import { LadderRunner, type RungTaken } from './ladder-runner.ts';
 import type { CommandPublisher } from '../commands/command-publisher.ts';
 import { sweepCandidates } from './sweep-candidates.ts';
+import type { DeadlineRederiver, RederivationStep } from './deadline-rederivation.ts';
 
 /** The first sweep after a start also re-checks what changed while no collector ran. */
 const FIRST_SWEEP_LOOKBACK_MS = 3_600_000;
@@ -43,6 +46,8 @@ export interface SweeperDeps {
   learned?: () => LearnedDeadlines;
   commands?: CommandPublisher;
   notifier?: Notifier;
+  /** Re-derives stored deadlines after definition changes, `settings.limit` per sweep. */
+  deadlines?: Pick<DeadlineRederiver, 'step'>;
   settings: SweepSettings;
   logger: Logger;
   now?: () => Date;
@@ -55,6 +60,8 @@ export interface SweepReport {
   fired: number;
   resolved: number;
   rungs: RungTaken[];
+  /** States written with a re-derived `nextDeadline` before the sweep looked. */
+  deadlinesRewritten: number;
 }
 
 export class Sweeper {
@@ -98,6 +105,7 @@ export class Sweeper {
   async sweepOnce(at: Date = this.now()): Promise<SweepReport> {
     const { settings, reader } = this.deps;
     const now = at.toISOString();
+    const rederived = await this.rederiveDeadlines();
     // Re-check what changed since the previous sweep began, minus the grace and a margin
     // for late arrivals and the store's refresh interval.
     const windowStart =
@@ -149,11 +157,27 @@ export class Sweeper {
       fired: transitions.filter((t) => t.to === 'firing').length,
       resolved: transitions.filter((t) => t.to === 'resolved').length,
       rungs,
+      deadlinesRewritten: rederived?.rewritten ?? 0,
     };
-    if (report.findings + report.fired + report.resolved + rungs.length > 0) {
+    if (
+      report.findings + report.fired + report.resolved + rungs.length + report.deadlinesRewritten >
+      0
+    ) {
       this.deps.logger.debug({ ...report, rungs: rungs.length }, 'sweep');
     }
     return report;
+  }
+
+  /** One step of the deadline walks; a failure is logged, the next sweep retries. */
+  private async rederiveDeadlines(): Promise<RederivationStep | undefined> {
+    const deadlines = this.deps.deadlines;
+    if (deadlines === undefined) return undefined;
+    try {
+      return await deadlines.step(this.deps.settings.limit);
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'stored deadlines not re-derived; retrying next sweep');
+      return undefined;
+    }
   }
 
   start(): void {

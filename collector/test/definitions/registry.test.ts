@@ -5,7 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DefinitionError } from '../../src/definitions/definition-error.ts';
 import { loadDefinitions } from '../../src/definitions/load-definitions.ts';
 import { readDefinitionDir } from '../../src/definitions/read-definition-dir.ts';
-import { createRegistry, emptyRegistry, withDefinition } from '../../src/definitions/registry.ts';
+import {
+  changedProcesses,
+  createRegistry,
+  emptyRegistry,
+  mergeDefinitions,
+  withDefinition,
+} from '../../src/definitions/registry.ts';
 import { isRetriable } from '../../src/errors.ts';
 
 const EXAMPLES = join(import.meta.dirname, '../../../deploy/definitions');
@@ -90,6 +96,37 @@ describe('loadDefinitions and the registry', () => {
     );
     expect(emptyRegistry.processes()).toEqual([]);
     expect(createRegistry([]).latest()).toEqual([]);
+  });
+});
+
+describe('changedProcesses', () => {
+  it('lists the processes whose latest definition was added, removed or changed', () => {
+    const before = loadDefinitions([
+      { name: 'p1.yaml', text: def('payment', 1) },
+      { name: 's1.yaml', text: def('shipment', 1) },
+      { name: 'o1.yaml', text: def('order', 1) },
+    ]);
+    expect(changedProcesses(before, before)).toEqual([]);
+    expect(changedProcesses(emptyRegistry, before)).toEqual(['order', 'payment', 'shipment']);
+    expect(changedProcesses(before, emptyRegistry)).toEqual(['order', 'payment', 'shipment']);
+    const after = loadDefinitions([
+      { name: 'p1.yaml', text: def('payment', 1) },
+      { name: 'p2.yaml', text: def('payment', 2, 'b') },
+      { name: 'o1.yaml', text: def('order', 1) },
+      { name: 'i1.yaml', text: def('invoice', 1) },
+    ]);
+    expect(changedProcesses(before, after)).toEqual(['invoice', 'payment', 'shipment']);
+  });
+
+  it('ignores where a definition came from, and versions that are not the latest', () => {
+    const before = loadDefinitions([{ name: 'p2.yaml', text: def('payment', 2) }]);
+    const same = loadDefinitions([{ name: 'elsewhere.yaml', text: def('payment', 2) }]);
+    expect(changedProcesses(before, same)).toEqual([]);
+    const older = loadDefinitions([{ name: 'p1.yaml', text: def('payment', 1, 'z') }]).get(
+      'payment',
+    );
+    if (older === undefined) throw new Error('no definition');
+    expect(changedProcesses(before, mergeDefinitions(before, [older]).registry)).toEqual([]);
   });
 });
 

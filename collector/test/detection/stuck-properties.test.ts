@@ -1,75 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { foldInstance } from '../../src/core/fold.ts';
-import { parseDefinition } from '../../src/definitions/parse-definition.ts';
-import type { ProcessDefinition } from '../../src/definitions/definition-schema.ts';
 import { findingId } from '../../src/detection/finding.ts';
-import { learnedKey, type LearnedDeadlines } from '../../src/detection/learned-deadlines.ts';
 import { detectStuck, effectiveNextDeadline } from '../../src/detection/stuck.ts';
-import { PROCESS } from '../core/event-builders.ts';
 import { historyArb } from '../core/history-arbitrary.ts';
-
-const STEPS = ['reserve', 'pay', 'ship', 'invoice'];
-const minutesArb = fc.option(fc.integer({ min: 1, max: 90 }), { nil: undefined });
-
-const definitionArb: fc.Arbitrary<ProcessDefinition | undefined> = fc.option(
-  fc
-    .record({
-      steps: fc.tuple(...STEPS.map(() => fc.tuple(minutesArb, minutesArb))),
-      deadline: minutesArb,
-      expectation: minutesArb,
-    })
-    .map(({ steps, deadline, expectation }) => {
-      const result = parseDefinition(
-        {
-          process: PROCESS,
-          version: 1,
-          ...(deadline ? { deadline: `${deadline * 2}m` } : {}),
-          steps: STEPS.map((name, i) => {
-            const [attempt, wait] = steps[i] ?? [];
-            return {
-              name,
-              ...(attempt ? { deadline: `${attempt}m` } : {}),
-              ...(wait ? { waitDeadline: `PT${wait}M` } : {}),
-            };
-          }),
-          expectations: expectation
-            ? ['warehouse', 'psp', 'crm', 'shipping'].map((s) => ({
-                system: s,
-                process: `${s}-flow`,
-                deadline: `${expectation}m`,
-              }))
-            : [],
-        },
-        'arbitrary',
-      );
-      if (!result.ok) throw new Error(JSON.stringify(result.problems));
-      return result.definition;
-    }),
-  { nil: undefined },
-);
-
-const learnedArb: fc.Arbitrary<LearnedDeadlines | undefined> = fc.option(
-  fc.tuple(...STEPS.map(() => fc.tuple(minutesArb, minutesArb))).map(
-    (steps) =>
-      new Map(
-        STEPS.flatMap((step, i) => {
-          const [attempt, wait] = steps[i] ?? [];
-          if (!attempt && !wait) return [];
-          const entry = {
-            process: PROCESS,
-            step,
-            durationSamples: 20,
-            waitSamples: 20,
-            ...(attempt ? { deadlineMs: attempt * 60_000 } : {}),
-            ...(wait ? { waitDeadlineMs: wait * 60_000 } : {}),
-          };
-          return [[learnedKey(PROCESS, step), entry] as const];
-        }),
-      ),
-  ),
-  { nil: undefined },
-);
+import { definitionArb, learnedArb } from './deadline-arbitraries.ts';
 
 /** Any instant from an hour before the histories' window to hours after it, at 1 s steps. */
 const nowMsArb = fc

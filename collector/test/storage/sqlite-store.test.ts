@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { foldInstance } from '../../src/core/fold.ts';
 import { StorageError } from '../../src/errors.ts';
+import { EVENT_STORE_SCHEMA_VERSION } from '../../src/storage/sqlite/event-store-schema.ts';
 import { databasePath } from '../../src/storage/sqlite/sqlite-database.ts';
 import { SqliteEventStore } from '../../src/storage/sqlite/sqlite-event-store.ts';
 import { makeEvent } from '../helpers/events.ts';
@@ -125,7 +126,38 @@ describe('sqlite store: data directory', () => {
     const check = new Database(databasePath(dataDir), { readonly: true });
     expect(
       check.prepare("SELECT version FROM schema_versions WHERE component = 'events'").get(),
-    ).toEqual({ version: 3 });
+    ).toEqual({ version: EVENT_STORE_SCHEMA_VERSION });
+    check.close();
+  });
+
+  it('upgrades a version-3 file in place (the open-instance indexes)', async () => {
+    const dataDir = newDataDir();
+    const first = await open(dataDir);
+    const ended = foldInstance(events);
+    const running = foldInstance(events.slice(0, 2));
+    const other = { ...running, key: `${running.key}-2`, process: 'other' };
+    await first.writeStates([ended, other]);
+    await first.close();
+    const db = new Database(databasePath(dataDir));
+    db.exec(`DROP INDEX instances_open; DROP INDEX instances_open_by_process;
+             UPDATE schema_versions SET version = 3 WHERE component = 'events'`);
+    db.close();
+
+    const upgraded = await open(dataDir);
+    expect(await upgraded.openInstanceKeys({ limit: 10 })).toEqual({ keys: [other.key] });
+    expect(await upgraded.openInstanceKeys({ process: 'other', limit: 10 })).toEqual({
+      keys: [other.key],
+    });
+    const check = new Database(databasePath(dataDir), { readonly: true });
+    const indexes = check
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'instances_open%'",
+      )
+      .all();
+    expect(indexes.map((row) => (row as { name: string }).name).sort()).toEqual([
+      'instances_open',
+      'instances_open_by_process',
+    ]);
     check.close();
   });
 

@@ -20,6 +20,7 @@ import { makeEvent } from '../helpers/events.ts';
 import { history, keyOf, tag } from './store-contract-fixtures.ts';
 import { describeChangeContract } from './store-contract-changes.ts';
 import { describeDetectionContract } from './store-contract-detection.ts';
+import { describeOpenInstancesContract } from './store-contract-open-instances.ts';
 import { describeSearchContract } from './store-contract-search.ts';
 
 export interface StoreUnderTest {
@@ -241,6 +242,7 @@ export function describeStoreContract(
 
     describeSearchContract(ctx);
     describeDetectionContract(ctx);
+    describeOpenInstancesContract(ctx);
     describeChangeContract(ctx);
   });
 }

@@ -79,6 +79,32 @@ export function childrenSearch(
   };
 }
 
+/**
+ * Keys of the non-terminal instances (of `process` when given), in key order after the
+ * cursor `after`: ids only (`_source: false`; the document id is the instance key).
+ */
+export function openKeysSearch(
+  index: string,
+  process: string | undefined,
+  limit: number,
+  after: string | undefined,
+): estypes.SearchRequest {
+  return {
+    index,
+    query: {
+      bool: {
+        filter: process === undefined ? [] : [{ term: { process } }],
+        must_not: [{ terms: { status: TERMINAL } }],
+      },
+    },
+    sort: [{ key: { order: 'asc', unmapped_type: 'keyword' } }],
+    size: limit,
+    _source: false,
+    track_total_hits: false,
+    ...(after !== undefined ? { search_after: [after] } : {}),
+  };
+}
+
 /** Milliseconds of a detection query's time, or a non-retriable 400. */
 export function instantArgument(name: string, time: string): number {
   const ms = Date.parse(time);

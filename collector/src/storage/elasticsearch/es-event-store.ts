@@ -4,8 +4,9 @@
  * the same document); instance states in `<prefix>-instances` (document id = instance key,
  * external_gte version = eventCount, so a state folded from fewer events never overwrites
  * a fuller one). The events are the source of truth; states are derived and rebuildable.
- * Detection queries (`DetectionReader`): es-detection-queries.ts; the change feed
- * (`instanceChanges`, on `_seq_no`): es-change-queries.ts.
+ * Detection queries (`DetectionReader`, also `openInstanceKeys`): es-detection-queries.ts;
+ * the change feed (`instanceChanges`, on `_seq_no`): es-change-queries.ts; `search`:
+ * es-instance-search.ts; bulk item outcomes: es-bulk.ts.
  */
 import { Client, type estypes } from '@elastic/elasticsearch';
 import {
@@ -23,28 +24,26 @@ import type {
   EventScanFilter,
   InstanceEvents,
   EventStore,
+  InstanceKeyPage,
   InstancePage,
   InstanceQuery,
-  ItemFailure,
+  OpenInstanceKeysQuery,
   WriteResult,
 } from '../event-store.ts';
+import { bulkWrite, type BulkItemOutcome } from './es-bulk.ts';
 import {
   changedSinceSearch,
   childrenSearch,
   instantArgument,
   limitArgument,
+  openKeysSearch,
   overdueSearch,
 } from './es-detection-queries.ts';
 import { changePageOf, changesSearch, instanceKeysOf } from './es-change-queries.ts';
-import { isRetriableStatus, toStorageError } from './es-errors.ts';
-import {
-  facetAggregations,
-  firstFacets,
-  searchFilter,
-  searchSort,
-  secondFacets,
-} from './es-instance-search.ts';
-import { eventsIndexFor, eventsIndexPattern, instancesIndex } from './index-names.ts';
+import { toStorageError } from './es-errors.ts';
+import { byInstance, refreshEvents, scanEvents, type EventDocument } from './es-event-scan.ts';
+import { searchInstances } from './es-instance-search.ts';
+import { eventsIndexFor, instancesIndex } from './index-names.ts';
 import { eventsTemplate, instancesTemplate } from './templates.ts';
 
 const PAGE_SIZE = 1000;
@@ -53,13 +52,6 @@ export const PLAIN_JSON_HEADERS = {
   accept: 'application/json',
   'content-type': 'application/json',
 };
-
-type EventDocument = FlowtrailEvent & { instanceKey: string };
-
-/** Time instant, then id: the order `getEvents` returns on every store. */
-function oldestFirst(a: FlowtrailEvent, b: FlowtrailEvent): number {
-  return Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
 
 export function createElasticsearchClient(config: ElasticsearchConfig): Client {
   return new Client({
@@ -146,13 +138,7 @@ export class ElasticsearchEventStore implements EventStore {
   async eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>> {
     const result = new Map<string, FlowtrailEvent[]>();
     if (keys.length === 0) return result;
-    await this.call('refresh events', () =>
-      this.client.indices.refresh({
-        index: eventsIndexPattern(this.prefix),
-        allow_no_indices: true,
-        ignore_unavailable: true,
-      }),
-    );
+    await refreshEvents(this.client, this.prefix);
     const query: estypes.QueryDslQueryContainer = { terms: { instanceKey: [...new Set(keys)] } };
     for await (const doc of this.scan(query, [{ instanceKey: 'asc' }, { id: 'asc' }])) {
       const { instanceKey, ...event } = doc;
@@ -164,30 +150,13 @@ export class ElasticsearchEventStore implements EventStore {
   }
 
   async *scanInstanceEvents(filter: EventScanFilter): AsyncGenerator<InstanceEvents> {
-    await this.call('refresh events', () =>
-      this.client.indices.refresh({
-        index: eventsIndexPattern(this.prefix),
-        allow_no_indices: true,
-        ignore_unavailable: true,
-      }),
-    );
+    await refreshEvents(this.client, this.prefix);
     const must: estypes.QueryDslQueryContainer[] = [];
     if (filter.process !== undefined) must.push({ term: { ftprocess: filter.process } });
     if (filter.source !== undefined) must.push({ term: { source: filter.source } });
-    let current: InstanceEvents | undefined;
-    for await (const doc of this.scan({ bool: { filter: must } }, [
-      { instanceKey: 'asc' },
-      { id: 'asc' },
-    ])) {
-      const { instanceKey, ...event } = doc;
-      if (current !== undefined && current.key !== instanceKey) {
-        yield { key: current.key, events: current.events.sort(oldestFirst) };
-        current = undefined;
-      }
-      current ??= { key: instanceKey, events: [] };
-      current.events.push(event as FlowtrailEvent);
-    }
-    if (current !== undefined) yield { key: current.key, events: current.events.sort(oldestFirst) };
+    yield* byInstance(
+      this.scan({ bool: { filter: must } }, [{ instanceKey: 'asc' }, { id: 'asc' }]),
+    );
   }
 
   async getInstance(key: string): Promise<InstanceState | undefined> {
@@ -211,48 +180,9 @@ export class ElasticsearchEventStore implements EventStore {
   }
 
   async search(query: InstanceQuery): Promise<InstancePage> {
-    const filter = searchFilter(query);
-    const facets = query.facets === true;
-    if (filter === undefined) {
-      const none = { status: [], process: [], system: [], owner: [] };
-      return { total: 0, instances: [], ...(facets ? { facets: none } : {}) };
-    }
-    const index = instancesIndex(this.prefix);
-    const esQuery: estypes.QueryDslQueryContainer = { bool: { filter } };
-    return this.call('search instances', async () => {
-      const response = await this.client.search<InstanceState>({
-        index,
-        query: esQuery,
-        from: query.from ?? 0,
-        size: query.size ?? 20,
-        // Same total order as every store (no relevance ranking): the sort field, ties by
-        // key, so pages are stable and the embedded store can match it exactly.
-        sort: searchSort(query.sort),
-        track_total_hits: true,
-        ...(facets ? { aggs: facetAggregations() } : {}),
-      });
-      const total = response.hits.total;
-      const page: InstancePage = {
-        total: typeof total === 'number' ? total : (total?.value ?? 0),
-        instances: response.hits.hits.flatMap((hit) =>
-          hit._source === undefined ? [] : [hit._source],
-        ),
-      };
-      if (!facets) return page;
-      const first = firstFacets(response.aggregations);
-      page.facets = first.facets;
-      if (first.second !== undefined) {
-        const counted = await this.client.search({
-          index,
-          query: esQuery,
-          size: 0,
-          track_total_hits: false,
-          aggs: first.second,
-        });
-        Object.assign(page.facets, secondFacets(counted.aggregations, first.candidates));
-      }
-      return page;
-    });
+    return this.call('search instances', () =>
+      searchInstances(this.client, instancesIndex(this.prefix), query),
+    );
   }
 
   async overdueInstances(now: string, limit: number): Promise<InstanceState[]> {
@@ -309,6 +239,18 @@ export class ElasticsearchEventStore implements EventStore {
     return states;
   }
 
+  async openInstanceKeys(query: OpenInstanceKeysQuery): Promise<InstanceKeyPage> {
+    const limit = limitArgument(query.limit, 1);
+    const request = openKeysSearch(instancesIndex(this.prefix), query.process, limit, query.after);
+    const keys = await this.call('open instance keys', async () =>
+      (await this.client.search(request)).hits.hits.flatMap((hit) =>
+        hit._id === undefined ? [] : [hit._id],
+      ),
+    );
+    const last = keys.length === limit ? keys[limit - 1] : undefined;
+    return last === undefined ? { keys } : { keys, next: last };
+  }
+
   async instanceChanges(after: number | undefined, limit: number): Promise<ChangePage> {
     const request = changesSearch(instancesIndex(this.prefix), after, limit, false);
     return this.call('instance changes', async () =>
@@ -328,57 +270,20 @@ export class ElasticsearchEventStore implements EventStore {
   }
 
   /** Every matching event document, paged with search_after over a total sort order. */
-  private async *scan(
+  private scan(
     query: estypes.QueryDslQueryContainer,
     sort: estypes.SortCombinations[],
   ): AsyncGenerator<EventDocument> {
-    let after: estypes.SortResults | undefined;
-    for (;;) {
-      const response = await this.call('search events', () =>
-        this.client.search<EventDocument>({
-          index: eventsIndexPattern(this.prefix),
-          allow_no_indices: true,
-          ignore_unavailable: true,
-          query,
-          sort,
-          size: PAGE_SIZE,
-          ...(after !== undefined ? { search_after: after } : {}),
-        }),
-      );
-      const hits = response.hits.hits;
-      for (const hit of hits) if (hit._source !== undefined) yield hit._source;
-      if (hits.length < PAGE_SIZE) return;
-      after = hits[hits.length - 1]?.sort;
-    }
+    return scanEvents(this.client, this.prefix, query, sort);
   }
 
-  private async bulk<T>(
+  private bulk<T>(
     operation: string,
     operations: object[],
     items: readonly T[],
-    isStored: (item: { status: number; error?: unknown }) => boolean,
+    isStored: (item: BulkItemOutcome) => boolean,
   ): Promise<WriteResult<T>> {
-    const result: WriteResult<T> = { retriable: [], rejected: [] };
-    if (items.length === 0) return result;
-    const response = await this.call(operation, () =>
-      this.client.bulk({ operations, filter_path: 'errors,items.*.status,items.*.error' }),
-    );
-    if (!response.errors) return result;
-    response.items.forEach((entry, i) => {
-      const item = Object.values(entry)[0] as { status: number; error?: unknown } | undefined;
-      const source = items[i];
-      if (item === undefined || source === undefined || item.error === undefined || isStored(item))
-        return;
-      const failure: ItemFailure<T> = { item: source, status: item.status, error: item.error };
-      (isRetriableStatus(item.status) ? result.retriable : result.rejected).push(failure);
-    });
-    if (result.retriable.length + result.rejected.length > 0) {
-      this.options.logger.debug(
-        { operation, retriable: result.retriable.length, rejected: result.rejected.length },
-        'bulk request had item failures',
-      );
-    }
-    return result;
+    return bulkWrite(this.client, this.options.logger, operation, operations, items, isStored);
   }
 
   private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {

@@ -12,13 +12,15 @@
  *   each, so a first request lists their values (`terms` per field) and a second counts
  *   each value once per instance (`filters`, one `should` of both fields per value).
  */
-import type { estypes } from '@elastic/elasticsearch';
+import type { Client, estypes } from '@elastic/elasticsearch';
+import type { InstanceState } from '../../core/instance-state.ts';
 import { StorageError } from '../../errors.ts';
 import {
   MAX_FACET_VALUES,
   MAX_KEY_FILTER,
   type FacetCount,
   type InstanceFacets,
+  type InstancePage,
   type InstanceQuery,
   type InstanceSort,
 } from '../event-store.ts';
@@ -195,4 +197,51 @@ export function secondFacets(
     );
   };
   return { system: counts('system'), owner: counts('owner') };
+}
+
+/** Runs a search over `index` (the caller maps failures onto `StorageError`). */
+export async function searchInstances(
+  client: Client,
+  index: string,
+  query: InstanceQuery,
+): Promise<InstancePage> {
+  const filter = searchFilter(query);
+  const facets = query.facets === true;
+  if (filter === undefined) {
+    const none = { status: [], process: [], system: [], owner: [] };
+    return { total: 0, instances: [], ...(facets ? { facets: none } : {}) };
+  }
+  const esQuery: estypes.QueryDslQueryContainer = { bool: { filter } };
+  const response = await client.search<InstanceState>({
+    index,
+    query: esQuery,
+    from: query.from ?? 0,
+    size: query.size ?? 20,
+    // Same total order as every store (no relevance ranking): the sort field, ties by
+    // key, so pages are stable and the embedded store can match it exactly.
+    sort: searchSort(query.sort),
+    track_total_hits: true,
+    ...(facets ? { aggs: facetAggregations() } : {}),
+  });
+  const total = response.hits.total;
+  const page: InstancePage = {
+    total: typeof total === 'number' ? total : (total?.value ?? 0),
+    instances: response.hits.hits.flatMap((hit) =>
+      hit._source === undefined ? [] : [hit._source],
+    ),
+  };
+  if (!facets) return page;
+  const first = firstFacets(response.aggregations);
+  page.facets = first.facets;
+  if (first.second !== undefined) {
+    const counted = await client.search({
+      index,
+      query: esQuery,
+      size: 0,
+      track_total_hits: false,
+      aggs: first.second,
+    });
+    Object.assign(page.facets, secondFacets(counted.aggregations, first.candidates));
+  }
+  return page;
 }

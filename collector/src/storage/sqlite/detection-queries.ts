@@ -37,6 +37,31 @@ SELECT state FROM instances WHERE parent_key = ? AND key <> ? ORDER BY key`;
 export const BY_KEYS_SQL = `
 SELECT key, state FROM instances WHERE key IN (SELECT value FROM json_each(?))`;
 
+/**
+ * Open keys (params: [process,] after key, limit): a range on the covering partial index
+ * over the open rows (`instances_open` / `instances_open_by_process`, schema version 4),
+ * already in key order, so terminal instances are never read. `INDEXED BY` for the same
+ * reason as above: the key index is in order too, but holds every instance.
+ */
+export function openKeysStatement(
+  process: string | undefined,
+  after: string,
+  limit: number,
+): { sql: string; params: (string | number)[] } {
+  if (process === undefined) {
+    return {
+      sql: `SELECT key FROM instances INDEXED BY instances_open
+            WHERE key > ? AND ${NON_TERMINAL} ORDER BY key LIMIT ?`,
+      params: [after, limit],
+    };
+  }
+  return {
+    sql: `SELECT key FROM instances INDEXED BY instances_open_by_process
+          WHERE process = ? AND key > ? AND ${NON_TERMINAL} ORDER BY key LIMIT ?`,
+    params: [process, after, limit],
+  };
+}
+
 /** Milliseconds of a detection query's time, or a non-retriable 400. */
 export function instantArgument(name: string, time: string): number {
   const ms = Date.parse(time);

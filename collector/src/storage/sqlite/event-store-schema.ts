@@ -1,5 +1,5 @@
 /**
- * Tables of the embedded event store (schema version 3; `migrateEventStore` upgrades an
+ * Tables of the embedded event store (schema version 4; `migrateEventStore` upgrades an
  * older file in place).
  *
  * - `events`: one row per event id (upsert → idempotent), the CloudEvent JSON as received
@@ -20,12 +20,17 @@
  * - Change feed (version 3, storage/change-feed.ts): `change_seq` numbers the writes of
  *   states (the table's newest + 1, set by the writing statement); `instances_by_change`
  *   indexes it, so the newest number and the writes after a number are index reads.
+ * - Open instances (version 4): `instances_open (key, status)` and
+ *   `instances_open_by_process (process, key, status)`, partial over the non-terminal
+ *   rows, so the walk that re-derives deadlines after a definition change
+ *   (`openInstanceKeys`) reads open rows only, from the index alone (`status` makes it
+ *   covering: SQLite re-checks the partial index's condition on every row).
  */
 import { instanceKey } from '@flowtrail/sdk/protocol';
 import type { SqliteDatabase } from './sqlite-database.ts';
 
 export const EVENT_STORE_COMPONENT = 'events';
-export const EVENT_STORE_SCHEMA_VERSION = 3;
+export const EVENT_STORE_SCHEMA_VERSION = 4;
 
 /**
  * The terminal-status condition of `instances_overdue`, spelled exactly like this in the
@@ -41,6 +46,11 @@ CREATE INDEX instances_by_parent ON instances (parent_key, key) WHERE parent_key
 
 const CHANGE_INDEX = `
 CREATE INDEX instances_by_change ON instances (change_seq);
+`;
+
+const OPEN_INDEXES = `
+CREATE INDEX IF NOT EXISTS instances_open ON instances (key, status) WHERE ${NON_TERMINAL};
+CREATE INDEX IF NOT EXISTS instances_open_by_process ON instances (process, key, status) WHERE ${NON_TERMINAL};
 `;
 
 export const EVENT_STORE_DDL = `
@@ -73,7 +83,7 @@ CREATE TABLE instances (
 CREATE INDEX instances_recent ON instances (last_event_ms DESC, key);
 CREATE INDEX instances_by_process ON instances (process, last_event_ms DESC, key);
 CREATE INDEX instances_by_status ON instances (status, last_event_ms DESC, key);
-${DETECTION_INDEXES}${CHANGE_INDEX}
+${DETECTION_INDEXES}${CHANGE_INDEX}${OPEN_INDEXES}
 CREATE TABLE business_keys (
   instance_key  TEXT NOT NULL,
   name          TEXT NOT NULL,
@@ -123,7 +133,7 @@ END;
  * Schema changes after version 1, applied in order to an older file. Version 2: the
  * `parent_key` column (backfilled from the state JSON) and the detection indexes, which
  * replace version 1's `instances_by_deadline`. Version 3: the `change_seq` column (0 for
- * the states written before) and its index.
+ * the states written before) and its index. Version 4: the open-instance indexes.
  */
 const MIGRATIONS: Record<number, (db: SqliteDatabase) => void> = {
   2: (db) => {
@@ -148,6 +158,9 @@ ${DETECTION_INDEXES}`);
     db.exec(`
 ALTER TABLE instances ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
 ${CHANGE_INDEX}`);
+  },
+  4: (db) => {
+    db.exec(OPEN_INDEXES);
   },
 };
 

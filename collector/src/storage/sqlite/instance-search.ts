@@ -20,11 +20,15 @@
  * - Facets: GROUP BY over the filtered rows; `system` and `owner` count each instance once
  *   per distinct value (source ∪ systems, owner ∪ step owners).
  */
+import type { Statement } from 'better-sqlite3';
+import type { InstanceState } from '../../core/instance-state.ts';
+import { StorageError } from '../../errors.ts';
 import {
   MAX_FACET_VALUES,
   MAX_KEY_FILTER,
   type FacetCount,
   type InstanceFacets,
+  type InstancePage,
   type InstanceQuery,
   type InstanceSort,
 } from '../event-store.ts';
@@ -201,4 +205,53 @@ export function pageOf(query: InstanceQuery): { from: number; size: number } {
     }
   }
   return { from, size };
+}
+
+/**
+ * Runs a search: total, page and facets from one read transaction (one snapshot).
+ * `prepare` compiles (and may cache) a statement. An invalid query is a non-retriable
+ * `StorageError` (400).
+ */
+export function searchInstances(
+  prepare: (sql: string) => Statement,
+  transaction: <T>(fn: () => T) => T,
+  query: InstanceQuery,
+): InstancePage {
+  let page: { from: number; size: number };
+  let filter: CompiledFilter | undefined;
+  try {
+    page = pageOf(query);
+    filter = compileFilter(query);
+  } catch (err) {
+    throw new StorageError(`sqlite search failed: ${(err as Error).message}`, false, 400);
+  }
+  const facets = query.facets === true;
+  if (filter === undefined) {
+    return { total: 0, instances: [], ...(facets ? { facets: structuredClone(NO_FACETS) } : {}) };
+  }
+  const { where, params } = filter;
+  const count = prepare(countSql(where));
+  const select = prepare(pageSql(where, query.sort));
+  const facetStatements = facets
+    ? Object.entries(facetSql(where)).map(([name, sql]) => [name, prepare(sql)] as const)
+    : [];
+  return transaction(() => {
+    const { total } = count.get(...params) as { total: number };
+    const rows =
+      page.size === 0 ? [] : (select.all(...params, page.size, page.from) as { state: string }[]);
+    const result: InstancePage = {
+      total,
+      instances: rows.map((row) => JSON.parse(row.state) as InstanceState),
+    };
+    if (facets) {
+      const counts = { ...NO_FACETS };
+      for (const [name, statement] of facetStatements) {
+        counts[name as keyof InstanceFacets] = facetCounts(
+          statement.all(...params) as { value: unknown; count: number }[],
+        );
+      }
+      result.facets = counts;
+    }
+    return result;
+  });
 }

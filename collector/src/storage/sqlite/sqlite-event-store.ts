@@ -3,14 +3,13 @@
  * without Kafka or Elasticsearch. Same semantics as `ElasticsearchEventStore`; the
  * storage contract suite (collector/test/storage/store-contract.ts) runs against both.
  *
- * - Events: upsert by event id (a rewrite replaces the row, no duplicates). Every read is
- *   read-your-writes (one writer connection, committed transactions).
- * - States: upsert by instance key, applied only when `eventCount` >= the stored one; a
- *   superseded state is not a failure (like Elasticsearch's 409 under external_gte).
+ * - Writes (write-rows.ts): events upserted by event id (a rewrite replaces the row, no
+ *   duplicates), states by instance key, applied only when `eventCount` >= the stored one
+ *   (a superseded state is not a failure, like Elasticsearch's 409 under external_gte).
+ *   Every read is read-your-writes (one writer connection, committed transactions).
  * - `getEvents`: oldest first = by `time` as an instant (ms), then by id (bytewise).
  * - `search`: see instance-search.ts (order: lastEventAt desc, key asc).
- * - Detection (`DetectionReader`): see detection-queries.ts; `parent_key` is computed here,
- *   at write time, from the state's `parent` link.
+ * - Detection (`DetectionReader`, also `openInstanceKeys`): see detection-queries.ts.
  * - Change feed (`instanceChanges`): see change-queries.ts; each state write takes the next
  *   `change_seq`.
  * A whole batch is one transaction; a failed one throws `StorageError` (retriable when
@@ -18,13 +17,7 @@
  * item by item (status 400) instead.
  */
 import { SqliteComponent } from './sqlite-component.ts';
-import {
-  instanceKey,
-  instanceKeyOf,
-  type FlowtrailEvent,
-  type InstanceRef,
-} from '@flowtrail/sdk/protocol';
-import { StorageError } from '../../errors.ts';
+import { instanceKey, type FlowtrailEvent, type InstanceRef } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../../core/instance-state.ts';
 import type { ChangePage } from '../change-feed.ts';
 import type {
@@ -32,10 +25,10 @@ import type {
   EventScanFilter,
   EventStore,
   InstanceEvents,
-  InstanceFacets,
+  InstanceKeyPage,
   InstancePage,
   InstanceQuery,
-  ItemFailure,
+  OpenInstanceKeysQuery,
   WriteResult,
 } from '../event-store.ts';
 import {
@@ -51,76 +44,15 @@ import {
   OVERDUE_SQL,
   instantArgument,
   limitArgument,
+  openKeysStatement,
 } from './detection-queries.ts';
-import {
-  compileFilter,
-  countSql,
-  facetCounts,
-  facetSql,
-  NO_FACETS,
-  pageOf,
-  pageSql,
-  type CompiledFilter,
-} from './instance-search.ts';
+import { searchInstances } from './instance-search.ts';
 import { type SqliteOptions } from './sqlite-database.ts';
-import { INSTANCE_CHANGES, nextChangeSeq, readChanges } from './change-queries.ts';
+import { INSTANCE_CHANGES, readChanges } from './change-queries.ts';
+import { eventRows, stateRows, UPSERT_EVENT, UPSERT_STATE } from './write-rows.ts';
 
 /** Instances per page of `scanInstanceEvents`. */
 const SCAN_PAGE = 200;
-
-const UPSERT_EVENT = `
-INSERT INTO events (id, instance_key, time, time_ms, type, source, process, event)
-VALUES (@id, @instanceKey, @time, @timeMs, @type, @source, @process, @event)
-ON CONFLICT (id) DO UPDATE SET
-  instance_key = excluded.instance_key, time = excluded.time, time_ms = excluded.time_ms,
-  type = excluded.type, source = excluded.source, process = excluded.process,
-  event = excluded.event`;
-
-const NEXT_CHANGE_SEQ = nextChangeSeq('instances');
-
-const UPSERT_STATE = `
-INSERT INTO instances (key, event_count, status, process, last_event_at, last_event_ms,
-                       next_deadline_ms, parent_key, search_text, state, change_seq)
-VALUES (@key, @eventCount, @status, @process, @lastEventAt, @lastEventMs,
-        @nextDeadlineMs, @parentKey, @searchText, @state, ${NEXT_CHANGE_SEQ})
-ON CONFLICT (key) DO UPDATE SET
-  event_count = excluded.event_count, status = excluded.status, process = excluded.process,
-  last_event_at = excluded.last_event_at, last_event_ms = excluded.last_event_ms,
-  next_deadline_ms = excluded.next_deadline_ms, parent_key = excluded.parent_key,
-  search_text = excluded.search_text,
-  state = excluded.state, change_seq = excluded.change_seq
-WHERE excluded.event_count >= instances.event_count`;
-
-interface EventRow {
-  id: string;
-  instanceKey: string;
-  time: string;
-  timeMs: number;
-  type: string;
-  source: string;
-  process: string;
-  event: string;
-}
-
-interface StateRow {
-  key: string;
-  eventCount: number;
-  status: string;
-  process: string;
-  lastEventAt: string;
-  lastEventMs: number;
-  nextDeadlineMs: number | null;
-  parentKey: string | null;
-  searchText: string;
-  state: string;
-}
-
-/** Milliseconds of an ISO time, or undefined (also for an absent or malformed one). */
-function millisOf(time: string | undefined): number | undefined {
-  if (time === undefined) return undefined;
-  const ms = Date.parse(time);
-  return Number.isNaN(ms) ? undefined : ms;
-}
 
 export class SqliteEventStore extends SqliteComponent implements EventStore {
   constructor(options: SqliteOptions) {
@@ -133,33 +65,9 @@ export class SqliteEventStore extends SqliteComponent implements EventStore {
   }
 
   async writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
-    const result: WriteResult<FlowtrailEvent> = { retriable: [], rejected: [] };
-    const rows: EventRow[] = [];
-    for (const event of events) {
-      const timeMs = millisOf(event.time);
-      if (timeMs === undefined) {
-        result.rejected.push(invalidTime(event));
-        continue;
-      }
-      rows.push({
-        id: event.id,
-        instanceKey: instanceKeyOf(event),
-        time: event.time,
-        timeMs,
-        type: event.type,
-        source: event.source,
-        process: event.ftprocess,
-        event: JSON.stringify(event),
-      });
-    }
-    if (rows.length === 0) return result;
-    this.run('write events', (db) => {
-      const upsert = this.statement(db, UPSERT_EVENT);
-      db.transaction(() => {
-        for (const row of rows) upsert.run(row);
-      })();
-    });
-    return result;
+    const { rows, rejected } = eventRows(events);
+    this.upsert('write events', UPSERT_EVENT, rows);
+    return { retriable: [], rejected };
   }
 
   async eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>> {
@@ -183,40 +91,10 @@ export class SqliteEventStore extends SqliteComponent implements EventStore {
   }
 
   async writeStates(states: readonly InstanceState[]): Promise<WriteResult<InstanceState>> {
-    const result: WriteResult<InstanceState> = { retriable: [], rejected: [] };
-    const rows: StateRow[] = [];
-    for (const state of states) {
-      const lastEventMs = millisOf(state.lastEventAt);
-      if (lastEventMs === undefined) {
-        result.rejected.push({
-          item: state,
-          status: 400,
-          error: { type: 'invalid_state', reason: `invalid lastEventAt ${state.lastEventAt}` },
-        });
-        continue;
-      }
-      rows.push({
-        key: state.key,
-        eventCount: state.eventCount,
-        status: state.status,
-        process: state.process,
-        lastEventAt: state.lastEventAt,
-        lastEventMs,
-        nextDeadlineMs: millisOf(state.nextDeadline) ?? null,
-        parentKey: state.parent === undefined ? null : instanceKey(state.parent),
-        searchText: state.searchText,
-        state: JSON.stringify(state),
-      });
-    }
-    if (rows.length === 0) return result;
-    this.run('write states', (db) => {
-      const upsert = this.statement(db, UPSERT_STATE);
-      // A row left unchanged (changes = 0) was folded from more events: superseded, stored.
-      db.transaction(() => {
-        for (const row of rows) upsert.run(row);
-      })();
-    });
-    return result;
+    const { rows, rejected } = stateRows(states);
+    // A row left unchanged (changes = 0) was folded from more events: superseded, stored.
+    this.upsert('write states', UPSERT_STATE, rows);
+    return { retriable: [], rejected };
   }
 
   async getInstance(key: string): Promise<InstanceState | undefined> {
@@ -269,50 +147,13 @@ export class SqliteEventStore extends SqliteComponent implements EventStore {
   }
 
   async search(query: InstanceQuery): Promise<InstancePage> {
-    let page: { from: number; size: number };
-    let filter: CompiledFilter | undefined;
-    try {
-      page = pageOf(query);
-      filter = compileFilter(query);
-    } catch (err) {
-      throw new StorageError(`sqlite search failed: ${(err as Error).message}`, false, 400);
-    }
-    const facets = query.facets === true;
-    if (filter === undefined) {
-      return { total: 0, instances: [], ...(facets ? { facets: structuredClone(NO_FACETS) } : {}) };
-    }
-    const { where, params } = filter;
-    return this.run('search instances', (db) => {
-      const count = this.statement(db, countSql(where));
-      const select = this.statement(db, pageSql(where, query.sort));
-      const facetStatements = facets
-        ? Object.entries(facetSql(where)).map(
-            ([name, sql]) => [name, this.statement(db, sql)] as const,
-          )
-        : [];
-      // One read transaction: total, page and facets come from the same snapshot.
-      return db.transaction(() => {
-        const { total } = count.get(...params) as { total: number };
-        const rows =
-          page.size === 0
-            ? []
-            : (select.all(...params, page.size, page.from) as { state: string }[]);
-        const result: InstancePage = {
-          total,
-          instances: rows.map((row) => JSON.parse(row.state) as InstanceState),
-        };
-        if (facets) {
-          const counts = { ...NO_FACETS };
-          for (const [name, statement] of facetStatements) {
-            counts[name as keyof InstanceFacets] = facetCounts(
-              statement.all(...params) as { value: unknown; count: number }[],
-            );
-          }
-          result.facets = counts;
-        }
-        return result;
-      })();
-    });
+    return this.run('search instances', (db) =>
+      searchInstances(
+        (sql) => this.statement(db, sql),
+        (fn) => db.transaction(fn)(),
+        query,
+      ),
+    );
   }
 
   async overdueInstances(now: string, limit: number): Promise<InstanceState[]> {
@@ -357,6 +198,17 @@ export class SqliteEventStore extends SqliteComponent implements EventStore {
     });
   }
 
+  async openInstanceKeys(query: OpenInstanceKeysQuery): Promise<InstanceKeyPage> {
+    const limit = limitArgument(query.limit, 1);
+    const { sql, params } = openKeysStatement(query.process, query.after ?? '', limit);
+    const rows = this.run('open instance keys', (db) => this.statement(db, sql).all(...params)) as {
+      key: string;
+    }[];
+    const keys = rows.map((row) => row.key);
+    const last = keys.length === limit ? keys[limit - 1] : undefined;
+    return last === undefined ? { keys } : { keys, next: last };
+  }
+
   async instanceChanges(after: number | undefined, limit: number): Promise<ChangePage> {
     return this.run('instance changes', (db) =>
       readChanges(
@@ -369,6 +221,17 @@ export class SqliteEventStore extends SqliteComponent implements EventStore {
     );
   }
 
+  /** Runs one upsert per row, all in one transaction. */
+  private upsert(operation: string, sql: string, rows: readonly object[]): void {
+    if (rows.length === 0) return;
+    this.run(operation, (db) => {
+      const upsert = this.statement(db, sql);
+      db.transaction(() => {
+        for (const row of rows) upsert.run(row);
+      })();
+    });
+  }
+
   /** The `state` column of every row a query selects, parsed. */
   private states(operation: string, sql: string, ...params: (string | number)[]): InstanceState[] {
     const rows = this.run(operation, (db) => this.statement(db, sql).all(...params)) as {
@@ -376,12 +239,4 @@ export class SqliteEventStore extends SqliteComponent implements EventStore {
     }[];
     return rows.map((row) => JSON.parse(row.state) as InstanceState);
   }
-}
-
-function invalidTime(event: FlowtrailEvent): ItemFailure<FlowtrailEvent> {
-  return {
-    item: event,
-    status: 400,
-    error: { type: 'invalid_time', reason: `invalid event time ${JSON.stringify(event.time)}` },
-  };
 }

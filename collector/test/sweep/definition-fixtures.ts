@@ -1,0 +1,60 @@
+/**
+ * Definitions and histories for the tests of re-deriving stored deadlines: a process
+ * whose step `pick` gets a deadline from a definition, instances waiting in it.
+ */
+import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import type { ProcessDefinition } from '../../src/definitions/definition-schema.ts';
+import { parseDefinitionYaml } from '../../src/definitions/parse-definition.ts';
+import { makeEvent } from '../helpers/events.ts';
+
+/** Version `version` of `process`; `pick` has `deadline` when given (else none). */
+export function definitionOf(
+  process: string,
+  version: number,
+  deadline?: string,
+): ProcessDefinition {
+  const parsed = parseDefinitionYaml(
+    `process: ${process}
+version: ${version}
+owner: team-ship
+steps:
+  - name: pick
+${deadline !== undefined ? `    deadline: ${deadline}\n` : ''}    next: [ship]
+  - name: ship
+    next: []
+`,
+    'test',
+  );
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.definition;
+}
+
+/** process.started at `start`, pick started at +1 s and waiting at +2 s; `done` ends it. */
+export function waitingInPick(
+  process: string,
+  instance: string,
+  start: string,
+  done = false,
+): FlowtrailEvent[] {
+  const time = (s: number) => new Date(Date.parse(start) + s * 1000).toISOString();
+  const base = { process, instance };
+  const id = (n: number) => `${process}-${instance}-${n}`;
+  const events = [
+    makeEvent({ ...base, id: id(1), type: 'flowtrail.process.started', time: time(0) }),
+    makeEvent({ ...base, id: id(2), type: 'flowtrail.step.started', step: 'pick', time: time(1) }),
+    makeEvent({
+      ...base,
+      id: id(3),
+      type: 'flowtrail.step.waiting',
+      step: 'pick',
+      time: time(2),
+      data: { for: 'stock' },
+    }),
+  ];
+  if (done) {
+    events.push(
+      makeEvent({ ...base, id: id(4), type: 'flowtrail.process.completed', time: time(3) }),
+    );
+  }
+  return events;
+}
