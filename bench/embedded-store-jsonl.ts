@@ -16,6 +16,10 @@ import {
 import type { InstanceState } from '../collector/src/core/instance-state.ts';
 import { changePage, type ChangePage } from '../collector/src/storage/change-feed.ts';
 import type {
+  ChangedWindowPage,
+  ChangedWindowQuery,
+} from '../collector/src/storage/changed-window.ts';
+import type {
   ChangedInstancesPage,
   EventScanFilter,
   EventStore,
@@ -166,6 +170,26 @@ export class JsonlEventStore implements EventStore {
       .slice(0, limit);
     const last = instances.length === limit ? instances[limit - 1] : undefined;
     return last === undefined ? { instances } : { instances, next: last.key };
+  }
+
+  async instancesChangedBetween(query: ChangedWindowQuery): Promise<ChangedWindowPage> {
+    const [since, until] = [Date.parse(query.since), Date.parse(query.until)];
+    const after = query.after;
+    const afterMs = after === undefined ? -Infinity : Date.parse(after.lastEventAt);
+    const entries = [...this.states.values()]
+      .filter((e) => e.lastEventMs >= since && e.lastEventMs < until)
+      .filter(
+        (e) =>
+          e.lastEventMs > afterMs ||
+          (e.lastEventMs === afterMs && e.state.key < (after?.key ?? '')),
+      )
+      .sort((a, b) => a.lastEventMs - b.lastEventMs || (a.state.key < b.state.key ? 1 : -1))
+      .slice(0, query.limit);
+    const instances = entries.map((e) => e.state);
+    const last = entries.length === query.limit ? entries[query.limit - 1] : undefined;
+    if (last === undefined) return { instances };
+    const next = { lastEventAt: new Date(last.lastEventMs).toISOString(), key: last.state.key };
+    return { instances, next };
   }
 
   async childrenOf(parent: InstanceRef): Promise<InstanceState[]> {

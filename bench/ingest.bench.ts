@@ -13,7 +13,7 @@ import { KafkaTransport, type FlowtrailEvent } from '@flowtrail/sdk';
 import { startCollector } from '../collector/src/collector.ts';
 import { parseConfig } from '../collector/src/config.ts';
 import { createLogger } from '../collector/src/logger.ts';
-import { createElasticsearchClient } from '../collector/src/storage/elasticsearch/es-event-store.ts';
+import { createElasticsearchClient } from '../collector/src/storage/elasticsearch/es-client.ts';
 import { machine, writeSection } from './report.ts';
 
 const total = Number(process.argv[2] ?? 20_000);

@@ -25,10 +25,8 @@ import { parseConfig } from '../collector/src/config.ts';
 import { foldInstance } from '../collector/src/core/fold.ts';
 import type { InstanceState } from '../collector/src/core/instance-state.ts';
 import { createLogger } from '../collector/src/logger.ts';
-import {
-  createElasticsearchClient,
-  ElasticsearchEventStore,
-} from '../collector/src/storage/elasticsearch/es-event-store.ts';
+import { createElasticsearchClient } from '../collector/src/storage/elasticsearch/es-client.ts';
+import { ElasticsearchEventStore } from '../collector/src/storage/elasticsearch/es-event-store.ts';
 import { instancesIndex } from '../collector/src/storage/elasticsearch/index-names.ts';
 import type { EventStore } from '../collector/src/storage/event-store.ts';
 import { databasePath } from '../collector/src/storage/sqlite/sqlite-database.ts';

@@ -7,6 +7,7 @@
 import type { FlowtrailEvent, InstanceRef } from '@flowtrail/sdk/protocol';
 import type { InstanceState, InstanceStatus } from '../core/instance-state.ts';
 import type { InstanceChangeReader } from './change-feed.ts';
+import type { ChangedWindowPage, ChangedWindowQuery } from './changed-window.ts';
 
 /** One item a write could not store, and why. */
 export interface ItemFailure<T> {
@@ -135,6 +136,26 @@ export interface InstanceReader {
 export interface EventScanFilter {
   process?: string;
   source?: string;
+  /**
+   * Instead of every instance in key order: the most recently active instances of each
+   * process (what learned deadlines are computed from, sweep/detection-model.ts).
+   */
+  recent?: RecentScan;
+}
+
+/**
+ * A recency scan: process by process (bytewise order of the process name), that process's
+ * instances whose `lastEventAt` is at or after `since`, newest `lastEventAt` first (ties:
+ * key ascending), at most `perProcess` of them; `process` / `source` still filter. A busy
+ * process never crowds out a quiet one. Reads the instance states' `lastEventAt` (indexed:
+ * SQLite `instances_by_process`, Elasticsearch `process` terms + `lastEventAt` sort), then
+ * the events of a page of instances at a time. A malformed `since` or a `perProcess` below
+ * 0 is a non-retriable `StorageError` (400).
+ */
+export interface RecentScan {
+  /** ISO-8601 instant. */
+  since: string;
+  perProcess: number;
 }
 
 /** All events of one instance, as a scan yields them. */
@@ -147,7 +168,8 @@ export interface InstanceEvents {
 export interface EventScanner {
   /**
    * Every stored instance matching the filter with all its events, one instance at a time
-   * in key order, streamed in pages (exports, heat maps, process graphs). Near-real-time on
+   * in key order (or, with `filter.recent`, in `RecentScan` order), streamed in pages
+   * (exports, heat maps, process graphs, learned deadlines). Near-real-time on
    * Elasticsearch.
    */
   scanInstanceEvents(filter: EventScanFilter): AsyncIterable<InstanceEvents>;
@@ -190,8 +212,9 @@ export interface InstanceKeyPage {
  * open instance. Times are ISO-8601 strings compared as instants (millisecond precision,
  * like an Elasticsearch `date`); a malformed `now`/`since` or a `limit` outside
  * 0..MAX_DETECTION_PAGE (1.. for pages) is a non-retriable `StorageError` (400).
- * `overdueInstances`, `instancesChangedSince` and `childrenOf` are searches: near-real-time
- * on Elasticsearch (~1 s refresh); `instancesByKeys` is read-your-writes on every store.
+ * `overdueInstances`, `instancesChangedSince`, `instancesChangedBetween` and `childrenOf` are
+ * searches: near-real-time on Elasticsearch (~1 s refresh); `instancesByKeys` is
+ * read-your-writes on every store.
  */
 export interface DetectionReader {
   /**
@@ -203,8 +226,8 @@ export interface DetectionReader {
   overdueInstances(now: string, limit: number): Promise<InstanceState[]>;
 
   /**
-   * Instances whose `lastEventAt` is at or after `since` (consistency re-checks of recently
-   * changed families), in key order, `limit` per page, after the key cursor `after`.
+   * Instances whose `lastEventAt` is at or after `since` (the sweep's catch-up walk after a
+   * start), in key order, `limit` per page, after the key cursor `after`.
    * Following `next` until it is absent yields every such instance exactly once, also when
    * states are rewritten meanwhile (the key of an instance never changes).
    */
@@ -213,6 +236,18 @@ export interface DetectionReader {
     limit: number,
     after?: string,
   ): Promise<ChangedInstancesPage>;
+
+  /**
+   * Instances whose `lastEventAt` is in [`since`, `until`), oldest `lastEventAt` first,
+   * ties by key descending (the sweep's changed-since walk, sweep/changed-walk.ts),
+   * `limit` per page, after the cursor `after`. Following `next` until it is absent yields
+   * every instance that stays in the range exactly once; one rewritten with a later
+   * `lastEventAt` meanwhile may come again (never earlier: `lastEventAt` only grows).
+   * Indexed (SQLite: `instances_recent`, scanned backwards; Elasticsearch: `lastEventAt`
+   * range, sorted by `lastEventAt`, `key`). A malformed instant or a `limit` outside
+   * 1..MAX_DETECTION_PAGE is a non-retriable 400.
+   */
+  instancesChangedBetween(query: ChangedWindowQuery): Promise<ChangedWindowPage>;
 
   /**
    * Instances whose `parent` link points at `parent` (same source, process and instance;

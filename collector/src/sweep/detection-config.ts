@@ -7,9 +7,12 @@ export interface DetectionConfig extends SweepSettings {
   enabled: boolean;
   /** Directory of process definitions (`*.yaml`); none when unset. */
   definitionsDir?: string;
-  /** How often learned deadlines are recomputed from history, and from how many instances. */
+  /** How often learned deadlines are recomputed from history. */
   learnedRefreshMs: number;
+  /** Most recently active instances per process they are computed from (0: none). */
   learnedMaxInstances: number;
+  /** Only instances whose last event is at most this old count. */
+  learnedHorizonMs: number;
 }
 
 /** FLOWTRAIL_DEFINITIONS_DIR: the process definitions' directory (collector and query node). */
@@ -27,7 +30,8 @@ export function readDetectionConfig(r: EnvReader): DetectionConfig {
     limit: r.int('FLOWTRAIL_SWEEP_LIMIT', 5000, 1, 10_000),
     eventsLimit: r.int('FLOWTRAIL_SWEEP_EVENTS_LIMIT', 500, 0, 10_000),
     learnedRefreshMs: r.int('FLOWTRAIL_LEARNED_REFRESH_MS', 300_000, 1000, 86_400_000),
-    learnedMaxInstances: r.int('FLOWTRAIL_LEARNED_MAX_INSTANCES', 5000, 0, 1_000_000),
+    learnedMaxInstances: r.int('FLOWTRAIL_LEARNED_MAX_INSTANCES', 1000, 0, 1_000_000),
+    learnedHorizonMs: r.int('FLOWTRAIL_LEARNED_HORIZON_MS', 2_592_000_000, 60_000, 315_360_000_000),
     ...(definitionsDir !== undefined ? { definitionsDir } : {}),
     ...(timelineUrl !== undefined ? { timelineUrl } : {}),
   };

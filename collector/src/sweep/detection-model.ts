@@ -7,8 +7,9 @@
  * at once. A file and a stored definition follow the registry's rules: the same content
  * is one definition, different content under one version is logged and the file wins.
  * The learned deadlines are recomputed every
- * `learnedRefreshMs` from the step samples of at most `learnedMaxInstances` stored
- * instances (a bounded scan; documented in docs/detection.md). It also gives the fold
+ * `learnedRefreshMs` from the step samples of the most recently active instances of each
+ * process (at most `learnedMaxInstances` per process, active within `learnedHorizonMs`;
+ * learned-history.ts, docs/detection-runtime.md). It also gives the fold
  * used on ingest, which stores each instance's EFFECTIVE next deadline (event, else
  * definition, else learned) so overdue instances are found by querying that field, and
  * `rederive`, the same for a stored state. Whenever the effective definition of a process
@@ -19,7 +20,6 @@
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { foldInstance } from '../core/fold.ts';
 import type { InstanceState } from '../core/instance-state.ts';
-import { stepSamples } from '../core/step-samples.ts';
 import { formatProblem, type DefinitionProblem } from '../definitions/definition-error.ts';
 import {
   DefinitionConflictError,
@@ -35,15 +35,16 @@ import {
   type DefinitionRegistry,
 } from '../definitions/registry.ts';
 import { readDefinitionDir } from '../definitions/read-definition-dir.ts';
-import {
-  learnedDeadlines,
-  learnedStatsOf,
-  type LearnedDeadlines,
-} from '../detection/learned-deadlines.ts';
+import { learnedDeadlines, type LearnedDeadlines } from '../detection/learned-deadlines.ts';
 import { withEffectiveNextDeadline, type DeadlineContext } from '../detection/stuck-deadlines.ts';
 import type { Logger } from '../logger.ts';
 import type { DefinitionStore, PutDefinitionResult } from '../storage/definition-store.ts';
 import type { EventScanner } from '../storage/event-store.ts';
+import {
+  learnedStatsOfInstances,
+  learningScanFilter,
+  type LearningSettings,
+} from './learned-history.ts';
 
 /** Origin of the definitions that come from the definition store (the HTTP API). */
 export const STORED_DEFINITION_ORIGIN = 'api';
@@ -206,25 +207,31 @@ export class DetectionModel {
     }
   }
 
-  /** Recomputes the learned deadlines from stored history (bounded). */
-  async refreshLearned(scanner: EventScanner, maxInstances: number): Promise<void> {
-    const samples = [];
-    let instances = 0;
-    for await (const { events } of scanner.scanInstanceEvents({})) {
-      if (instances++ >= maxInstances) break;
-      samples.push(...stepSamples(events));
+  /**
+   * Recomputes the learned deadlines from recent stored history: the most recently active
+   * instances of each process within the horizon (learned-history.ts; bounded memory).
+   */
+  async refreshLearned(
+    scanner: EventScanner,
+    settings: LearningSettings,
+    nowMs: number = Date.now(),
+  ): Promise<void> {
+    if (settings.perProcess === 0) {
+      this.learnedNow = new Map();
+      return;
     }
-    this.learnedNow = learnedDeadlines(learnedStatsOf(samples));
+    const instances = scanner.scanInstanceEvents(learningScanFilter(nowMs, settings));
+    this.learnedNow = learnedDeadlines(await learnedStatsOfInstances(instances));
   }
 
   startLearning(
     scanner: EventScanner,
     everyMs: number,
-    maxInstances: number,
+    settings: LearningSettings,
     logger: Logger,
   ): void {
     const refresh = () =>
-      this.refreshLearned(scanner, maxInstances).catch((err: unknown) =>
+      this.refreshLearned(scanner, settings).catch((err: unknown) =>
         logger.warn({ err }, 'learned deadlines not refreshed'),
       );
     this.learnedPending = true;

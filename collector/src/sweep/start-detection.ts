@@ -58,7 +58,12 @@ export function startDetection(deps: DetectionDeps): RunningDetection {
     logger: logger.child({ component: 'sweep' }),
   });
   if (config.enabled) {
-    model.startLearning(deps.store, config.learnedRefreshMs, config.learnedMaxInstances, logger);
+    model.startLearning(
+      deps.store,
+      config.learnedRefreshMs,
+      { perProcess: config.learnedMaxInstances, horizonMs: config.learnedHorizonMs },
+      logger,
+    );
     sweeper.start();
     logger.info(
       {

@@ -1,9 +1,10 @@
 /**
  * The instances one sweep looks at, read through indexed queries only (never a scan of
- * every open instance): the overdue ones (`nextDeadline` ≤ now), the recently changed ones
- * (a consistency condition becomes a finding `grace` after a change), the instances of open
- * alerts (so they can resolve), and the families of all of them (parent, siblings,
- * children) — the consistency rules compare parent and subprocesses.
+ * every open instance): the overdue ones (`nextDeadline` ≤ now), a page of the recently
+ * changed ones (a consistency condition becomes a finding `grace` after a change; the
+ * pages and their cursor: changed-walk.ts), the instances of open alerts (so they can
+ * resolve), and the families of all of them (parent, siblings, children) — the consistency
+ * rules compare parent and subprocesses.
  *
  * A catch-up: a condition becomes a finding `grace` after its instance's last change, so
  * the "changed since" window only has to reach back a little behind the previous sweep —
@@ -15,12 +16,13 @@
  */
 import { instanceKey, parseInstanceKey, type InstanceRef } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../core/instance-state.ts';
+import type { ChangeCursor, ChangedWindowQuery } from '../storage/changed-window.ts';
 import type { DetectionReader } from '../storage/event-store.ts';
 
 export interface CandidateOptions {
   now: string;
-  /** Instances changed at or after this time are re-checked. */
-  changedSince: string;
+  /** The page of recently changed instances to re-check (`limit` is this query's). */
+  changed: ChangedWindowQuery;
   /** Keys that must be looked at (instances and related instances of open alerts). */
   alertKeys: readonly string[];
   /** Bounds per query, so one sweep stays small; the next sweep continues. */
@@ -33,6 +35,10 @@ export interface Candidates {
   states: InstanceState[];
   /** Where the catch-up walk goes on next sweep; undefined when it is done (or none ran). */
   catchUpAfter?: string;
+  /** How many instances the page of recently changed ones held. */
+  changedCount: number;
+  /** The cursor of the changed page when it was full; undefined at the end of the window. */
+  changedNext?: ChangeCursor;
 }
 
 export async function sweepCandidates(
@@ -44,14 +50,8 @@ export async function sweepCandidates(
     for (const state of states) byKey.set(state.key, state);
   };
   add(await reader.overdueInstances(options.now, options.limit));
-  let after: string | undefined;
-  let seen = 0;
-  do {
-    const page = await reader.instancesChangedSince(options.changedSince, 1000, after);
-    add(page.instances);
-    seen += page.instances.length;
-    after = page.next;
-  } while (after !== undefined && seen < options.limit);
+  const changed = await reader.instancesChangedBetween(options.changed);
+  add(changed.instances);
   let catchUpAfter: string | undefined;
   if (options.catchUp !== undefined) {
     const page = await reader.instancesChangedSince(
@@ -80,5 +80,10 @@ export async function sweepCandidates(
   for (const ref of parents.values()) add(await reader.childrenOf(ref));
   add(await reader.instancesByKeys([...parents.keys()].filter((key) => !byKey.has(key))));
   const states = [...byKey.values()].filter((state) => parseInstanceKey(state.key) !== undefined);
-  return catchUpAfter === undefined ? { states } : { states, catchUpAfter };
+  return {
+    states,
+    changedCount: changed.instances.length,
+    ...(catchUpAfter !== undefined ? { catchUpAfter } : {}),
+    ...(changed.next !== undefined ? { changedNext: changed.next } : {}),
+  };
 }

@@ -22,9 +22,7 @@ import { LadderRunner, type RungTaken } from './ladder-runner.ts';
 import type { CommandPublisher } from '../commands/command-publisher.ts';
 import { sweepCandidates } from './sweep-candidates.ts';
 import type { DeadlineRederiver, RederivationStep } from './deadline-rederivation.ts';
-
-/** The first sweep after a start also re-checks what changed while no collector ran. */
-const FIRST_SWEEP_LOOKBACK_MS = 3_600_000;
+import { afterPage, lagMs, pageQuery, passAt, type ChangedWalk } from './changed-walk.ts';
 
 /** The catch-up walk after a start covers every stored instance (sweep-candidates.ts). */
 const CATCH_UP_SINCE = new Date(0).toISOString();
@@ -32,7 +30,7 @@ const CATCH_UP_SINCE = new Date(0).toISOString();
 export interface SweepSettings {
   intervalMs: number;
   graceMs: number;
-  /** Most instances per query of one sweep. */
+  /** Most instances per query of one sweep (also per page of the changed-since walk). */
   limit: number;
   /** Events are read (for duplicate actions and conformance) for at most this many instances. */
   eventsLimit: number;
@@ -62,6 +60,13 @@ export interface SweepReport {
   rungs: RungTaken[];
   /** States written with a re-derived `nextDeadline` before the sweep looked. */
   deadlinesRewritten: number;
+  /** Recently changed instances this sweep re-checked (one page of the walk, ≤ limit). */
+  changedExamined: number;
+  /**
+   * How far the changed-since walk is behind the sweep's time (changed-walk.ts `lagMs`):
+   * 0 while it keeps up; growing from sweep to sweep, it cannot keep up with the changes.
+   */
+  changedLagMs: number;
 }
 
 export class Sweeper {
@@ -70,7 +75,8 @@ export class Sweeper {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = false;
-  private lastSweepAt: number | undefined;
+  /** The changed-since walk's pass and cursor (changed-walk.ts); undefined before the first. */
+  private changedWalk: ChangedWalk | undefined;
   /** The catch-up walk's cursor: undefined = not started, null = done. */
   private catchUpAfter: string | null | undefined;
 
@@ -106,13 +112,9 @@ export class Sweeper {
     const { settings, reader } = this.deps;
     const now = at.toISOString();
     const rederived = await this.rederiveDeadlines();
-    // Re-check what changed since the previous sweep began, minus the grace and a margin
-    // for late arrivals and the store's refresh interval.
-    const windowStart =
-      this.lastSweepAt === undefined
-        ? at.getTime() - FIRST_SWEEP_LOOKBACK_MS
-        : this.lastSweepAt - settings.graceMs - 2 * settings.intervalMs - 10_000;
-    this.lastSweepAt = at.getTime();
+    // The next page of the recently changed instances: the pass goes on where the previous
+    // sweep's page ended; a finished pass moves the window on (changed-walk.ts).
+    const pass = passAt(this.changedWalk, at.getTime(), settings);
     const open = await this.deps.alerts.store.openAlerts({});
     const alertKeys = [...new Set(open.flatMap((a) => [a.instance, ...a.relatedKeys]))];
     const catchUp =
@@ -124,7 +126,7 @@ export class Sweeper {
           };
     const candidates = await sweepCandidates(reader, {
       now,
-      changedSince: new Date(windowStart).toISOString(),
+      changed: pageQuery(pass, settings.limit),
       alertKeys,
       limit: settings.limit,
       ...(catchUp !== undefined ? { catchUp } : {}),
@@ -150,6 +152,8 @@ export class Sweeper {
     });
     const rungs = await this.ladder.climb(stillOpen, at);
     if (catchUp !== undefined) this.catchUpAfter = candidates.catchUpAfter ?? null;
+    // Judged: only now does the walk move on (a failed sweep re-reads the same page).
+    this.changedWalk = afterPage(pass, candidates.changedNext);
     const report: SweepReport = {
       at: now,
       candidates: states.length,
@@ -158,7 +162,20 @@ export class Sweeper {
       resolved: transitions.filter((t) => t.to === 'resolved').length,
       rungs,
       deadlinesRewritten: rederived?.rewritten ?? 0,
+      changedExamined: candidates.changedCount,
+      changedLagMs: lagMs(this.changedWalk, at.getTime()),
     };
+    if (!this.changedWalk.done) {
+      this.deps.logger.debug(
+        {
+          lagMs: report.changedLagMs,
+          since: new Date(pass.since).toISOString(),
+          until: new Date(pass.until).toISOString(),
+          after: this.changedWalk.after,
+        },
+        'changed-since walk behind: more changed instances than one sweep reads',
+      );
+    }
     if (
       report.findings + report.fired + report.resolved + rungs.length + report.deadlinesRewritten >
       0

@@ -65,6 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     eventsLimit: 5000,
     learnedRefreshMs: 300_000,
     learnedMaxInstances: 0,
+    learnedHorizonMs: 2_592_000_000,
     ...(definitionsDir !== undefined ? { definitionsDir } : {}),
     ...options.detection,
   };

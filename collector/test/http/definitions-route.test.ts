@@ -30,6 +30,7 @@ const detection: DetectionConfig = {
   eventsLimit: 5000,
   learnedRefreshMs: 300_000,
   learnedMaxInstances: 0,
+  learnedHorizonMs: 2_592_000_000,
 };
 
 const FILE_YAML = `process: billing

@@ -19,8 +19,10 @@ import type { EventStore, InstanceEvents } from '../../src/storage/event-store.t
 import { makeEvent } from '../helpers/events.ts';
 import { history, keyOf, tag } from './store-contract-fixtures.ts';
 import { describeChangeContract } from './store-contract-changes.ts';
+import { describeChangedWindowContract } from './store-contract-changed-window.ts';
 import { describeDetectionContract } from './store-contract-detection.ts';
 import { describeOpenInstancesContract } from './store-contract-open-instances.ts';
+import { describeRecentScanContract } from './store-contract-recent-scan.ts';
 import { describeSearchContract } from './store-contract-search.ts';
 
 export interface StoreUnderTest {
@@ -242,7 +244,9 @@ export function describeStoreContract(
 
     describeSearchContract(ctx);
     describeDetectionContract(ctx);
+    describeChangedWindowContract(ctx);
     describeOpenInstancesContract(ctx);
+    describeRecentScanContract(ctx);
     describeChangeContract(ctx);
   });
 }

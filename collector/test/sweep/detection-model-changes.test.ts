@@ -123,7 +123,7 @@ describe('DetectionModel: definition changes', () => {
     };
     const model = new DetectionModel();
     expect(model.learnedReady()).toBe(true);
-    model.startLearning(scanner, 3_600_000, 10, logger);
+    model.startLearning(scanner, 3_600_000, { perProcess: 10, horizonMs: 86_400_000 }, logger);
     try {
       expect(model.learnedReady()).toBe(false);
       release();

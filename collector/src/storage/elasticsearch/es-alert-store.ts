@@ -25,7 +25,7 @@ import type { ChangePage } from '../change-feed.ts';
 import { alertDocumentId, alertIndexSettings, alertMappings, alertsIndex } from './alert-index.ts';
 import { alertKeysOf, changePageOf, changesSearch } from './es-change-queries.ts';
 import { isRetriableStatus, toStorageError } from './es-errors.ts';
-import { createElasticsearchClient } from './es-event-store.ts';
+import { createElasticsearchClient } from './es-client.ts';
 
 const PAGE_SIZE = 1000;
 /** Terms per `terms` query (well below `index.max_terms_count`). */

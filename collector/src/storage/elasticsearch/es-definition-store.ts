@@ -21,7 +21,7 @@ import {
 } from '../definition-store.ts';
 import { alertDocumentId } from './alert-index.ts';
 import { toStorageError } from './es-errors.ts';
-import { createElasticsearchClient } from './es-event-store.ts';
+import { createElasticsearchClient } from './es-client.ts';
 
 const PAGE_SIZE = 1000;
 

@@ -8,7 +8,8 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { InstanceRef } from '@flowtrail/sdk/protocol';
 import { StorageError } from '../../errors.ts';
-import type { TerminalStatus } from '../../core/instance-state.ts';
+import type { InstanceState, TerminalStatus } from '../../core/instance-state.ts';
+import type { ChangedWindowPage, ChangedWindowQuery } from '../changed-window.ts';
 import { MAX_DETECTION_PAGE } from '../event-store.ts';
 
 const TERMINAL: TerminalStatus[] = ['completed', 'failed', 'cancelled'];
@@ -50,6 +51,50 @@ export function changedSinceSearch(
     track_total_hits: false,
     ...(after !== undefined ? { search_after: [after] } : {}),
   };
+}
+
+/**
+ * `since` ≤ `lastEventAt` < `until`, oldest `lastEventAt` first, ties by key descending
+ * (the embedded store's index order), after the cursor `after` (arguments validated).
+ */
+export function changedBetweenSearch(
+  index: string,
+  query: ChangedWindowQuery,
+): estypes.SearchRequest {
+  const sinceMs = instantArgument('since', query.since);
+  const untilMs = instantArgument('until', query.until);
+  const size = limitArgument(query.limit, 1);
+  const after = query.after;
+  return {
+    index,
+    query: {
+      bool: {
+        filter: [{ range: { lastEventAt: { gte: sinceMs, lt: untilMs, format: MILLIS } } }],
+      },
+    },
+    sort: [
+      { lastEventAt: { order: 'asc', unmapped_type: 'date' } },
+      { key: { order: 'desc', unmapped_type: 'keyword' } },
+    ],
+    size,
+    track_total_hits: false,
+    ...(after !== undefined
+      ? { search_after: [instantArgument('after', after.lastEventAt), after.key] }
+      : {}),
+  };
+}
+
+/** A page of `instancesChangedBetween`: a full page's cursor is its last hit's sort values. */
+export function changedBetweenPageOf(
+  response: estypes.SearchResponse<InstanceState>,
+  limit: number,
+): ChangedWindowPage {
+  const hits = response.hits.hits;
+  const instances = hits.flatMap((hit) => (hit._source === undefined ? [] : [hit._source]));
+  const sort = hits.length === limit ? hits[limit - 1]?.sort : undefined;
+  if (sort === undefined) return { instances };
+  const [ms, key] = sort as [number, string];
+  return { instances, next: { lastEventAt: new Date(Number(ms)).toISOString(), key } };
 }
 
 /** Instances whose `parent` link names `parent`, except `parent` itself, in key order. */

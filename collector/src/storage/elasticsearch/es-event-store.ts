@@ -6,9 +6,9 @@
  * a fuller one). The events are the source of truth; states are derived and rebuildable.
  * Detection queries (`DetectionReader`, also `openInstanceKeys`): es-detection-queries.ts;
  * the change feed (`instanceChanges`, on `_seq_no`): es-change-queries.ts; `search`:
- * es-instance-search.ts; bulk item outcomes: es-bulk.ts.
+ * es-instance-search.ts; recency scans: es-recent-scan.ts; bulk item outcomes: es-bulk.ts.
  */
-import { Client, type estypes } from '@elastic/elasticsearch';
+import type { Client, estypes } from '@elastic/elasticsearch';
 import {
   instanceKey,
   instanceKeyOf,
@@ -19,6 +19,7 @@ import type { ElasticsearchConfig } from '../../config.ts';
 import type { InstanceState } from '../../core/instance-state.ts';
 import type { Logger } from '../../logger.ts';
 import type { ChangePage } from '../change-feed.ts';
+import type { ChangedWindowPage, ChangedWindowQuery } from '../changed-window.ts';
 import type {
   ChangedInstancesPage,
   EventScanFilter,
@@ -32,6 +33,8 @@ import type {
 } from '../event-store.ts';
 import { bulkWrite, type BulkItemOutcome } from './es-bulk.ts';
 import {
+  changedBetweenPageOf,
+  changedBetweenSearch,
   changedSinceSearch,
   childrenSearch,
   instantArgument,
@@ -39,34 +42,16 @@ import {
   openKeysSearch,
   overdueSearch,
 } from './es-detection-queries.ts';
+import { createElasticsearchClient } from './es-client.ts';
 import { changePageOf, changesSearch, instanceKeysOf } from './es-change-queries.ts';
 import { toStorageError } from './es-errors.ts';
 import { byInstance, refreshEvents, scanEvents, type EventDocument } from './es-event-scan.ts';
 import { searchInstances } from './es-instance-search.ts';
+import { scanRecent } from './es-recent-scan.ts';
 import { eventsIndexFor, instancesIndex } from './index-names.ts';
 import { eventsTemplate, instancesTemplate } from './templates.ts';
 
 const PAGE_SIZE = 1000;
-
-export const PLAIN_JSON_HEADERS = {
-  accept: 'application/json',
-  'content-type': 'application/json',
-};
-
-export function createElasticsearchClient(config: ElasticsearchConfig): Client {
-  return new Client({
-    node: config.url,
-    requestTimeout: config.requestTimeoutMs,
-    maxRetries: 0, // retries are the Retrier's job, with backoff and heartbeats
-    // Plain JSON instead of the client's versioned media type, so the collector talks to
-    // Elasticsearch 8.x servers as well as 9.x (the only features used exist in both).
-    headers: PLAIN_JSON_HEADERS,
-    ...(config.apiKey !== undefined ? { auth: { apiKey: config.apiKey } } : {}),
-    ...(config.username !== undefined && config.password !== undefined
-      ? { auth: { username: config.username, password: config.password } }
-      : {}),
-  });
-}
 
 export class ElasticsearchEventStore implements EventStore {
   constructor(
@@ -151,6 +136,9 @@ export class ElasticsearchEventStore implements EventStore {
 
   async *scanInstanceEvents(filter: EventScanFilter): AsyncGenerator<InstanceEvents> {
     await refreshEvents(this.client, this.prefix);
+    if (filter.recent !== undefined) {
+      return yield* scanRecent(this.client, this.prefix, filter, filter.recent);
+    }
     const must: estypes.QueryDslQueryContainer[] = [];
     if (filter.process !== undefined) must.push({ term: { ftprocess: filter.process } });
     if (filter.source !== undefined) must.push({ term: { source: filter.source } });
@@ -207,6 +195,13 @@ export class ElasticsearchEventStore implements EventStore {
     );
     const last = instances.length === limit ? instances[limit - 1] : undefined;
     return last === undefined ? { instances } : { instances, next: last.key };
+  }
+
+  async instancesChangedBetween(query: ChangedWindowQuery): Promise<ChangedWindowPage> {
+    const request = changedBetweenSearch(instancesIndex(this.prefix), query);
+    return this.call('instances changed between', async () =>
+      changedBetweenPageOf(await this.client.search<InstanceState>(request), query.limit),
+    );
   }
 
   async childrenOf(parent: InstanceRef): Promise<InstanceState[]> {

@@ -3,7 +3,9 @@
  * semantics of the Elasticsearch store (elasticsearch/es-detection-queries.ts). Every
  * query is answered from an index (event-store-schema.ts); none reads every open instance.
  */
+import type { InstanceState } from '../../core/instance-state.ts';
 import { StorageError } from '../../errors.ts';
+import type { ChangedWindowPage, ChangedWindowQuery } from '../changed-window.ts';
 import { MAX_DETECTION_PAGE } from '../event-store.ts';
 import { NON_TERMINAL } from './event-store-schema.ts';
 
@@ -28,6 +30,47 @@ SELECT state FROM instances WHERE seq IN (
   SELECT seq FROM instances INDEXED BY instances_recent
   WHERE last_event_ms >= ? AND key > ? ORDER BY key LIMIT ?)
 ORDER BY key`;
+
+/**
+ * Changed between (params: since ms, until ms, cursor ms, cursor key, limit): the range on
+ * `instances_recent` scanned backwards — oldest `last_event_ms` first, ties by key
+ * descending, the index's own order read in reverse, so it stops after `limit` rows (no
+ * sort of the range) — after the cursor, then the page's states.
+ */
+const CHANGED_BETWEEN_SQL = `
+SELECT last_event_ms, state FROM instances WHERE seq IN (
+  SELECT seq FROM instances INDEXED BY instances_recent
+  WHERE last_event_ms >= ? AND last_event_ms < ? AND (last_event_ms > ? OR key < ?)
+  ORDER BY last_event_ms, key DESC LIMIT ?)
+ORDER BY last_event_ms, key DESC`;
+
+/** The statement of `instancesChangedBetween` (arguments validated: a 400 when malformed). */
+export function changedBetweenStatement(query: ChangedWindowQuery): {
+  sql: string;
+  params: (string | number)[];
+} {
+  const sinceMs = instantArgument('since', query.since);
+  const untilMs = instantArgument('until', query.until);
+  const limit = limitArgument(query.limit, 1);
+  const after = query.after;
+  // No cursor: every row of the range is past it (the key test is never reached).
+  const afterMs = after === undefined ? sinceMs - 1 : instantArgument('after', after.lastEventAt);
+  const fromMs = Math.max(sinceMs, afterMs);
+  const afterKey = after?.key ?? '';
+  return { sql: CHANGED_BETWEEN_SQL, params: [fromMs, untilMs, afterMs, afterKey, limit] };
+}
+
+/** A page of `instancesChangedBetween` from its rows (`limit` rows: a cursor to go on). */
+export function changedBetweenPage(
+  rows: readonly { last_event_ms: number; state: string }[],
+  limit: number,
+): ChangedWindowPage {
+  const instances = rows.map((row) => JSON.parse(row.state) as InstanceState);
+  const last = rows.length === limit ? rows[limit - 1] : undefined;
+  if (last === undefined) return { instances };
+  const key = instances[limit - 1]?.key ?? '';
+  return { instances, next: { lastEventAt: new Date(last.last_event_ms).toISOString(), key } };
+}
 
 /** Children (params: parent key twice): `instances_by_parent`, in key order. */
 export const CHILDREN_SQL = `

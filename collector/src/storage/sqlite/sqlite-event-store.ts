@@ -9,6 +9,7 @@
  *   Every read is read-your-writes (one writer connection, committed transactions).
  * - `getEvents`: oldest first = by `time` as an instant (ms), then by id (bytewise).
  * - `search`: see instance-search.ts (order: lastEventAt desc, key asc).
+ * - `scanInstanceEvents` with `recent` (newest instances per process): recent-scan-queries.ts.
  * - Detection (`DetectionReader`, also `openInstanceKeys`): see detection-queries.ts.
  * - Change feed (`instanceChanges`): see change-queries.ts; each state write takes the next
  *   `change_seq`.
@@ -20,6 +21,7 @@ import { SqliteComponent } from './sqlite-component.ts';
 import { instanceKey, type FlowtrailEvent, type InstanceRef } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../../core/instance-state.ts';
 import type { ChangePage } from '../change-feed.ts';
+import type { ChangedWindowPage, ChangedWindowQuery } from '../changed-window.ts';
 import type {
   ChangedInstancesPage,
   EventScanFilter,
@@ -41,12 +43,15 @@ import {
   BY_KEYS_SQL,
   CHANGED_SINCE_SQL,
   CHILDREN_SQL,
+  changedBetweenPage,
+  changedBetweenStatement,
   OVERDUE_SQL,
   instantArgument,
   limitArgument,
   openKeysStatement,
 } from './detection-queries.ts';
 import { searchInstances } from './instance-search.ts';
+import { scanRecent, type RecentScanSql } from './recent-scan-queries.ts';
 import { type SqliteOptions } from './sqlite-database.ts';
 import { INSTANCE_CHANGES, readChanges } from './change-queries.ts';
 import { eventRows, stateRows, UPSERT_EVENT, UPSERT_STATE } from './write-rows.ts';
@@ -115,6 +120,15 @@ export class SqliteEventStore extends SqliteComponent implements EventStore {
   }
 
   async *scanInstanceEvents(filter: EventScanFilter): AsyncGenerator<InstanceEvents> {
+    if (filter.recent !== undefined) {
+      const sql: RecentScanSql = {
+        all: (text, params) =>
+          this.run('scan recent instances', (db) => this.statement(db, text).all(params)),
+        eventsOfInstances: (keys) => this.eventsOfInstances(keys),
+      };
+      yield* scanRecent(sql, filter, filter.recent);
+      return;
+    }
     const where: string[] = [];
     const params: Record<string, string> = {};
     if (filter.process !== undefined) {
@@ -178,6 +192,14 @@ export class SqliteEventStore extends SqliteComponent implements EventStore {
     );
     const last = instances.length === limit ? instances[limit - 1] : undefined;
     return last === undefined ? { instances } : { instances, next: last.key };
+  }
+
+  async instancesChangedBetween(query: ChangedWindowQuery): Promise<ChangedWindowPage> {
+    const { sql, params } = changedBetweenStatement(query);
+    const rows = this.run('instances changed between', (db) =>
+      this.statement(db, sql).all(...params),
+    ) as { last_event_ms: number; state: string }[];
+    return changedBetweenPage(rows, query.limit);
   }
 
   async childrenOf(parent: InstanceRef): Promise<InstanceState[]> {
