@@ -4,9 +4,13 @@
  * dead letters are reached through ports, wrapped with the retrier.
  */
 import { AlertService } from './alerts/alert-service.ts';
-import { CommandQueue } from './commands/command-queue.ts';
-import { FanOutCommandPublisher } from './commands/command-publisher.ts';
+import { CommandFeed } from './commands/command-feed.ts';
+import type { CommandPublisher } from './commands/command-publisher.ts';
+import { CommandQueue, type CommandQueueOptions } from './commands/command-queue.ts';
+import { KafkaAckPublisher } from './commands/kafka-ack-publisher.ts';
+import { KafkaCommandFeed } from './commands/kafka-command-feed.ts';
 import { KafkaCommandPublisher } from './commands/kafka-command-publisher.ts';
+import { SharedCommandQueue } from './commands/shared-command-queue.ts';
 import { createNotifiers } from './notify/create-notifiers.ts';
 import { DetectionModel } from './sweep/detection-model.ts';
 import { startDetection, type RunningDetection } from './sweep/start-detection.ts';
@@ -33,6 +37,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Called when the pipeline failed for good (the consumer will not restart). */
   onFatal?: (err: unknown) => void;
+  /** Options of the HTTP command queue (tests shorten `leaseMs`). */
+  commandQueue?: CommandQueueOptions;
 }
 
 export interface RunningCollector {
@@ -44,8 +50,13 @@ export interface RunningCollector {
   /** Alert lifecycle over `<prefix>-alerts` (sweeps, acknowledge, silence). */
   alerts: AlertService;
   detection: RunningDetection;
-  /** Commands for services on the HTTP transport (`/api/commands`). */
+  /**
+   * This collector's queue for services on the HTTP transport (`/api/commands`), filled
+   * from the commands topic; acks arrive through the acks topic.
+   */
   commands: CommandQueue;
+  /** Where the escalation ladder publishes commands: the commands topic. */
+  commandPublisher: CommandPublisher;
   /** The HTTP API (ingest + queries), unless `config.http.enabled` is false. */
   api?: RunningApiServer;
 }
@@ -97,7 +108,7 @@ export async function startCollector(
       await retrier.run('prepare command and alert topics', () =>
         ensureTopics(
           admin,
-          [config.kafka.commandsTopic, config.notify.alertsTopic],
+          [config.kafka.commandsTopic, config.kafka.commandAcksTopic, config.notify.alertsTopic],
           config.kafka.topicPartitions,
         ),
       );
@@ -139,10 +150,27 @@ export async function startCollector(
     metrics,
     onFatal: (err) => options.onFatal?.(err),
   });
-  // Resend commands: on the Kafka topic (services with the Kafka transport) and in the
-  // queue the HTTP API serves (services with the HTTP transport).
-  const commandQueue = new CommandQueue();
+  // Resend commands: the ladder publishes to the Kafka topic only (services with the Kafka
+  // transport read it); every collector's feed copies every command from it into the queue
+  // the HTTP API serves, and acks go through the acks topic to every collector.
+  const commandQueue = new CommandQueue(options.commandQueue);
   const kafkaCommands = new KafkaCommandPublisher({ kafka, topic: config.kafka.commandsTopic });
+  const feedLogger = logger.child({ component: 'command-feed' });
+  const commandFeed = new CommandFeed(commandQueue, {
+    commandsTopic: config.kafka.commandsTopic,
+    acksTopic: config.kafka.commandAcksTopic,
+    onInvalid: (topic, problems) => feedLogger.warn({ topic, problems }, 'skipped a record'),
+  });
+  const kafkaFeed = new KafkaCommandFeed({
+    kafka,
+    feed: commandFeed,
+    commandsTopic: config.kafka.commandsTopic,
+    acksTopic: config.kafka.commandAcksTopic,
+    groupId: config.kafka.groupId,
+    sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+    logger: feedLogger,
+  });
+  const ackPublisher = new KafkaAckPublisher({ kafka, topic: config.kafka.commandAcksTopic });
   const notifiers = createNotifiers(config.notify, { kafka, logger });
   let api: RunningApiServer | undefined;
   if (config.http.enabled) {
@@ -163,7 +191,7 @@ export async function startCollector(
         store: 'elasticsearch',
         alerts,
         definitions: model,
-        commands: commandQueue,
+        commands: new SharedCommandQueue(commandQueue, commandFeed, ackPublisher),
         live,
         logger: logger.child({ component: 'http' }),
       });
@@ -177,9 +205,12 @@ export async function startCollector(
     }
   }
   try {
+    await retrier.run('look up the command topics', () => kafkaFeed.prepare());
+    await kafkaFeed.start();
     await source.start();
   } catch (err) {
     await api?.close();
+    await kafkaFeed.stop().catch(() => undefined);
     throw err;
   }
   const detection = startDetection({
@@ -187,7 +218,7 @@ export async function startCollector(
     model,
     store,
     alerts,
-    commands: new FanOutCommandPublisher([kafkaCommands, commandQueue]),
+    commands: kafkaCommands,
     notifier: notifiers.notifier,
     logger,
   });
@@ -201,6 +232,7 @@ export async function startCollector(
     alerts,
     detection,
     commands: commandQueue,
+    commandPublisher: kafkaCommands,
     ...(api === undefined ? {} : { api }),
     stop: () =>
       (stopping ??= (async () => {
@@ -213,7 +245,9 @@ export async function startCollector(
           await api?.close();
           await source.stop();
         } finally {
+          await kafkaFeed.stop().catch((err: unknown) => feedLogger.warn({ err }, 'stop failed'));
           await kafkaCommands.close().catch(() => undefined);
+          await ackPublisher.close().catch(() => undefined);
           await notifiers.close().catch(() => undefined);
           await dlq
             .disconnect()

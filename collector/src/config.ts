@@ -32,6 +32,8 @@ export interface KafkaConfig {
   dlqTopic: string;
   /** Where resend commands go (`flowtrail.commands`). */
   commandsTopic: string;
+  /** Where HTTP command acks go, so every collector forgets them (`flowtrail.command-acks`). */
+  commandAcksTopic: string;
   /** Partitions of topics the collector creates because they are missing. */
   topicPartitions: number;
   createTopics: boolean;
@@ -144,6 +146,18 @@ export function parseConfig(env: Env = process.env): CollectorConfig {
     }
   }
 
+  const commandsTopic = r.string('FLOWTRAIL_COMMANDS_TOPIC', 'flowtrail.commands', checkTopic);
+  const commandAcksTopic = r.string(
+    'FLOWTRAIL_COMMAND_ACKS_TOPIC',
+    'flowtrail.command-acks',
+    checkTopic,
+  );
+  if (commandAcksTopic === commandsTopic || commandAcksTopic === dlqTopic) {
+    r.problems.push(
+      `FLOWTRAIL_COMMAND_ACKS_TOPIC: must differ from the commands and dead-letter topics, got ${JSON.stringify(commandAcksTopic)}`,
+    );
+  }
+
   const config: CollectorConfig = {
     kafka: {
       brokers,
@@ -152,7 +166,8 @@ export function parseConfig(env: Env = process.env): CollectorConfig {
       topics,
       topicPattern,
       dlqTopic,
-      commandsTopic: r.string('FLOWTRAIL_COMMANDS_TOPIC', 'flowtrail.commands', checkTopic),
+      commandsTopic,
+      commandAcksTopic,
       topicPartitions: r.int('FLOWTRAIL_TOPIC_PARTITIONS', 6, 1, 10_000),
       createTopics: r.bool('FLOWTRAIL_CREATE_TOPICS', true),
       sessionTimeoutMs: r.int('FLOWTRAIL_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),

@@ -10,6 +10,8 @@ describe('parseConfig', () => {
     expect(config.kafka.topicPattern).toBeUndefined();
     expect(config.kafka.groupId).toBe('flowtrail-collector');
     expect(config.kafka.dlqTopic).toBe('flowtrail.dlq');
+    expect(config.kafka.commandsTopic).toBe('flowtrail.commands');
+    expect(config.kafka.commandAcksTopic).toBe('flowtrail.command-acks');
     expect(config.elasticsearch.url).toBe('http://127.0.0.1:9200');
     expect(config.elasticsearch.indexPrefix).toBe('flowtrail');
     expect(config.maxEventBytes).toBe(1_048_576);
@@ -70,6 +72,15 @@ describe('parseConfig', () => {
     }
     expect((error as ConfigError).problems.length).toBeGreaterThanOrEqual(8);
     expect((error as ConfigError).retriable).toBe(false);
+  });
+
+  it('refuses an acks topic that is the commands topic or not a topic name', () => {
+    expect(() =>
+      parseConfig({ FLOWTRAIL_COMMANDS_TOPIC: 'c', FLOWTRAIL_COMMAND_ACKS_TOPIC: 'c' }),
+    ).toThrowError(/FLOWTRAIL_COMMAND_ACKS_TOPIC: must differ/);
+    expect(() => parseConfig({ FLOWTRAIL_COMMAND_ACKS_TOPIC: 'a b' })).toThrowError(
+      /FLOWTRAIL_COMMAND_ACKS_TOPIC/,
+    );
   });
 
   it('rejects both topics and a pattern, and an invalid pattern', () => {

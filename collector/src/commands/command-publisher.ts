@@ -2,7 +2,8 @@
  * The port through which the escalation ladder sends commands. Implementations:
  * `KafkaCommandPublisher` (topic `flowtrail.commands`, the durable queue of the Kafka
  * deployment), `CommandQueue` (in-process, served to HTTP clients by `GET /api/commands`)
- * and `FanOutCommandPublisher` (both at once: Kafka consumers and HTTP pollers).
+ * and `FanOutCommandPublisher` (several at once). In Kafka mode the ladder publishes to the
+ * topic only; every collector's `KafkaCommandFeed` copies the commands into its queue.
  */
 import type { FlowtrailCommand } from '@flowtrail/sdk/protocol';
 

@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { FlowtrailCommand } from '@flowtrail/sdk/protocol';
-import type { CommandQueue } from './command-queue.ts';
+import type { CommandInbox } from './command-inbox.ts';
 
 export const MAX_WAIT_SECONDS = 30;
 export const MAX_TAKE = 1000;
@@ -76,7 +76,7 @@ export function parseAckBody(body: Buffer): Parsed<string[]> {
 
 /** Long-polls the queue; a client that disconnects while waiting leases nothing. */
 export async function pollCommands(
-  queue: CommandQueue,
+  queue: CommandInbox,
   poll: CommandsPoll,
   request: IncomingMessage,
 ): Promise<{ commands: FlowtrailCommand[] }> {

@@ -49,7 +49,10 @@ export class KafkaCommandPublisher implements CommandPublisher {
         })),
       });
     } catch (err) {
-      throw wrap(`publishing ${commands.length} command(s) to ${this.topic} failed`, err);
+      throw kafkaCommandError(
+        `publishing ${commands.length} command(s) to ${this.topic} failed`,
+        err,
+      );
     }
   }
 
@@ -67,13 +70,14 @@ export class KafkaCommandPublisher implements CommandPublisher {
   private connect(): Promise<void> {
     this.connecting ??= this.producer.connect().catch((err: unknown) => {
       this.connecting = undefined;
-      throw wrap('connecting the command producer failed', err);
+      throw kafkaCommandError('connecting the command producer failed', err);
     });
     return this.connecting;
   }
 }
 
-function wrap(what: string, err: unknown): CommandPublishError {
+/** A Kafka failure as a `CommandPublishError`, retriable unless Kafka said it is not. */
+export function kafkaCommandError(what: string, err: unknown): CommandPublishError {
   const e = err as { name?: unknown; retriable?: unknown } | null;
   const retriable = e?.name === 'KafkaJSNumberOfRetriesExceeded' || e?.retriable !== false;
   return new CommandPublishError(

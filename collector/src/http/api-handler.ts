@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerAlertRoute } from '../alerts/alert-api.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
 import type { Logger } from '../logger.ts';
-import type { CommandQueue } from '../commands/command-queue.ts';
+import type { CommandInbox } from '../commands/command-inbox.ts';
 import { parseAckBody, parseCommandsQuery, pollCommands } from '../commands/commands-route.ts';
 import type { Heatmap } from '../core/heatmap.ts';
 import { exportLog } from '../queries/event-export.ts';
@@ -54,7 +54,7 @@ export interface ApiDeps {
    */
   definitions?: DetectionModel;
   /** Commands for services on the HTTP transport (`/api/commands`); absent → 404. */
-  commands?: CommandQueue;
+  commands?: CommandInbox;
   /**
    * Routes this node refuses, checked after auth and routing, before the body is read:
    * returns the error to answer (a query-only node refuses ingest and commands).
@@ -126,7 +126,21 @@ async function commandsAnswer(
   }
   const parsed = parseAckBody(await readBody(request, deps.maxBodyBytes));
   if (!parsed.ok) throw new HttpError(400, 'invalid acknowledgement', false, parsed.problems);
-  return { acked: deps.commands.ack(parsed.value) };
+  try {
+    return { acked: await deps.commands.ack(parsed.value) };
+  } catch (err) {
+    const retriable = (err as { retriable?: unknown } | null)?.retriable !== false;
+    const status = retriable ? 503 : 500;
+    throw new HttpError(
+      status,
+      `acknowledging failed: ${(err as Error).message}`,
+      retriable,
+      undefined,
+      {
+        cause: err,
+      },
+    );
+  }
 }
 
 async function answer(

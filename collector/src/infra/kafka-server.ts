@@ -38,6 +38,7 @@ export const FLOWTRAIL_TOPICS = [
   'flowtrail.events',
   'flowtrail.dlq',
   'flowtrail.commands',
+  'flowtrail.command-acks',
   'flowtrail.alerts',
 ];
 export const TOPIC_PARTITIONS = 3;

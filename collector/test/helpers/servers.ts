@@ -131,6 +131,7 @@ export function collectorTestEnv(
     FLOWTRAIL_INDEX_REPLICAS: '0',
     FLOWTRAIL_HTTP_PORT: '0', // any free port: tests never depend on 4100 being free
     FLOWTRAIL_COMMANDS_TOPIC: `${name}.commands`,
+    FLOWTRAIL_COMMAND_ACKS_TOPIC: `${name}.command-acks`,
     FLOWTRAIL_ALERTS_TOPIC: `${name}.alerts`,
     FLOWTRAIL_DETECTION: 'false', // detection tests turn it on
     ...overrides,
