@@ -1,12 +1,11 @@
 /**
  * Publishes command acknowledgements to the acks topic (`flowtrail.command-acks`), one
  * record per id (command-ack-record.ts), so every collector's feed removes them from its
- * queue. Idempotent producer, `acks: all`; connects lazily and again after a failed connect.
+ * queue. Idempotent producer, `acks: all` (kafka-record-producer.ts).
  */
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { encodeAck } from './command-ack-record.ts';
-import { CommandPublishError } from './command-publisher.ts';
-import { kafkaCommandError } from './kafka-command-publisher.ts';
+import { KafkaRecordProducer } from './kafka-record-producer.ts';
 
 export interface KafkaAckPublisherOptions {
   kafka: Kafka;
@@ -16,56 +15,25 @@ export interface KafkaAckPublisherOptions {
 }
 
 export class KafkaAckPublisher {
-  readonly topic: string;
-  private readonly producer: Producer;
+  private readonly producer: KafkaRecordProducer;
   private readonly clock: () => Date;
-  private connecting: Promise<void> | undefined;
-  private closed = false;
 
   constructor(options: KafkaAckPublisherOptions) {
-    this.topic = options.topic;
+    this.producer = new KafkaRecordProducer(options.kafka, options.topic, 'ack');
     this.clock = options.clock ?? (() => new Date());
-    this.producer = options.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 5_000 },
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+  }
+
+  get topic(): string {
+    return this.producer.topic;
   }
 
   /** Resolves once every ack is on the topic; rejects with a `CommandPublishError`. */
-  async publish(ids: readonly string[]): Promise<void> {
-    if (this.closed) throw new CommandPublishError('ack publisher is closed', false);
-    if (ids.length === 0) return;
-    await this.connect();
+  publish(ids: readonly string[]): Promise<void> {
     const at = this.clock();
-    try {
-      await this.producer.send({
-        topic: this.topic,
-        acks: -1,
-        messages: ids.map((id) => encodeAck(id, at)),
-      });
-    } catch (err) {
-      throw kafkaCommandError(`publishing ${ids.length} ack(s) to ${this.topic} failed`, err);
-    }
+    return this.producer.send(ids.map((id) => encodeAck(id, at)));
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.connecting === undefined) return;
-    try {
-      await this.connecting;
-    } catch {
-      return; // never connected
-    }
-    await this.producer.disconnect();
-  }
-
-  private connect(): Promise<void> {
-    this.connecting ??= this.producer.connect().catch((err: unknown) => {
-      this.connecting = undefined;
-      throw kafkaCommandError('connecting the ack producer failed', err);
-    });
-    return this.connecting;
+  close(): Promise<void> {
+    return this.producer.close();
   }
 }

@@ -18,7 +18,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { KafkaSetupError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { CommandFeed } from './command-feed.ts';
-import { kafkaCommandError } from './kafka-command-publisher.ts';
+import { kafkaCommandError } from './kafka-record-producer.ts';
 
 export interface KafkaCommandFeedOptions {
   kafka: Kafka;

@@ -30,6 +30,20 @@ export function makeEvent(init: EventInit): FlowtrailEvent {
   return event;
 }
 
+/** The event fields besides the instance, type and time. */
+export type EventExtra = Pick<EventInit, 'id' | 'step' | 'owner' | 'data'>;
+
+/** One `flowtrail.<type>` event of the instance `key` (`source/process/instance`). */
+export function eventOfKey(
+  key: string,
+  type: string,
+  time: string,
+  extra: EventExtra = {},
+): FlowtrailEvent {
+  const [source, process, instance] = key.split('/') as [string, string, string];
+  return makeEvent({ type: `flowtrail.${type}`, source, process, instance, time, ...extra });
+}
+
 /** `base` + `seconds`, as RFC 3339 UTC. */
 export function at(base: string, seconds: number): string {
   return new Date(Date.parse(base) + seconds * 1000).toISOString();

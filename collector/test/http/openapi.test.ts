@@ -19,7 +19,7 @@ import { startEmbedded, type RunningEmbedded } from '../../src/embedded/start-em
 import { matchRoute, ROUTE_TABLE, type RouteName } from '../../src/http/routes.ts';
 import { createLogger } from '../../src/logger.ts';
 import { makeAlert } from '../alerts/alert-fixtures.ts';
-import { makeEvent } from '../helpers/events.ts';
+import { eventOfKey, type EventExtra } from '../helpers/events.ts';
 import { call, keyPath, postBatch } from './http-client.ts';
 
 type Schema = Record<string, unknown>;
@@ -148,23 +148,8 @@ const CHILD = 'warehouse/picking/p-1';
 const FAILED = 'shop/order/o-2';
 const T = (hms: string): string => `2026-11-20T${hms}.000Z`;
 let n = 0;
-const ev = (
-  key: string,
-  type: string,
-  time: string,
-  extra: { step?: string; owner?: string; data?: Record<string, unknown> } = {},
-): FlowtrailEvent => {
-  const [source, process, instance] = key.split('/') as [string, string, string];
-  return makeEvent({
-    id: `oa-${(n += 1)}`,
-    type: `flowtrail.${type}`,
-    source,
-    process,
-    instance,
-    time: T(time),
-    ...extra,
-  });
-};
+const ev = (key: string, type: string, time: string, extra: EventExtra = {}): FlowtrailEvent =>
+  eventOfKey(key, type, T(time), { id: `oa-${(n += 1)}`, ...extra });
 const events = [
   ev(ORDER, 'process.started', '10:00:00', { data: { businessKeys: { orderId: 'A-1' } } }),
   ev(ORDER, 'step.started', '10:00:00', { step: 'pay', owner: 'ann' }),

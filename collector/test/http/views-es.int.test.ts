@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { collectorTestEnv, uniqueName } from '../helpers/servers.ts';
-import { makeEvent } from '../helpers/events.ts';
+import { eventOfKey, type EventExtra } from '../helpers/events.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { startEsAndSqlite, type EsAndSqlite } from './es-and-sqlite.ts';
 import { keyPath, postBatch, type Answer } from './http-client.ts';
@@ -30,23 +30,8 @@ const logger = createLogger('error');
 const auth = { authorization: 'Bearer it-key' };
 
 let n = 0;
-const ev = (
-  key: string,
-  type: string,
-  time: string,
-  extra: { step?: string; owner?: string; data?: Record<string, unknown> } = {},
-): FlowtrailEvent => {
-  const [source, process, instance] = key.split('/') as [string, string, string];
-  return makeEvent({
-    id: `${name}-${(n += 1)}`,
-    type: `flowtrail.${type}`,
-    source,
-    process,
-    instance,
-    time: T(time),
-    ...extra,
-  });
-};
+const ev = (key: string, type: string, time: string, extra: EventExtra = {}): FlowtrailEvent =>
+  eventOfKey(key, type, T(time), { id: `${name}-${(n += 1)}`, ...extra });
 const parent = { source: SHOP, process: ORDER_PROCESS, instance: 'o-1', expectationId: 'x-pick' };
 const owner = (who: string) => `${name}-${who}`;
 

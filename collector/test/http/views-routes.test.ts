@@ -15,7 +15,7 @@ import type { InstanceTimeline } from '../../src/queries/instance-views.ts';
 import type { Ownership } from '../../src/views/ownership.ts';
 import type { ProcessGraph } from '../../src/views/process-graph.ts';
 import { makeAlert } from '../alerts/alert-fixtures.ts';
-import { makeEvent } from '../helpers/events.ts';
+import { eventOfKey, type EventExtra } from '../helpers/events.ts';
 import { call, keyPath, postBatch } from './http-client.ts';
 
 const ORDER = 'shop/order/o-1';
@@ -24,23 +24,8 @@ const PACK = 'warehouse/picking/p-2';
 const T = (hms: string): string => `2026-11-20T${hms}.000Z`;
 
 let n = 0;
-const ev = (
-  key: string,
-  type: string,
-  time: string,
-  extra: { step?: string; owner?: string; data?: Record<string, unknown> } = {},
-): FlowtrailEvent => {
-  const [source, process, instance] = key.split('/') as [string, string, string];
-  return makeEvent({
-    id: `v-${(n += 1)}`,
-    type: `flowtrail.${type}`,
-    source,
-    process,
-    instance,
-    time: T(time),
-    ...extra,
-  });
-};
+const ev = (key: string, type: string, time: string, extra: EventExtra = {}): FlowtrailEvent =>
+  eventOfKey(key, type, T(time), { id: `v-${(n += 1)}`, ...extra });
 const parent = { source: 'shop', process: 'order', instance: 'o-1', expectationId: 'x-pick' };
 
 export const events: FlowtrailEvent[] = [

@@ -6,20 +6,10 @@
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { Finding } from '../../src/detection/finding.ts';
 import { makeFinding } from '../alerts/alert-fixtures.ts';
-import { makeEvent } from '../helpers/events.ts';
-
-type Extra = { step?: string; owner?: string; data?: Record<string, unknown> };
+import { eventOfKey } from '../helpers/events.ts';
 
 /** One event of the instance `key` (`source/process/instance`). */
-export function eventOf(
-  key: string,
-  type: string,
-  time: string,
-  extra: Extra = {},
-): FlowtrailEvent {
-  const [source, process, instance] = key.split('/') as [string, string, string];
-  return makeEvent({ type: `flowtrail.${type}`, source, process, instance, time, ...extra });
-}
+export const eventOf = eventOfKey;
 
 export function orderFamily(name: string) {
   const SHOP = `${name}-shop`;

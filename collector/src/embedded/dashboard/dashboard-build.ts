@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DashboardError } from '../../errors.ts';
+import { isAlive } from '../../infra/process.ts';
 import { buildStampOf, readSources } from './build-stamp.ts';
 import { spawnNext } from './next-child.ts';
 
@@ -69,15 +70,6 @@ export async function isBuildCurrent(dashboardDir: string): Promise<boolean> {
   return built !== undefined && built === (await currentStamp(dashboardDir));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function acquireLock(
   dashboardDir: string,
   signal?: AbortSignal,
@@ -94,7 +86,7 @@ async function acquireLock(
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const owner = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => ''));
-    if (Number.isInteger(owner) && owner > 0 && !alive(owner)) {
+    if (Number.isInteger(owner) && owner > 0 && !isAlive(owner)) {
       await rm(lock, { recursive: true, force: true });
       continue;
     }

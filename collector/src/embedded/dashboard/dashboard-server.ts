@@ -6,6 +6,7 @@
 import { createServer } from 'node:net';
 import { DashboardError } from '../../errors.ts';
 import { urlOf } from '../../http/api-server.ts';
+import { waitFor } from '../../infra/wait.ts';
 import { spawnNext, type NextChild } from './next-child.ts';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -51,17 +52,24 @@ async function answers(url: string): Promise<boolean> {
 }
 
 async function waitUntilReady(url: string, child: NextChild): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
   let exitCode: number | null | undefined;
   void child.exited.then((code) => (exitCode = code));
-  while (!(await answers(url))) {
-    if (exitCode !== undefined) {
-      throw new DashboardError(`next start exited (${exitCode}):\n${child.tail()}`);
-    }
-    if (Date.now() > deadline) {
-      throw new DashboardError(`next start did not answer at ${url}:\n${child.tail()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+  try {
+    await waitFor(async () => ((await answers(url)) ? true : undefined), {
+      timeoutMs: READY_TIMEOUT_MS,
+      intervalMs: READY_POLL_MS,
+      what: `next start at ${url}`,
+      check: () => {
+        if (exitCode !== undefined) {
+          throw new DashboardError(`next start exited (${exitCode}):\n${child.tail()}`);
+        }
+      },
+    });
+  } catch (err) {
+    if (err instanceof DashboardError) throw err;
+    throw new DashboardError(`next start did not answer at ${url}:\n${child.tail()}`, {
+      cause: err,
+    });
   }
 }
 

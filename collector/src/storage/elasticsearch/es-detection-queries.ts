@@ -7,10 +7,9 @@
  */
 import type { estypes } from '@elastic/elasticsearch';
 import type { InstanceRef } from '@flowtrail/sdk/protocol';
-import { StorageError } from '../../errors.ts';
 import type { InstanceState, TerminalStatus } from '../../core/instance-state.ts';
 import type { ChangedWindowPage, ChangedWindowQuery } from '../changed-window.ts';
-import { MAX_DETECTION_PAGE } from '../event-store.ts';
+import { detectionArguments } from '../detection-arguments.ts';
 
 const TERMINAL: TerminalStatus[] = ['completed', 'failed', 'cancelled'];
 
@@ -150,27 +149,4 @@ export function openKeysSearch(
   };
 }
 
-/** Milliseconds of a detection query's time, or a non-retriable 400. */
-export function instantArgument(name: string, time: string): number {
-  const ms = Date.parse(time);
-  if (Number.isNaN(ms)) {
-    throw new StorageError(
-      `elasticsearch detection query: invalid ${name} ${JSON.stringify(time)}`,
-      false,
-      400,
-    );
-  }
-  return ms;
-}
-
-/** `limit` when it is an integer in `min`..MAX_DETECTION_PAGE, else a non-retriable 400. */
-export function limitArgument(limit: number, min = 0): number {
-  if (!Number.isInteger(limit) || limit < min || limit > MAX_DETECTION_PAGE) {
-    throw new StorageError(
-      `elasticsearch detection query: limit must be an integer in ${min}..${MAX_DETECTION_PAGE}, got ${limit}`,
-      false,
-      400,
-    );
-  }
-  return limit;
-}
+export const { instantArgument, limitArgument } = detectionArguments('elasticsearch');

@@ -4,9 +4,8 @@
  * query is answered from an index (event-store-schema.ts); none reads every open instance.
  */
 import type { InstanceState } from '../../core/instance-state.ts';
-import { StorageError } from '../../errors.ts';
 import type { ChangedWindowPage, ChangedWindowQuery } from '../changed-window.ts';
-import { MAX_DETECTION_PAGE } from '../event-store.ts';
+import { detectionArguments } from '../detection-arguments.ts';
 import { NON_TERMINAL } from './event-store-schema.ts';
 
 /**
@@ -105,27 +104,4 @@ export function openKeysStatement(
   };
 }
 
-/** Milliseconds of a detection query's time, or a non-retriable 400. */
-export function instantArgument(name: string, time: string): number {
-  const ms = Date.parse(time);
-  if (Number.isNaN(ms)) {
-    throw new StorageError(
-      `sqlite detection query: invalid ${name} ${JSON.stringify(time)}`,
-      false,
-      400,
-    );
-  }
-  return ms;
-}
-
-/** `limit` when it is an integer in `min`..MAX_DETECTION_PAGE, else a non-retriable 400. */
-export function limitArgument(limit: number, min = 0): number {
-  if (!Number.isInteger(limit) || limit < min || limit > MAX_DETECTION_PAGE) {
-    throw new StorageError(
-      `sqlite detection query: limit must be an integer in ${min}..${MAX_DETECTION_PAGE}, got ${limit}`,
-      false,
-      400,
-    );
-  }
-  return limit;
-}
+export const { instantArgument, limitArgument } = detectionArguments('sqlite');
