@@ -11,7 +11,13 @@ for (const file of process.argv.slice(2)) {
   }
   const report = JSON.parse(readFileSync(file, 'utf8'));
   passed += report.numPassedTests;
-  failed += report.numFailedTests + (report.numFailedTestSuites ?? 0);
+  failed += report.numFailedTests;
+  // A test file that failed without a failing test (an error while loading it, or in a
+  // beforeAll hook) counts once; a file whose tests failed is already counted by them.
+  for (const result of report.testResults ?? []) {
+    const failedTests = (result.assertionResults ?? []).filter((t) => t.status === 'failed');
+    if (result.status === 'failed' && failedTests.length === 0) failed += 1;
+  }
   skipped += report.numPendingTests + (report.numTodoTests ?? 0);
 }
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -139,6 +139,11 @@ export class CommandQueue implements CommandPublisher {
     return removed;
   }
 
+  /** Whether a command with this id is queued (delivered or not, not yet acked). */
+  holds(id: string): boolean {
+    return this.systemOf.has(id);
+  }
+
   /** Commands not yet acknowledged (delivered or not), of one system or of all. */
   pending(system?: string): number {
     if (system !== undefined) return this.bySystem.get(system)?.size ?? 0;

@@ -5,6 +5,10 @@
  * any collector gets every command. An ack is published to the acks topic first (every
  * collector's feed then removes the ids), then applied here at once; if publishing fails
  * nothing is removed and the ack answers 503 (retriable): the client acks again.
+ *
+ * The count answered is of the ids this collector held when the ack arrived: this
+ * collector's own feed may read the ack record back (and remove the ids) before the
+ * publish resolves, so counting what the local removal removed would undercount.
  */
 import type { FlowtrailCommand } from '@flowtrail/sdk/protocol';
 import type { CommandFeed } from './command-feed.ts';
@@ -27,7 +31,9 @@ export class SharedCommandQueue implements CommandInbox {
   }
 
   async ack(ids: readonly string[]): Promise<number> {
+    const held = new Set(ids.filter((id) => this.queue.holds(id))).size;
     await this.acks.publish(ids);
-    return this.feed.ack(ids);
+    this.feed.ack(ids);
+    return held;
   }
 }

@@ -129,6 +129,20 @@ describe('SharedCommandQueue', () => {
     expect(queue.pending()).toBe(0);
   });
 
+  it('counts the ids held here even when its own ack record was read back first', async () => {
+    const queue = new CommandQueue();
+    const feed = new CommandFeed(queue, topics);
+    // The feed reads the ack record (and removes the id) before the publish resolves.
+    const shared = new SharedCommandQueue(queue, feed, {
+      publish: async (acked) => {
+        for (const id of acked) feed.apply(topics.acksTopic, ack(id));
+      },
+    });
+    feed.apply(topics.commandsTopic, encodeCommand(command('c-1')));
+    expect(await shared.ack(['c-1', 'c-1', 'unknown'])).toBe(1);
+    expect(queue.pending()).toBe(0);
+  });
+
   it('removes nothing when the ack could not be published', async () => {
     const queue = new CommandQueue();
     const feed = new CommandFeed(queue, topics);
