@@ -11,6 +11,7 @@ export default defineConfig({
           // Some unit tests read real event logs (8,577 events) or start `flowtrail up`;
           // generous, so a loaded 2-core machine does not turn them into timeouts.
           testTimeout: 60_000,
+          hookTimeout: 60_000,
           include: ['sdk/test/**/*.test.ts', 'collector/test/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },

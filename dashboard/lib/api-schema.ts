@@ -987,7 +987,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description How many were acknowledged. */
+                /** @description How many of the ids this node held unacknowledged when the ack arrived (unknown and already acknowledged ids are not counted; in Kafka mode the ack also reaches every other collector through the acks topic). */
                 200: {
                     headers: {
                         [name: string]: unknown;

@@ -145,7 +145,7 @@ describe('default ladder: re-trigger, notify, resolve', () => {
 
     // Notify-owner: the real webhook receiver got the alert's fields.
     const fired = await waitFor(() => bodies().find((b) => b.alertId === missing?.id), {
-      timeoutMs: 10_000,
+      timeoutMs: 30_000,
       description: 'the missing-subprocess notification',
     });
     expect(fired).toMatchObject({
@@ -206,7 +206,7 @@ describe('default ladder: re-trigger, notify, resolve', () => {
     // The resolution is announced too.
     await waitFor(
       () => bodies().find((b) => b.alertId === missing?.id && b.transition === 'resolved'),
-      { timeoutMs: 10_000, description: 'the resolution notification' },
+      { timeoutMs: 30_000, description: 'the resolution notification' },
     );
   });
 });

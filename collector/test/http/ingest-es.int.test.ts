@@ -149,7 +149,7 @@ describe('HTTP API in Kafka mode (real Elasticsearch + Kafka DLQ)', () => {
         const body = answer.body as InstanceState;
         return answer.status === 200 && body.eventCount === 2 ? body : undefined;
       },
-      { timeoutMs: 10_000, description: 'instance state' },
+      { timeoutMs: 30_000, description: 'instance state' },
     );
     expect(state).toMatchObject({ status: 'running', currentSteps: ['validate'] });
     const search = await waitFor(
@@ -157,7 +157,7 @@ describe('HTTP API in Kafka mode (real Elasticsearch + Kafka DLQ)', () => {
         const page = (await get('/api/instances?businessKey=orderId%3DES-1')).body as InstancePage;
         return page.total === 1 ? page : undefined;
       },
-      { timeoutMs: 10_000, description: 'searchable instance' },
+      { timeoutMs: 30_000, description: 'searchable instance' },
     );
     expect(search.instances[0]?.key).toBe(instanceKeyOf(started));
 
@@ -191,7 +191,7 @@ describe('HTTP API in Kafka mode (real Elasticsearch + Kafka DLQ)', () => {
         const answer = await get(`/api/instances/${keyPath('billing/payment/p-1')}`);
         return answer.status === 200 ? (answer.body as InstanceState) : undefined;
       },
-      { timeoutMs: 10_000, description: 'sdk instance' },
+      { timeoutMs: 30_000, description: 'sdk instance' },
     );
     expect(state).toMatchObject({ status: 'completed', eventCount: 2 });
   });

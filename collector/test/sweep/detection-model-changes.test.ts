@@ -127,7 +127,7 @@ describe('DetectionModel: definition changes', () => {
     try {
       expect(model.learnedReady()).toBe(false);
       release();
-      await waitFor(() => model.learnedReady(), { timeoutMs: 10_000, description: 'learned' });
+      await waitFor(() => model.learnedReady(), { timeoutMs: 30_000, description: 'learned' });
     } finally {
       model.stop();
     }
