@@ -13,9 +13,11 @@
  * used on ingest, which stores each instance's EFFECTIVE next deadline (event, else
  * definition, else learned) so overdue instances are found by querying that field, and
  * `rederive`, the same for a stored state. Whenever the effective definition of a process
- * changes (a put here, a reload that finds one another collector stored), the listeners
- * of `onDefinitionsChanged` hear which processes changed: the sweeper re-derives the
- * stored `nextDeadline` of their open instances (deadline-rederivation.ts).
+ * changes (a put here, a reload that finds one another collector stored), or a learned
+ * refresh moved one of its learned deadlines by more than 10 % (learned-changes.ts; not
+ * the first refresh after the start, whose inputs the start walk already waits for), the
+ * listeners of `onDeadlinesChanged` hear which processes changed: the sweeper re-derives
+ * the stored `nextDeadline` of their open instances (deadline-rederivation.ts).
  */
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { foldInstance } from '../core/fold.ts';
@@ -35,6 +37,7 @@ import {
   type DefinitionRegistry,
 } from '../definitions/registry.ts';
 import { readDefinitionDir } from '../definitions/read-definition-dir.ts';
+import { processesWithMovedLearnedDeadlines } from '../detection/learned-changes.ts';
 import { learnedDeadlines, type LearnedDeadlines } from '../detection/learned-deadlines.ts';
 import { withEffectiveNextDeadline, type DeadlineContext } from '../detection/stuck-deadlines.ts';
 import type { Logger } from '../logger.ts';
@@ -58,14 +61,20 @@ export interface DefinitionSourceOptions {
   logger?: Logger;
 }
 
-/** Hears the processes whose effective definition changed (sorted, never empty). */
-export type DefinitionsChangedListener = (processes: readonly string[]) => void;
+/** Why the effective deadlines of some processes changed. */
+export type DeadlinesChangeCause = 'definitions' | 'learned';
+
+/** Hears the processes whose effective deadlines changed (sorted, never empty). */
+export type DeadlinesChangedListener = (
+  processes: readonly string[],
+  cause: DeadlinesChangeCause,
+) => void;
 
 export class DetectionModel {
   private learnedNow: LearnedDeadlines = new Map();
   /** Learning started and its first refresh has not settled yet. */
   private learnedPending = false;
-  private readonly listeners = new Set<DefinitionsChangedListener>();
+  private readonly listeners = new Set<DeadlinesChangedListener>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private reloadTimer: ReturnType<typeof setInterval> | undefined;
   private registryNow: DefinitionRegistry;
@@ -124,8 +133,11 @@ export class DetectionModel {
   rederive = (state: InstanceState): InstanceState =>
     withEffectiveNextDeadline(state, this.deadlineContext(state.process));
 
-  /** Calls `listener` whenever effective definitions change; returns the unsubscribe. */
-  onDefinitionsChanged(listener: DefinitionsChangedListener): () => void {
+  /**
+   * Calls `listener` whenever the effective definitions change or the learned deadlines
+   * moved (see the file comment); returns the unsubscribe.
+   */
+  onDeadlinesChanged(listener: DeadlinesChangedListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -174,12 +186,19 @@ export class DetectionModel {
   private setRegistry(next: DefinitionRegistry): void {
     const changed = changedProcesses(this.registryNow, next);
     this.registryNow = next;
+    this.tell(changed, 'definitions');
+  }
+
+  private tell(changed: readonly string[], cause: DeadlinesChangeCause): void {
     if (changed.length === 0) return;
     for (const listener of this.listeners) {
       try {
-        listener(changed);
+        listener(changed, cause);
       } catch (err) {
-        this.options.logger?.warn({ err, processes: changed }, 'definition change listener failed');
+        this.options.logger?.warn(
+          { err, processes: changed, cause },
+          'deadline change listener failed',
+        );
       }
     }
   }
@@ -210,18 +229,22 @@ export class DetectionModel {
   /**
    * Recomputes the learned deadlines from recent stored history: the most recently active
    * instances of each process within the horizon (learned-history.ts; bounded memory).
+   * Tells the listeners which processes' learned deadlines moved, unless `quiet`.
    */
   async refreshLearned(
     scanner: EventScanner,
     settings: LearningSettings,
     nowMs: number = Date.now(),
+    quiet = false,
   ): Promise<void> {
-    if (settings.perProcess === 0) {
-      this.learnedNow = new Map();
-      return;
+    let next: LearnedDeadlines = new Map();
+    if (settings.perProcess > 0) {
+      const instances = scanner.scanInstanceEvents(learningScanFilter(nowMs, settings));
+      next = learnedDeadlines(await learnedStatsOfInstances(instances));
     }
-    const instances = scanner.scanInstanceEvents(learningScanFilter(nowMs, settings));
-    this.learnedNow = learnedDeadlines(await learnedStatsOfInstances(instances));
+    const moved = processesWithMovedLearnedDeadlines(this.learnedNow, next);
+    this.learnedNow = next;
+    if (!quiet) this.tell(moved, 'learned');
   }
 
   startLearning(
@@ -230,15 +253,16 @@ export class DetectionModel {
     settings: LearningSettings,
     logger: Logger,
   ): void {
-    const refresh = () =>
-      this.refreshLearned(scanner, settings).catch((err: unknown) =>
+    // The first refresh is quiet: the start walk over every open instance waits for it.
+    const refresh = (quiet = false) =>
+      this.refreshLearned(scanner, settings, Date.now(), quiet).catch((err: unknown) =>
         logger.warn({ err }, 'learned deadlines not refreshed'),
       );
     this.learnedPending = true;
-    void refresh().finally(() => {
+    void refresh(true).finally(() => {
       this.learnedPending = false;
     });
-    this.timer = setInterval(refresh, everyMs);
+    this.timer = setInterval(() => void refresh(), everyMs);
     this.timer.unref();
   }
 

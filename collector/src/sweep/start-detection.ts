@@ -4,7 +4,7 @@
  * sweeper over the store, alerts, commands and notifiers. Same code, different adapters.
  * The sweeper also re-derives stored deadlines (deadline-rederivation.ts): of every open
  * instance once after the start, and of a process's open instances whenever its
- * effective definition changes.
+ * effective definition changes or its learned deadlines moved.
  */
 import type { AlertService } from '../alerts/alert-service.ts';
 import type { CommandPublisher } from '../commands/command-publisher.ts';
@@ -42,8 +42,8 @@ export function startDetection(deps: DetectionDeps): RunningDetection {
     logger: logger.child({ component: 'deadlines' }),
   });
   deadlines.enqueueAll();
-  const unsubscribe = model.onDefinitionsChanged((processes) => {
-    logger.info({ processes }, 'definitions changed; re-deriving deadlines of open instances');
+  const unsubscribe = model.onDeadlinesChanged((processes, cause) => {
+    logger.info({ processes, cause }, 'deadlines changed; re-deriving those of open instances');
     deadlines.enqueue(processes);
   });
   const sweeper = new Sweeper({

@@ -11,6 +11,7 @@ import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InstanceState } from '../../src/core/instance-state.ts';
 import { createRegistry } from '../../src/definitions/registry.ts';
+import { learnedKey } from '../../src/detection/learned-deadlines.ts';
 import { isRetriable } from '../../src/errors.ts';
 import { createLogger } from '../../src/logger.ts';
 import { SqliteDefinitionStore } from '../../src/storage/sqlite/sqlite-definition-store.ts';
@@ -21,7 +22,7 @@ import {
 } from '../../src/sweep/deadline-rederivation.ts';
 import { DetectionModel } from '../../src/sweep/detection-model.ts';
 import { makeEvent } from '../helpers/events.ts';
-import { definitionOf, waitingInPick } from './definition-fixtures.ts';
+import { definitionOf, pickHistory, waitingInPick } from './definition-fixtures.ts';
 
 const logger = createLogger('silent');
 const START = '2024-06-01T08:00:00.000Z';
@@ -56,7 +57,7 @@ function collector(store: RederivationStore = events, ready?: () => boolean) {
     ...(ready !== undefined ? { ready } : {}),
     logger,
   });
-  model.onDefinitionsChanged((processes) => rederiver.enqueue(processes));
+  model.onDeadlinesChanged((processes) => rederiver.enqueue(processes));
   return { model, rederiver };
 }
 
@@ -66,6 +67,10 @@ async function ingest(model: DetectionModel, list: readonly FlowtrailEvent[]): P
   const byKey = await events.eventsOfInstances([...new Set(list.map((e) => keyOf(e)))]);
   await events.writeStates([...byKey.values()].map((all) => model.fold(all)));
 }
+
+const learnedMs = (model: DetectionModel) =>
+  model.learned().get(learnedKey('late', 'pick'))?.deadlineMs ?? Number.NaN;
+const pickPlusLearned = (model: DetectionModel) => pickPlus(learnedMs(model) / 60_000);
 
 const keyOf = (e: FlowtrailEvent) => `shop/${e.ftprocess}/${encodeURIComponent(e.ftinstance)}`;
 const deadlines = async (keys: readonly string[]) =>
@@ -106,6 +111,36 @@ describe('DeadlineRederiver', () => {
     rederiver.enqueue(['late']);
     expect(await rederiver.step(100)).toEqual({ visited: 7, rewritten: 0, pending: 0 });
     expect(await rederiver.step(100)).toEqual({ visited: 0, rewritten: 0, pending: 0 });
+  });
+
+  it('rewrites the open instances of a process whose learned deadline moved', async () => {
+    const { model, rederiver } = collector();
+    const settings = { perProcess: 100, horizonMs: 86_400_000 };
+    const now = Date.parse(START) + 3_600_000;
+    await openLate(model, 3);
+    await ingest(model, waitingInPick('other', 'o-1', START));
+    const other = await events.instancesByKeys(['shop/other/o-1']);
+    expect(await deadlines(lateKeys(3))).toEqual([undefined, undefined, undefined]);
+
+    // `pick` of `late` learns 20 min from history: its open instances get that deadline.
+    const learn = (seconds: number) =>
+      model.refreshLearned(pickHistory(START, [{ process: 'late', seconds }]), settings, now);
+    await learn(1200);
+    expect(rederiver.pending()).toEqual(['late']);
+    expect(await rederiver.step(100)).toEqual({ visited: 3, rewritten: 3, pending: 0 });
+    expect(await deadlines(lateKeys(3))).toEqual(Array(3).fill(pickPlusLearned(model)));
+    expect(learnedMs(model)).toBeCloseTo(1_200_000, -5); // within the sketch's 1 %
+    expect(await events.instancesByKeys(['shop/other/o-1'])).toEqual(other);
+    // A drift of 5 % starts no walk; halving it does.
+    await learn(1260);
+    expect(rederiver.pending()).toEqual([]);
+    await learn(600);
+    expect(await rederiver.step(100)).toEqual({ visited: 3, rewritten: 3, pending: 0 });
+    expect(await deadlines(lateKeys(3))).toEqual(Array(3).fill(pickPlusLearned(model)));
+    expect(learnedMs(model)).toBeCloseTo(600_000, -5);
+    expect((await events.overdueInstances(pickPlus(15), 100)).map((s) => s.key)).toEqual(
+      lateKeys(3),
+    );
   });
 
   it('moves a lengthened deadline out of the overdue query, and clears a removed one', async () => {

@@ -2,10 +2,11 @@
  * Definitions and histories for the tests of re-deriving stored deadlines: a process
  * whose step `pick` gets a deadline from a definition, instances waiting in it.
  */
-import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { ProcessDefinition } from '../../src/definitions/definition-schema.ts';
 import { parseDefinitionYaml } from '../../src/definitions/parse-definition.ts';
-import { makeEvent } from '../helpers/events.ts';
+import type { EventScanner, InstanceEvents } from '../../src/storage/event-store.ts';
+import { at, makeEvent } from '../helpers/events.ts';
 
 /** Version `version` of `process`; `pick` has `deadline` when given (else none). */
 export function definitionOf(
@@ -57,4 +58,36 @@ export function waitingInPick(
     );
   }
   return events;
+}
+
+/**
+ * A scanner over a history to learn from: per run, 25 instances of `process` whose `pick`
+ * completed after `seconds` (enough samples to learn a deadline); it ignores the filter.
+ */
+export function pickHistory(
+  start: string,
+  runs: readonly { process: string; seconds: number }[],
+): EventScanner {
+  const instances: InstanceEvents[] = [];
+  for (const { process, seconds } of runs) {
+    for (let i = 0; i < 25; i += 1) {
+      const base = { process, instance: `${process}-h${i}`, step: 'pick' };
+      const id = (n: number) => `${process}-h${i}-${n}`;
+      const events: FlowtrailEvent[] = [
+        makeEvent({ ...base, id: id(1), type: EventTypes.stepStarted, time: start }),
+        makeEvent({
+          ...base,
+          id: id(2),
+          type: EventTypes.stepCompleted,
+          time: at(start, seconds),
+        }),
+      ];
+      instances.push({ key: `shop/${process}/${base.instance}`, events });
+    }
+  }
+  return {
+    async *scanInstanceEvents(): AsyncGenerator<InstanceEvents> {
+      yield* instances;
+    },
+  };
 }

@@ -13,7 +13,7 @@ import type { EventScanner, InstanceEvents } from '../../src/storage/event-store
 import { SqliteDefinitionStore } from '../../src/storage/sqlite/sqlite-definition-store.ts';
 import { DetectionModel } from '../../src/sweep/detection-model.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { definitionOf, waitingInPick } from './definition-fixtures.ts';
+import { definitionOf, pickHistory, waitingInPick } from './definition-fixtures.ts';
 
 const logger = createLogger('silent');
 const START = '2024-06-01T08:00:00.000Z';
@@ -32,10 +32,18 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function listen(model: DetectionModel): { heard: string[][]; off: () => void } {
+function listen(model: DetectionModel): {
+  heard: string[][];
+  causes: string[];
+  off: () => void;
+} {
   const heard: string[][] = [];
-  const off = model.onDefinitionsChanged((processes) => heard.push([...processes]));
-  return { heard, off };
+  const causes: string[] = [];
+  const off = model.onDeadlinesChanged((processes, cause) => {
+    heard.push([...processes]);
+    causes.push(cause);
+  });
+  return { heard, causes, off };
 }
 
 describe('DetectionModel: definition changes', () => {
@@ -83,7 +91,7 @@ describe('DetectionModel: definition changes', () => {
 
   it('still applies a put when a listener throws', async () => {
     const model = new DetectionModel(createRegistry([]), { store, logger });
-    model.onDefinitionsChanged(() => {
+    model.onDeadlinesChanged(() => {
       throw new Error('listener failed');
     });
     const { heard } = listen(model);
@@ -108,6 +116,65 @@ describe('DetectionModel: definition changes', () => {
 
     const ended = model.fold(waitingInPick('late', 'l-2', START, true));
     expect(model.rederive(ended).nextDeadline).toBeUndefined();
+  });
+
+  it('tells its listeners which processes a learned refresh moved by more than 10 %', async () => {
+    const model = new DetectionModel();
+    const { heard, causes } = listen(model);
+    const settings = { perProcess: 100, horizonMs: 86_400_000 };
+    const now = Date.parse(START) + 3_600_000;
+    // 20 min steps: learned deadlines of 20 min for both processes.
+    await model.refreshLearned(
+      pickHistory(START, [
+        { process: 'late', seconds: 1200 },
+        { process: 'slow', seconds: 1200 },
+      ]),
+      settings,
+      now,
+    );
+    expect(heard).toEqual([['late', 'slow']]);
+    // `late` drifts by 5 %, `slow` doubles: only `slow` is told.
+    await model.refreshLearned(
+      pickHistory(START, [
+        { process: 'late', seconds: 1260 },
+        { process: 'slow', seconds: 2400 },
+      ]),
+      settings,
+      now,
+    );
+    expect(heard).toEqual([['late', 'slow'], ['slow']]);
+    // Learning nothing any more takes every learned deadline away.
+    await model.refreshLearned(pickHistory(START, []), settings, now);
+    expect(heard).toEqual([['late', 'slow'], ['slow'], ['late', 'slow']]);
+    expect(causes).toEqual(['learned', 'learned', 'learned']);
+    // A quiet refresh learns without telling.
+    await model.refreshLearned(
+      pickHistory(START, [{ process: 'late', seconds: 60 }]),
+      settings,
+      now,
+      true,
+    );
+    expect(heard).toHaveLength(3);
+    expect(model.learned().size).toBe(1);
+  });
+
+  it('keeps the first learned refresh after the start quiet (the start walk waits for it)', async () => {
+    const model = new DetectionModel();
+    const { heard } = listen(model);
+    const scanner = pickHistory(START, [{ process: 'late', seconds: 1200 }]);
+    model.startLearning(
+      scanner,
+      3_600_000,
+      { perProcess: 100, horizonMs: 10 * 365 * 86_400_000 },
+      logger,
+    );
+    try {
+      await waitFor(() => model.learnedReady(), { timeoutMs: 30_000, description: 'learned' });
+      expect(model.learned().size).toBe(1);
+      expect(heard).toEqual([]);
+    } finally {
+      model.stop();
+    }
   });
 
   it('is not ready to re-derive until its first learned refresh settled', async () => {
