@@ -123,25 +123,20 @@ describe('DetectionModel: definition changes', () => {
     const { heard, causes } = listen(model);
     const settings = { perProcess: 100, horizonMs: 86_400_000 };
     const now = Date.parse(START) + 3_600_000;
+    const learn = (late: number, slow: number) =>
+      model.refreshLearned(
+        pickHistory(START, [
+          { process: 'late', seconds: late },
+          { process: 'slow', seconds: slow },
+        ]),
+        settings,
+        now,
+      );
     // 20 min steps: learned deadlines of 20 min for both processes.
-    await model.refreshLearned(
-      pickHistory(START, [
-        { process: 'late', seconds: 1200 },
-        { process: 'slow', seconds: 1200 },
-      ]),
-      settings,
-      now,
-    );
+    await learn(1200, 1200);
     expect(heard).toEqual([['late', 'slow']]);
     // `late` drifts by 5 %, `slow` doubles: only `slow` is told.
-    await model.refreshLearned(
-      pickHistory(START, [
-        { process: 'late', seconds: 1260 },
-        { process: 'slow', seconds: 2400 },
-      ]),
-      settings,
-      now,
-    );
+    await learn(1260, 2400);
     expect(heard).toEqual([['late', 'slow'], ['slow']]);
     // Learning nothing any more takes every learned deadline away.
     await model.refreshLearned(pickHistory(START, []), settings, now);
