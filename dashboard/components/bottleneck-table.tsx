@@ -1,7 +1,20 @@
 import Link from 'next/link';
 import { BottleneckChart } from '@/components/bottleneck-chart';
+import { DataTable, type Column } from '@/components/data-table';
 import { formatDuration, searchHref } from '@/lib/format';
 import type { Bottleneck } from '@/lib/types';
+
+const columns = (process: string): Column<Bottleneck>[] => [
+  { header: '#', className: 'num', cell: (_, i) => i + 1 },
+  {
+    header: 'Step',
+    cell: (b) => <Link href={searchHref({ process, step: b.step })}>{b.step}</Link>,
+  },
+  { header: 'Attempts', className: 'num', cell: (b) => b.count },
+  { header: 'Total', className: 'num', cell: (b) => formatDuration(b.totalMs) },
+  { header: 'Median', className: 'num', cell: (b) => formatDuration(b.medianMs) },
+  { header: 'p95', className: 'num', cell: (b) => formatDuration(b.p95Ms) },
+];
 
 /** Total time per step: the twelve largest as a chart, all of them as a table. */
 export function BottleneckTable({
@@ -17,44 +30,7 @@ export function BottleneckTable({
       <BottleneckChart
         data={bottlenecks.slice(0, 12).map((b) => ({ step: b.step, totalMin: b.totalMs / 60_000 }))}
       />
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col" className="num">
-                #
-              </th>
-              <th scope="col">Step</th>
-              <th scope="col" className="num">
-                Attempts
-              </th>
-              <th scope="col" className="num">
-                Total
-              </th>
-              <th scope="col" className="num">
-                Median
-              </th>
-              <th scope="col" className="num">
-                p95
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {bottlenecks.map((b, i) => (
-              <tr key={b.step}>
-                <td className="num">{i + 1}</td>
-                <td>
-                  <Link href={searchHref({ process, step: b.step })}>{b.step}</Link>
-                </td>
-                <td className="num">{b.count}</td>
-                <td className="num">{formatDuration(b.totalMs)}</td>
-                <td className="num">{formatDuration(b.medianMs)}</td>
-                <td className="num">{formatDuration(b.p95Ms)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={columns(process)} rows={bottlenecks} rowKey={(b) => b.step} />
     </section>
   );
 }

@@ -1,5 +1,22 @@
+import { DataTable, type Column } from '@/components/data-table';
 import { formatDuration } from '@/lib/format';
 import type { ProcessGraph } from '@/lib/types';
+
+type Edge = ProcessGraph['edges'][number];
+
+const columns: Column<Edge>[] = [
+  { header: 'From', cell: (e) => e.from },
+  { header: 'To', cell: (e) => e.to },
+  { header: 'Count', className: 'num', cell: (e) => e.count },
+  { header: 'Mean', className: 'num', cell: (e) => formatDuration(e.meanMs) },
+  { header: 'Median', className: 'num', cell: (e) => formatDuration(e.medianMs) },
+  { header: 'p95', className: 'num', cell: (e) => formatDuration(e.p95Ms) },
+];
+
+const counted = (steps: Record<string, number>): string =>
+  Object.entries(steps)
+    .map(([s, n]) => `${s} (${n})`)
+    .join(', ') || '—';
 
 /** The discovered process graph: start and end steps, and its edges with durations. */
 export function ProcessGraphTable({ graph: g }: { graph: ProcessGraph }) {
@@ -7,50 +24,9 @@ export function ProcessGraphTable({ graph: g }: { graph: ProcessGraph }) {
     <section className="panel" aria-labelledby="graph-title">
       <h2 id="graph-title">Process graph (discovered from {g.instances} instances)</h2>
       <p className="muted">
-        Start:{' '}
-        {Object.entries(g.startSteps)
-          .map(([s, n]) => `${s} (${n})`)
-          .join(', ') || '—'}{' '}
-        · End:{' '}
-        {Object.entries(g.endSteps)
-          .map(([s, n]) => `${s} (${n})`)
-          .join(', ') || '—'}{' '}
-        · durations: {g.mode}
+        Start: {counted(g.startSteps)} · End: {counted(g.endSteps)} · durations: {g.mode}
       </p>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">From</th>
-              <th scope="col">To</th>
-              <th scope="col" className="num">
-                Count
-              </th>
-              <th scope="col" className="num">
-                Mean
-              </th>
-              <th scope="col" className="num">
-                Median
-              </th>
-              <th scope="col" className="num">
-                p95
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {g.edges.map((e) => (
-              <tr key={`${e.from}→${e.to}`}>
-                <td>{e.from}</td>
-                <td>{e.to}</td>
-                <td className="num">{e.count}</td>
-                <td className="num">{formatDuration(e.meanMs)}</td>
-                <td className="num">{formatDuration(e.medianMs)}</td>
-                <td className="num">{formatDuration(e.p95Ms)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={columns} rows={g.edges} rowKey={(e) => `${e.from}→${e.to}`} />
     </section>
   );
 }

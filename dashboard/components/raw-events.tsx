@@ -1,50 +1,33 @@
+import { DataTable, type Column } from '@/components/data-table';
 import { formatTime } from '@/lib/format';
 import type { FlowtrailEvent } from '@/lib/types';
+
+const columns: Column<FlowtrailEvent>[] = [
+  { header: 'Time', cell: (e) => formatTime(e.time) },
+  { header: 'Type', cell: (e) => e.type.replace(/^flowtrail\./, '') },
+  { header: 'Step', cell: (e) => e.ftstep ?? '—' },
+  { header: 'Owner', cell: (e) => e.ftowner ?? '—' },
+  { header: 'Id', className: 'hide-narrow', cell: (e) => <code>{e.id}</code> },
+  {
+    header: 'Data',
+    cell: (e) =>
+      e.data && Object.keys(e.data).length > 0 ? (
+        <details>
+          <summary>data</summary>
+          <pre>{JSON.stringify(e.data, null, 2)}</pre>
+        </details>
+      ) : (
+        '—'
+      ),
+  },
+];
 
 /** An instance's raw events as a table, each event's data behind a disclosure. */
 export function RawEvents({ events }: { events: FlowtrailEvent[] }) {
   return (
     <section aria-labelledby="events-title">
       <h2 id="events-title">Raw events ({events.length})</h2>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Type</th>
-              <th scope="col">Step</th>
-              <th scope="col">Owner</th>
-              <th scope="col" className="hide-narrow">
-                Id
-              </th>
-              <th scope="col">Data</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.id}>
-                <td>{formatTime(e.time)}</td>
-                <td>{e.type.replace(/^flowtrail\./, '')}</td>
-                <td>{e.ftstep ?? '—'}</td>
-                <td>{e.ftowner ?? '—'}</td>
-                <td className="hide-narrow">
-                  <code>{e.id}</code>
-                </td>
-                <td>
-                  {e.data && Object.keys(e.data).length > 0 ? (
-                    <details>
-                      <summary>data</summary>
-                      <pre>{JSON.stringify(e.data, null, 2)}</pre>
-                    </details>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={columns} rows={events} rowKey={(e) => e.id} />
     </section>
   );
 }

@@ -1,6 +1,35 @@
+import { DataTable, type Column } from '@/components/data-table';
 import { StatusBadge } from '@/components/status-badge';
 import { formatDuration, formatTime } from '@/lib/format';
 import type { InstanceState } from '@/lib/types';
+
+type Step = InstanceState['steps'][number];
+
+const columns: Column<Step>[] = [
+  {
+    header: 'Step',
+    cell: (st) => (
+      <>
+        {st.name}
+        {st.attempts > 1 ? <span className="muted"> ×{st.attempts}</span> : null}
+      </>
+    ),
+  },
+  {
+    header: 'Status',
+    cell: (st) => (
+      <>
+        <StatusBadge status={st.status} />
+        {st.waitingFor ? <div className="muted">for {st.waitingFor}</div> : null}
+      </>
+    ),
+  },
+  { header: 'Owner', cell: (st) => st.owner ?? '—' },
+  { header: 'Started', cell: (st) => formatTime(st.startedAt) },
+  { header: 'Ended', cell: (st) => formatTime(st.endedAt) },
+  { header: 'Duration', className: 'num', cell: (st) => formatDuration(st.durationMs) },
+  { header: 'Deadline', cell: (st) => formatTime(st.deadline) },
+];
 
 /** An instance's steps (current or as of an instant): a status line and a table. */
 export function StepsTable({ state }: { state: InstanceState }) {
@@ -13,42 +42,7 @@ export function StepsTable({ state }: { state: InstanceState }) {
           ? ` · waiting: ${state.waits.map((w) => `${w.step}${w.for ? ` for ${w.for}` : ''}`).join(', ')}`
           : ''}
       </p>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Step</th>
-              <th scope="col">Status</th>
-              <th scope="col">Owner</th>
-              <th scope="col">Started</th>
-              <th scope="col">Ended</th>
-              <th scope="col" className="num">
-                Duration
-              </th>
-              <th scope="col">Deadline</th>
-            </tr>
-          </thead>
-          <tbody>
-            {state.steps.map((st) => (
-              <tr key={st.name}>
-                <td>
-                  {st.name}
-                  {st.attempts > 1 ? <span className="muted"> ×{st.attempts}</span> : null}
-                </td>
-                <td>
-                  <StatusBadge status={st.status} />
-                  {st.waitingFor ? <div className="muted">for {st.waitingFor}</div> : null}
-                </td>
-                <td>{st.owner ?? '—'}</td>
-                <td>{formatTime(st.startedAt)}</td>
-                <td>{formatTime(st.endedAt)}</td>
-                <td className="num">{formatDuration(st.durationMs)}</td>
-                <td>{formatTime(st.deadline)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={columns} rows={state.steps} rowKey={(st) => st.name} />
     </>
   );
 }
