@@ -39,7 +39,10 @@ function Onboarding() {
         Flowtrail shows what your systems report. Post a CloudEvent to the collector at{' '}
         <code>{config.apiUrl}</code>:
       </p>
-      <pre tabIndex={0}>{firstEventCurl(config.apiUrl)}</pre>
+      {/* Focusable, so the keyboard can scroll it on a narrow screen; a named region. */}
+      <pre role="region" aria-label="Command that sends a first event" tabIndex={0}>
+        {firstEventCurl(config.apiUrl)}
+      </pre>
       <p>
         Then reload this page. To instrument a service, use <code>@flowtrail/sdk</code> with its{' '}
         <code>HttpTransport</code>; to see demo traffic from shop, payments and logistics, run{' '}

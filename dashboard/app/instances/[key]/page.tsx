@@ -46,13 +46,11 @@ async function TimelineSection({
   state: InstanceState;
 }) {
   const result = await attempt(getTimeline(instanceKey));
-  const terminal = ['completed', 'failed', 'cancelled'].includes(state.status);
-  const min = result.ok ? Date.parse(result.value.start) : Date.parse(state.firstEventAt);
-  const max = result.ok
-    ? Date.parse(result.value.end)
-    : terminal
-      ? Date.parse(state.lastEventAt)
-      : Date.now();
+  // Without the timeline (its load failed) the slider spans the instance's events: its
+  // state changes only at an event.
+  const [min, max] = result.ok
+    ? [Date.parse(result.value.start), Date.parse(result.value.end)]
+    : [Date.parse(state.firstEventAt), Date.parse(state.lastEventAt)];
   const asOfMs = asOf === undefined ? undefined : Date.parse(asOf);
   return (
     <>
