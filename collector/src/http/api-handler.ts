@@ -34,6 +34,12 @@ import { answerViewRoute } from './view-routes.ts';
 
 export type StoreName = 'sqlite' | 'elasticsearch';
 
+/** The messages of the 404s a node answers for what it does not do (`ApiDeps.absent`). */
+export interface AbsentReasons {
+  ingest?: string;
+  commands?: string;
+}
+
 export interface ApiDeps {
   /** HTTP ingest (`POST /api/events`); absent (a query-only node) → 404. */
   ingest?: EventIngest;
@@ -56,10 +62,11 @@ export interface ApiDeps {
   /** Commands for services on the HTTP transport (`/api/commands`); absent → 404. */
   commands?: CommandInbox;
   /**
-   * Routes this node refuses, checked after auth and routing, before the body is read:
-   * returns the error to answer (a query-only node refuses ingest and commands).
+   * Why this node has no `ingest` or no `commands`: the message of the 404 (not
+   * retriable) those routes answer, before any body is read. A query-only node names
+   * where to go instead (query-only-routes.ts); default "… is not enabled on this node".
    */
-  refuse?: (route: Route) => HttpError | undefined;
+  absent?: AbsentReasons;
   /** The live channel (`GET /api/live`, Server-Sent Events); absent → 404. */
   live?: LiveHub;
 }
@@ -116,7 +123,10 @@ async function commandsAnswer(
 ): Promise<unknown> {
   if (deps.commands === undefined) {
     request.resume();
-    throw new HttpError(404, 'command delivery is not enabled on this collector');
+    throw new HttpError(
+      404,
+      deps.absent?.commands ?? 'command delivery is not enabled on this node',
+    );
   }
   if (name === 'commands') {
     if (request.method === 'HEAD') return { commands: [] }; // a HEAD must not lease anything
@@ -188,7 +198,7 @@ async function answer(
     case 'ingest': {
       if (deps.ingest === undefined) {
         request.resume();
-        throw new HttpError(404, 'ingest is not enabled on this node');
+        throw new HttpError(404, deps.absent?.ingest ?? 'ingest is not enabled on this node');
       }
       const mode = ingestModeOf(
         request.headers['content-type'],
@@ -249,12 +259,6 @@ export function createApiHandler(
     if (!match.ok) {
       request.resume();
       fail(new HttpError(match.status, match.error), match.allow ? { allow: match.allow } : {});
-      return;
-    }
-    const refusal = deps.refuse?.(match.route);
-    if (refusal !== undefined) {
-      request.resume();
-      fail(refusal);
       return;
     }
     if (match.route.name === 'live' && deps.live !== undefined) {

@@ -23,7 +23,7 @@ import { ElasticsearchDefinitionStore } from '../storage/elasticsearch/es-defini
 import { ElasticsearchEventStore } from '../storage/elasticsearch/es-event-store.ts';
 import { DetectionModel } from '../sweep/detection-model.ts';
 import { describeQueryConfig, type QueryConfig } from './query-config.ts';
-import { refuseOnQueryNode } from './query-only-routes.ts';
+import { QUERY_NODE_ABSENT } from './query-only-routes.ts';
 
 export interface RunningQueryNode {
   api: RunningApiServer;
@@ -92,7 +92,7 @@ export async function startQueryNode(
       alerts,
       definitions,
       live,
-      refuse: refuseOnQueryNode,
+      absent: QUERY_NODE_ABSENT,
       logger: logger.child({ component: 'http' }),
     });
   } catch (err) {
