@@ -22,13 +22,9 @@ import {
   consumerLag,
   countEvents,
   createTopics,
-  deleteIndicesOf,
-  deleteKafkaResources,
-  testElasticsearch,
-  testKafka,
   uniqueName,
-  waitForServers,
 } from './helpers/servers.ts';
+import { connectSuiteServers, type SuiteServers } from './helpers/suite-servers.ts';
 import { waitFor } from './helpers/wait-for.ts';
 
 const name = uniqueName('crash');
@@ -83,6 +79,7 @@ for (let j = 0; j < EVENTS_PER_INSTANCE; j++)
 const phase1 = [...stream.slice(0, 2000), ...stream.slice(0, 2000).filter((_, k) => k % 40 === 0)];
 const phase2 = [...stream.slice(2000), ...stream.filter((_, k) => k % 17 === 0)];
 
+let servers: SuiteServers | undefined;
 let es: Client;
 let admin: Admin;
 let transport: KafkaTransport;
@@ -90,9 +87,8 @@ let reader: ElasticsearchEventStore;
 const children: ChildCollector[] = [];
 
 beforeAll(async () => {
-  es = testElasticsearch();
-  admin = testKafka().admin();
-  await waitForServers(es, admin);
+  servers = await connectSuiteServers(name);
+  ({ es, admin } = servers);
   await createTopics(admin, [topic], 6);
   transport = new KafkaTransport({ brokers, topic });
   const config = parseConfig(env);
@@ -103,10 +99,7 @@ afterAll(async () => {
   for (const child of children) if (child.process.exitCode === null) child.process.kill('SIGKILL');
   await transport?.close();
   await reader?.close();
-  await deleteIndicesOf(es, name);
-  await deleteKafkaResources(admin, [topic, dlqTopic], [name]);
-  await admin.disconnect();
-  await es.close();
+  await servers?.release([topic, dlqTopic], [name]);
 });
 
 async function send(events: FlowtrailEvent[]): Promise<void> {

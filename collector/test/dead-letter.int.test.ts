@@ -5,22 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@elastic/elasticsearch';
-import type { Admin, Consumer, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
 import { startCollector, type RunningCollector } from '../src/collector.ts';
 import { parseConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { ElasticsearchEventStore } from '../src/storage/elasticsearch/es-event-store.ts';
 import { makeEvent } from './helpers/events.ts';
-import {
-  collectorTestEnv,
-  countEvents,
-  deleteIndicesOf,
-  deleteKafkaResources,
-  testElasticsearch,
-  testKafka,
-  uniqueName,
-  waitForServers,
-} from './helpers/servers.ts';
+import { collectorTestEnv, countEvents, uniqueName } from './helpers/servers.ts';
+import { connectSuiteServers, type SuiteServers } from './helpers/suite-servers.ts';
 import { waitFor } from './helpers/wait-for.ts';
 
 const name = uniqueName('dlq');
@@ -34,8 +26,8 @@ const config = parseConfig(
 );
 const logger = createLogger('error');
 
+let servers: SuiteServers | undefined;
 let es: Client;
-let admin: Admin;
 let producer: Producer;
 let dlqConsumer: Consumer;
 let collector: RunningCollector;
@@ -43,10 +35,9 @@ let reader: ElasticsearchEventStore;
 const deadLetters: KafkaMessage[] = [];
 
 beforeAll(async () => {
-  es = testElasticsearch();
-  const kafka = testKafka();
-  admin = kafka.admin();
-  await waitForServers(es, admin);
+  servers = await connectSuiteServers(name);
+  es = servers.es;
+  const kafka = servers.kafka;
   // The collector creates both topics (they do not exist yet).
   collector = await startCollector(config, { logger });
   producer = kafka.producer();
@@ -63,10 +54,7 @@ afterAll(async () => {
   await dlqConsumer?.disconnect();
   await producer?.disconnect();
   await reader?.close();
-  await deleteIndicesOf(es, name);
-  await deleteKafkaResources(admin, [topic, dlqTopic], [name, `${name}-reader`]);
-  await admin.disconnect();
-  await es.close();
+  await servers?.release([topic, dlqTopic], [name, `${name}-reader`]);
 });
 
 const header = (message: KafkaMessage, key: string): string | undefined =>

@@ -18,13 +18,9 @@ import {
   brokers,
   countEvents,
   createTopics,
-  deleteIndicesOf,
-  deleteKafkaResources,
-  testElasticsearch,
-  testKafka,
   uniqueName,
-  waitForServers,
 } from './helpers/servers.ts';
+import { connectSuiteServers, type SuiteServers } from './helpers/suite-servers.ts';
 import { waitFor } from './helpers/wait-for.ts';
 
 const name = uniqueName('pipe');
@@ -38,6 +34,7 @@ const config = parseConfig(
 );
 const logger = createLogger('warn');
 
+let servers: SuiteServers | undefined;
 let es: Client;
 let admin: Admin;
 let producer: Producer;
@@ -46,10 +43,9 @@ let collector: RunningCollector;
 let reader: ElasticsearchEventStore;
 
 beforeAll(async () => {
-  es = testElasticsearch();
-  const kafka = testKafka();
-  admin = kafka.admin();
-  await waitForServers(es, admin);
+  servers = await connectSuiteServers(name);
+  ({ es, admin } = servers);
+  const kafka = servers.kafka;
   await createTopics(admin, [topic]);
   producer = kafka.producer();
   await producer.connect();
@@ -63,10 +59,7 @@ afterAll(async () => {
   await transport?.close();
   await producer?.disconnect();
   await reader?.close();
-  await deleteIndicesOf(es, name);
-  await deleteKafkaResources(admin, [topic, dlqTopic], [name]);
-  await admin.disconnect();
-  await es.close();
+  await servers?.release([topic, dlqTopic], [name]);
 });
 
 async function stateOf(key: string, eventCount: number): Promise<InstanceState> {

@@ -30,12 +30,17 @@ export function testElasticsearch(): Client {
   });
 }
 
-/** Waits until both servers answer (they may still be starting). */
-export async function waitForServers(es: Client, admin: Admin): Promise<void> {
+/** Waits until Elasticsearch answers and is not red (it may still be starting). */
+export async function waitForElasticsearch(es: Client): Promise<void> {
   await waitFor(async () => (await es.cluster.health()).status !== 'red', {
     timeoutMs: 120_000,
     description: 'elasticsearch',
   });
+}
+
+/** Waits until both servers answer (they may still be starting). */
+export async function waitForServers(es: Client, admin: Admin): Promise<void> {
+  await waitForElasticsearch(es);
   await waitFor(
     async () => {
       await admin.connect();

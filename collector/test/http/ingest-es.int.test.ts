@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@elastic/elasticsearch';
-import type { Admin, Consumer, KafkaMessage } from 'kafkajs';
+import type { Consumer, KafkaMessage } from 'kafkajs';
 import { createFlowtrail, HttpTransport } from '@flowtrail/sdk';
 import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { startCollector, type RunningCollector } from '../../src/collector.ts';
@@ -15,16 +15,8 @@ import type { InstanceState } from '../../src/core/instance-state.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { InstancePage } from '../../src/storage/event-store.ts';
 import { makeEvent } from '../helpers/events.ts';
-import {
-  collectorTestEnv,
-  countEvents,
-  deleteIndicesOf,
-  deleteKafkaResources,
-  testElasticsearch,
-  testKafka,
-  uniqueName,
-  waitForServers,
-} from '../helpers/servers.ts';
+import { collectorTestEnv, countEvents, uniqueName } from '../helpers/servers.ts';
+import { connectSuiteServers, type SuiteServers } from '../helpers/suite-servers.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { call, keyPath, postBatch, postBinary, postStructured } from './http-client.ts';
 
@@ -42,18 +34,17 @@ const logger = createLogger('error');
 const auth = { authorization: 'Bearer it-key' };
 const T0 = '2026-11-22T09:00:00.000Z';
 
+let servers: SuiteServers | undefined;
 let es: Client;
-let admin: Admin;
 let dlqConsumer: Consumer;
 let collector: RunningCollector;
 let base: string;
 const deadLetters: KafkaMessage[] = [];
 
 beforeAll(async () => {
-  es = testElasticsearch();
-  const kafka = testKafka();
-  admin = kafka.admin();
-  await waitForServers(es, admin);
+  servers = await connectSuiteServers(name);
+  es = servers.es;
+  const kafka = servers.kafka;
   collector = await startCollector(config, { logger });
   base = collector.api?.url ?? '';
   dlqConsumer = kafka.consumer({ groupId: `${name}-reader` });
@@ -65,10 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await collector?.stop();
   await dlqConsumer?.disconnect();
-  await deleteIndicesOf(es, name);
-  await deleteKafkaResources(admin, [topic, dlqTopic], [name, `${name}-reader`]);
-  await admin.disconnect();
-  await es.close();
+  await servers?.release([topic, dlqTopic], [name, `${name}-reader`]);
 });
 
 const get = (path: string) => call(`${base}${path}`, { headers: auth });
