@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { waitFor as poll } from '../../collector/src/infra/wait.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
@@ -69,34 +70,35 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls until `fn` answers a value (not undefined/false) or the time is up. */
-export async function waitFor<T>(
+/**
+ * Polls until `fn` answers a value (not undefined/false) or the time is up; stops at once
+ * with the child's output when `child` exited meanwhile.
+ */
+export function waitFor<T>(
   what: string,
   fn: () => Promise<T | undefined | false>,
   timeoutMs = 60_000,
   child?: Child,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (child && child.proc.exitCode !== null) {
-      throw new Error(
-        `${child.name} exited (${child.proc.exitCode}) while waiting for ${what}\n${child.output.join('')}`,
-      );
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  return poll(
+    async () => {
+      const value = await fn();
+      return value === false ? undefined : value;
+    },
+    {
+      timeoutMs,
+      intervalMs: 200,
+      what,
+      check: () => {
+        if (child !== undefined && child.proc.exitCode !== null) {
+          const output = child.output.join('');
+          throw new Error(
+            `${child.name} exited (${child.proc.exitCode}) while waiting for ${what}\n${output}`,
+          );
+        }
+      },
+    },
+  );
 }
 
 export async function getJson<T>(url: string): Promise<{ status: number; body: T }> {

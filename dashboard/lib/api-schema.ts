@@ -107,6 +107,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/live/watermark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stores' current change numbers (the live channel's watermark)
+         * @description Read from the stores now. A client that renders a view and opens `/api/live` afterwards reads this first and compares it with the stream's `ready`: a difference means something changed between the two (the dashboard then refreshes the view). Same numbers as `ready` and `change` events carry.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The watermark. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LiveWatermark"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -1014,6 +1056,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        LiveWatermark: {
+            /** @description newest change number of the instance states */
+            events: number;
+            /** @description newest change number of the alerts */
+            alerts: number;
+        };
         Error: {
             error: string;
             retriable: boolean;

@@ -195,6 +195,12 @@ async function answer(
     case 'live': // with a live hub, the handler hands the request to it
       request.resume();
       throw new HttpError(404, 'live updates are not enabled on this node');
+    case 'live-watermark':
+      request.resume();
+      if (deps.live === undefined) {
+        throw new HttpError(404, 'live updates are not enabled on this node');
+      }
+      return { status: 200, body: await deps.live.watermark() };
     case 'ingest': {
       if (deps.ingest === undefined) {
         request.resume();

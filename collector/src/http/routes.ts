@@ -36,7 +36,8 @@ export type Route =
   | { name: 'definition'; process: string }
   | { name: 'alert'; id: string }
   | { name: 'alert-action'; id: string; action: AlertAction }
-  | { name: 'live' };
+  | { name: 'live' }
+  | { name: 'live-watermark' };
 
 export type AlertAction = 'acknowledge' | 'silence';
 
@@ -70,6 +71,7 @@ export const ROUTE_TABLE: Readonly<
   definitions: { path: '/api/definitions', methods: ['GET'] },
   definition: { path: '/api/definitions/{process}', methods: ['GET', 'PUT'] },
   live: { path: '/api/live', methods: ['GET'] },
+  'live-watermark': { path: '/api/live/watermark', methods: ['GET'] },
 };
 
 /** The live channel (Server-Sent Events), the one route that takes `?apiKey=` (auth.ts). */
@@ -139,6 +141,7 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
   if (path === '/api/instances') return only(method, 'GET', { name: 'search' });
   if (path === '/api/export') return only(method, 'GET', { name: 'export' });
   if (path === LIVE_PATH) return only(method, 'GET', { name: 'live' });
+  if (path === `${LIVE_PATH}/watermark`) return only(method, 'GET', { name: 'live-watermark' });
   if (path === '/api/alerts') return only(method, 'GET', { name: 'alerts' });
   if (path.startsWith('/api/alerts/')) return matchAlert(method, path);
   if (path === '/api/definitions') return only(method, 'GET', { name: 'definitions' });

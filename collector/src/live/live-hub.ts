@@ -19,6 +19,7 @@ import { SSE_HEADERS, sseComment, sseEvent, sseRetry } from './sse-frames.ts';
 import {
   DEFAULT_MAX_CHANGE_KEYS,
   missedChange,
+  NO_CHANGES,
   parseWatermarkId,
   watermarkId,
   type LiveChange,
@@ -113,6 +114,20 @@ export class LiveHub {
     if (this.clients.size === 1) this.startRunning();
     const current = this.poller.current;
     if (current !== undefined) this.sendReady(client, current);
+  }
+
+  /**
+   * The stores' watermark, read now (`GET /api/live/watermark`). A page read after it
+   * that opens the stream later compares it with the stream's `ready`, so a change made
+   * between the page's reads and the stream's start is not missed.
+   */
+  async watermark(): Promise<Watermark> {
+    const { instances, alerts } = this.options.sources;
+    const [events, alerted] = await Promise.all([
+      instances.instanceChanges(undefined, 0),
+      alerts?.alertChanges(undefined, 0) ?? NO_CHANGES,
+    ]);
+    return { events: events.seq, alerts: alerted.seq };
   }
 
   /** An in-process write happened: read the stores soon rather than at the next interval. */

@@ -143,6 +143,31 @@ describe('GET /api/live', () => {
     expect(app.live.isPolling).toBe(false);
   });
 
+  it('answers the current watermark, read from the stores, the same numbers `ready` carries', async () => {
+    for (const client of clients.splice(0)) client.close();
+    await waitFor(() => app.live.clientCount === 0, { description: 'no clients' });
+    const watermark = async () => {
+      const answer = await call(`${app.api.url}/api/live/watermark`);
+      expect(answer.status).toBe(200);
+      return answer.body as { events: number; alerts: number };
+    };
+    // Nobody listens (the stores are not being polled): still read now.
+    const before = await watermark();
+    expect((await postStructured(app.api.url, JSON.stringify(started('o-w')))).status).toBe(202);
+    const alert = makeAlert({ process: 'live-watermark', instance: 'w-1' });
+    await app.alerts.store.upsertAlerts([alert]);
+    const after = await watermark();
+    expect(after.events).toBeGreaterThan(before.events);
+    expect(after.alerts).toBeGreaterThan(before.alerts);
+    expect(Object.keys(after).sort()).toEqual(['alerts', 'events']);
+
+    const client = await connect(app.api.url);
+    expect((await client.next<typeof after>('ready')).data).toEqual(after);
+    expect((await call(`${app.api.url}/api/live/watermark`, { method: 'POST' })).status).toBe(405);
+    client.close();
+    await waitFor(() => app.live.clientCount === 0, { description: 'no clients' });
+  });
+
   it('answers HEAD with the stream headers only, and refuses other methods', async () => {
     const head = await SseClient.open(`${app.api.url}/api/live`, {}, 'HEAD');
     await head.ended;

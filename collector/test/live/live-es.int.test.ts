@@ -26,6 +26,7 @@ import {
   waitForServers,
 } from '../helpers/servers.ts';
 import { call, postStructured } from '../http/http-client.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { SseClient } from './sse-client.ts';
 
 const name = uniqueName('live');
@@ -117,6 +118,26 @@ describe('GET /api/live across collectors sharing Elasticsearch', () => {
       'the acknowledgement change',
     );
     expect(acked.data.instances).toEqual([alert.instance]);
+  });
+
+  it('answers a watermark that counts the writes of every collector', async () => {
+    const watermark = async () => {
+      const answer = await call(`${apiOf(a)}/api/live/watermark`, { headers: auth });
+      expect(answer.status).toBe(200);
+      return answer.body as { events: number; alerts: number };
+    };
+    const before = await watermark();
+    const alert = makeAlert({ process: `live-${name}`, instance: 'w-1' });
+    expect((await b!.alerts.store.upsertAlerts([alert])).written).toHaveLength(1);
+    // Near-real-time: the write counts once Elasticsearch refreshed.
+    const after = await waitFor(
+      async () => {
+        const now = await watermark();
+        return now.alerts > before.alerts ? now : undefined;
+      },
+      { timeoutMs: 30_000, description: 'the watermark to count the alert written on B' },
+    );
+    expect(after.events).toBeGreaterThanOrEqual(before.events);
   });
 
   it('refuses ?apiKey= on other routes', async () => {
