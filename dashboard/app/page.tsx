@@ -5,7 +5,7 @@ import { LiveRefresh } from '@/components/live-refresh';
 import { TableSkeleton } from '@/components/skeletons';
 import { SearchForm } from '@/components/search-form';
 import { SearchResults } from '@/components/search-results';
-import { SEARCH_PARAMS, type SearchParams } from '@/lib/api';
+import { liveWatermark, SEARCH_PARAMS, type SearchParams } from '@/lib/api';
 import { config } from '@/lib/config';
 import { one } from '@/lib/format';
 
@@ -15,6 +15,7 @@ export const metadata: Metadata = { title: 'Search' };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function SearchPage({ searchParams }: Props) {
+  const since = await liveWatermark(); // before any data is read (LiveRefresh)
   const raw = await searchParams;
   const params: SearchParams = {};
   for (const name of SEARCH_PARAMS) {
@@ -26,7 +27,7 @@ export default async function SearchPage({ searchParams }: Props) {
     <>
       <div className="page-head">
         <h1>Search process histories</h1>
-        <LiveRefresh intervalMs={config.refreshMs} />
+        <LiveRefresh intervalMs={config.refreshMs} since={since} />
       </div>
       <SearchForm params={params} />
       <Suspense key={suspenseKey} fallback={<TableSkeleton rows={10} label="Loading instances" />}>

@@ -6,6 +6,7 @@ import {
   INITIAL_STATE,
   parseChange,
   parseWatermark,
+  parseWatermarkId,
   refreshDelay,
   statusText,
   STREAM_RETRY_MS,
@@ -20,18 +21,24 @@ import {
  * channel, proxied) and re-fetches the page's server components when something changed —
  * at most once a second however many changes arrive, and not while the tab is hidden
  * (once when it shows again). With `instanceKey`, only changes of that instance (or an
- * incomplete list) refresh; with `alertsOnly`, only alert changes. A reconnect that missed
- * something refreshes too. After repeated stream failures it polls every `intervalMs` and
+ * incomplete list) refresh; with `alertsOnly`, only alert changes. `since` is the
+ * watermark the page read before its data (`liveWatermark()`): when the stream's first
+ * `ready` is past it in a way the view cares about, something changed between the page's
+ * reads and the stream's start, and the view refreshes. A reconnect that missed something
+ * refreshes too. After repeated stream failures it polls every `intervalMs` and
  * tries the stream again every 30 s. The status is announced politely.
  */
 export function LiveRefresh({
   intervalMs,
   instanceKey,
   alertsOnly = false,
+  since,
 }: {
   intervalMs: number;
   instanceKey?: string;
   alertsOnly?: boolean;
+  /** The watermark (`<events>-<alerts>`) read before the page's data. */
+  since?: string | undefined;
 }) {
   const router = useRouter();
   const [paused, setPaused] = useState(false);
@@ -39,12 +46,18 @@ export function LiveRefresh({
   const [pending, startTransition] = useTransition();
   const [last, setLast] = useState('');
   const stateRef = useRef<LiveState>(INITIAL_STATE);
+  // The latest page's watermark, read when the stream (re)starts; not a dependency of
+  // the stream's effect: a refreshed page must not reopen the stream.
+  const sinceRef = useRef(since);
+  useEffect(() => {
+    sinceRef.current = since;
+  }, [since]);
 
   useEffect(() => {
     if (paused) return;
     let stopped = false;
     let source: EventSource | undefined;
-    let seen: Watermark | undefined;
+    let seen: Watermark | undefined = parseWatermarkId(sinceRef.current);
     const filter = { ...(instanceKey === undefined ? {} : { instanceKey }), alertsOnly };
     let lastRefreshAt = 0;
     let stale = false;
@@ -89,7 +102,8 @@ export function LiveRefresh({
       source = es;
       es.addEventListener('ready', (event) => {
         const current = parseWatermark((event as MessageEvent<string>).data);
-        // A reconnect after missing something (nothing is missed on the first connect).
+        // Something changed since the page read `since`, or since the last event seen
+        // before a reconnect: the list of what is unknown, so it counts as incomplete.
         if (current === undefined) scheduleRefresh();
         else if (seen !== undefined) {
           const missed = { ...current, instances: [], truncated: true };

@@ -120,6 +120,48 @@ describe('dashboard quality in chromium', () => {
     );
   });
 
+  it('refreshes a view for a change stored after its render, before its stream started', async () => {
+    // The page's live stream is held back until the change is stored, so the stream's
+    // first `ready` already counts it: only the watermark the page read before its data
+    // tells the view that it is behind.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/api/live', async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.goto(`${flowtrail.web}/?q=RACE-1`);
+      await page.getByText('No instance matches this search.', { exact: false }).waitFor();
+      await page.evaluate(() => ((window as unknown as { noReload: string }).noReload = 'race'));
+      const res = await fetch(`${flowtrail.api}/api/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/cloudevents+json' },
+        body: JSON.stringify({
+          specversion: '1.0',
+          id: 'e2e-race-1',
+          source: 'shop',
+          type: 'flowtrail.process.started',
+          time: new Date().toISOString(),
+          ftprocess: 'order-fulfilment',
+          ftinstance: 'RACE-1',
+          data: {},
+        }),
+      });
+      expect(res.status, await res.text()).toBe(202);
+      release();
+      await page.getByRole('link', { name: 'RACE-1', exact: true }).waitFor();
+      expect(await page.evaluate(() => (window as unknown as { noReload?: string }).noReload)).toBe(
+        'race',
+      );
+    } finally {
+      release();
+      await page.unroute('**/api/live');
+    }
+  });
+
   it('passes axe-core WCAG 2.1 A/AA checks on every view', async () => {
     expect(seeded).toBeDefined();
     const problems: string[] = [];

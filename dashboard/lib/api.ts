@@ -11,6 +11,7 @@ import type {
   FlowtrailEvent,
   Heatmap,
   InstanceState,
+  LiveWatermark,
   Ownership,
   ProcessDefinition,
   ProcessGraph,
@@ -117,6 +118,18 @@ export const SEARCH_PARAMS = [
   'size',
 ] as const;
 export type SearchParams = Partial<Record<(typeof SEARCH_PARAMS)[number], string>>;
+
+/**
+ * The live channel's watermark as its SSE id (`<events>-<alerts>`). A view reads it
+ * BEFORE its data and hands it to `LiveRefresh`, which compares it with the stream's
+ * `ready`: a change made between the view's reads and the stream's start then refreshes
+ * the view instead of being missed. Undefined when it cannot be read (the view then hears
+ * only of later changes).
+ */
+export async function liveWatermark(): Promise<string | undefined> {
+  const answer = await attempt(request<LiveWatermark>('/api/live/watermark'));
+  return answer.ok ? `${answer.value.events}-${answer.value.alerts}` : undefined;
+}
 
 export function searchInstances(params: SearchParams, facets = true): Promise<SearchAnswer> {
   return request(`/api/instances${query({ ...params, facets: facets ? 'true' : undefined })}`);

@@ -57,6 +57,8 @@ export type AlertsAnswer = GetAnswer<'/api/alerts'>;
 export type AlertDetail = Schemas['AlertDetail'];
 export type AlertHistoryEntry = AlertDetail['history'][number];
 
+export type LiveWatermark = Schemas['LiveWatermark'];
+
 export type Heatmap = Schemas['Heatmap'];
 export type HeatmapCell = Heatmap['cells'][number];
 export type Bottleneck = Heatmap['bottlenecks'][number];

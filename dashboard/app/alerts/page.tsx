@@ -5,7 +5,7 @@ import { ErrorPanel } from '@/components/error-panel';
 import { LiveRefresh } from '@/components/live-refresh';
 import { TableSkeleton } from '@/components/skeletons';
 import { StatusBadge } from '@/components/status-badge';
-import { attempt, getAlert, listAlerts } from '@/lib/api';
+import { attempt, getAlert, listAlerts, liveWatermark } from '@/lib/api';
 import { config } from '@/lib/config';
 import { formatTime, instanceHref } from '@/lib/format';
 import type { Alert, AlertHistoryEntry } from '@/lib/types';
@@ -185,6 +185,7 @@ async function AlertList({ status }: { status: string }) {
 }
 
 export default async function AlertsPage({ searchParams }: Props) {
+  const since = await liveWatermark(); // before any data is read (LiveRefresh)
   const raw = await searchParams;
   const viewName = typeof raw.view === 'string' ? raw.view : 'open';
   const view = VIEWS.find((v) => v.value === viewName) ?? VIEWS[0];
@@ -192,7 +193,7 @@ export default async function AlertsPage({ searchParams }: Props) {
     <>
       <div className="page-head">
         <h1>Alerts</h1>
-        <LiveRefresh intervalMs={config.refreshMs} alertsOnly />
+        <LiveRefresh intervalMs={config.refreshMs} alertsOnly since={since} />
       </div>
       <nav className="tabs" aria-label="Alert status">
         {VIEWS.map((v) => (

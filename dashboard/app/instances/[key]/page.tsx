@@ -10,7 +10,15 @@ import { BlockSkeleton, TableSkeleton } from '@/components/skeletons';
 import { StepsTable } from '@/components/steps-table';
 import { TimeSlider } from '@/components/time-slider';
 import { TimelineChart } from '@/components/timeline-chart';
-import { attempt, getEvents, getInstance, getStateAsOf, getTimeline, listAlerts } from '@/lib/api';
+import {
+  attempt,
+  getEvents,
+  getInstance,
+  getStateAsOf,
+  getTimeline,
+  listAlerts,
+  liveWatermark,
+} from '@/lib/api';
 import { config } from '@/lib/config';
 import { formatTime, one } from '@/lib/format';
 import type { InstanceState } from '@/lib/types';
@@ -109,6 +117,7 @@ async function EventsSection({ instanceKey }: { instanceKey: string }) {
 export default async function InstancePage({ params, searchParams }: Props) {
   const key = keyOf((await params).key);
   const asOf = one((await searchParams).asOf);
+  const since = await liveWatermark(); // before any data is read (LiveRefresh)
   const result = await attempt(getInstance(key));
   if (!result.ok) {
     if (result.error.status === 404) notFound();
@@ -122,7 +131,7 @@ export default async function InstancePage({ params, searchParams }: Props) {
           {state.process} <span className="muted">{state.instance}</span>
         </h1>
         <code className="muted">{state.key}</code>
-        <LiveRefresh intervalMs={config.refreshMs} instanceKey={state.key} />
+        <LiveRefresh intervalMs={config.refreshMs} instanceKey={state.key} since={since} />
       </div>
       <InstanceSummary state={state} />
       <Suspense fallback={<BlockSkeleton height={260} label="Loading timeline" />}>
