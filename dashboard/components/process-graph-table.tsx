@@ -1,10 +1,8 @@
 import { DataTable, type Column } from '@/components/data-table';
 import { formatDuration } from '@/lib/format';
-import type { ProcessGraph } from '@/lib/types';
+import type { GraphEdge, ProcessGraph } from '@/lib/types';
 
-type Edge = ProcessGraph['edges'][number];
-
-const columns: Column<Edge>[] = [
+const columns: Column<GraphEdge>[] = [
   { header: 'From', cell: (e) => e.from },
   { header: 'To', cell: (e) => e.to },
   { header: 'Count', className: 'num', cell: (e) => e.count },

@@ -1,11 +1,9 @@
 import { DataTable, type Column } from '@/components/data-table';
 import { StatusBadge } from '@/components/status-badge';
 import { formatDuration, formatTime } from '@/lib/format';
-import type { InstanceState } from '@/lib/types';
+import type { InstanceState, StepState } from '@/lib/types';
 
-type Step = InstanceState['steps'][number];
-
-const columns: Column<Step>[] = [
+const columns: Column<StepState>[] = [
   {
     header: 'Step',
     cell: (st) => (
