@@ -142,11 +142,10 @@ function views(key: string): View[] {
     { path: '/ownership', requests: 'ownership', baseline: (get) => get('/api/ownership') },
     {
       path: '/alerts',
-      requests: 'watermark → open alerts (100) → ∥ each listed alert with its history',
+      requests: 'watermark → open alerts (100) with their histories',
       baseline: async (get) => {
         await get('/api/live/watermark');
-        const list = await get<{ alerts: { id: string }[] }>(`/api/alerts${query(open)}`);
-        await Promise.all(list.alerts.map((a) => get(`/api/alerts/${seg(a.id)}`)));
+        await get(`/api/alerts${query({ ...open, history: 'true' })}`);
       },
     },
   ];

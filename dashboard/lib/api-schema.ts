@@ -695,6 +695,8 @@ export interface paths {
                     instance?: string;
                     from?: number;
                     size?: number;
+                    /** @description `true`: each alert comes with its `history` (as `GET /api/alerts/{id}` has it), so a list of alerts and their histories is one request. */
+                    history?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -710,7 +712,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             total: number;
-                            alerts: components["schemas"]["AlertView"][];
+                            alerts: components["schemas"]["AlertListItem"][];
                         };
                     };
                 };
@@ -1377,16 +1379,21 @@ export interface components {
             silencedUntil: string | null;
             silencedBy: string | null;
         };
+        /** @description An alert in a list; with `history=true` also its history. */
+        AlertListItem: components["schemas"]["AlertView"] & {
+            history?: components["schemas"]["AlertHistoryEntry"][];
+        };
         AlertDetail: components["schemas"]["AlertView"] & {
             details: {
                 [key: string]: unknown;
             };
-            history: {
-                /** Format: date-time */
-                at: string;
-                status: components["schemas"]["AlertStatus"];
-                note?: string;
-            }[];
+            history: components["schemas"]["AlertHistoryEntry"][];
+        };
+        AlertHistoryEntry: {
+            /** Format: date-time */
+            at: string;
+            status: components["schemas"]["AlertStatus"];
+            note?: string;
         };
         /** @description A process definition as written (docs/definitions.md). Durations are ISO-8601 (`PT5M`, `P1DT2H`) or short (`30s`, `5m`, `2h`, `1d`, `1h30m`). */
         DefinitionDocument: {

@@ -178,6 +178,8 @@ export function listAlerts(params: {
   instance?: string;
   from?: string;
   size?: string;
+  /** `'true'`: each alert with its history. */
+  history?: 'true';
 }): Promise<AlertsAnswer> {
   return request(`/api/alerts${query(params)}`);
 }
@@ -192,11 +194,6 @@ export function alertAction(
     body: JSON.stringify(body),
     headers: { 'content-type': 'application/json' },
   });
-}
-
-/** The alert with its details and history (oldest first). */
-export function getAlert(id: string): Promise<AlertDetail> {
-  return request(`/api/alerts/${seg(id)}`);
 }
 
 /** The latest definition of a process, or null when there is none (404). */

@@ -55,7 +55,9 @@ export type Alert = Schemas['AlertView'];
 export type AlertsAnswer = GetAnswer<'/api/alerts'>;
 /** `GET /api/alerts/{id}`: the alert as listed plus its details and history. */
 export type AlertDetail = Schemas['AlertDetail'];
-export type AlertHistoryEntry = AlertDetail['history'][number];
+export type AlertHistoryEntry = Schemas['AlertHistoryEntry'];
+/** An alert of `GET /api/alerts`; with `history=true` also its history. */
+export type AlertListItem = Schemas['AlertListItem'];
 
 export type LiveWatermark = Schemas['LiveWatermark'];
 

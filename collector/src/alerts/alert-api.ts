@@ -70,6 +70,11 @@ export function alertView(alert: Alert): AlertView {
   };
 }
 
+/** The list view with the history (`GET /api/alerts?history=true`). */
+export function alertViewWithHistory(alert: Alert): AlertView & { history: AlertHistoryEntry[] } {
+  return { ...alertView(alert), history: alert.history };
+}
+
 export function alertDetailView(alert: Alert): AlertDetailView {
   return { ...alertView(alert), details: alert.details, history: alert.history };
 }
@@ -122,8 +127,10 @@ export async function answerAlertRoute(
       if (!parsed.ok) {
         throw new HttpError(400, 'invalid query parameters', false, parsed.problems);
       }
-      const page = await service.search(parsed.query);
-      return { total: page.total, alerts: page.alerts.map(alertView) };
+      const { history, ...query } = parsed.query;
+      const page = await service.search(query);
+      const view = history === true ? alertViewWithHistory : alertView;
+      return { total: page.total, alerts: page.alerts.map(view) };
     }
     case 'alert': {
       const alert = await service.get(route.id);

@@ -16,7 +16,10 @@ import { ALERT_STATUSES, type AlertStatus } from './alert.ts';
 export const MAX_SILENCE_MS = 30 * 24 * 60 * 60 * 1000;
 const MAX_BY_LENGTH = 200;
 
-const QUERY_PARAMS = ['status', 'kind', 'process', 'owner', 'instance', 'from', 'size'];
+const QUERY_PARAMS = ['status', 'kind', 'process', 'owner', 'instance', 'from', 'size', 'history'];
+
+/** The alert search, and whether each listed alert comes with its history. */
+export type AlertListQuery = AlertQuery & { history?: true };
 
 function list<T extends string>(
   name: string,
@@ -53,9 +56,10 @@ function integer(
 
 /**
  * `status`, `kind`, `process`, `owner`, `instance` (a key: alerts about it or related to
- * it), `from` (offset), `size` (1..100, default 20).
+ * it), `from` (offset), `size` (1..100, default 20), `history` (`true`: each alert with its
+ * history, so a list needs no request per alert; default `false`).
  */
-export function parseAlertQuery(params: URLSearchParams): ParamsResult<AlertQuery> {
+export function parseAlertQuery(params: URLSearchParams): ParamsResult<AlertListQuery> {
   const problems: string[] = [];
   const values = knownParams(params, QUERY_PARAMS, problems);
   const status = list<AlertStatus>('status', values.get('status'), ALERT_STATUSES, problems);
@@ -64,6 +68,10 @@ export function parseAlertQuery(params: URLSearchParams): ParamsResult<AlertQuer
   const size = integer('size', values.get('size'), 1, MAX_PAGE_SIZE, problems) ?? DEFAULT_PAGE_SIZE;
   if (from + size > MAX_RESULT_WINDOW) {
     problems.push(`from + size: at most ${MAX_RESULT_WINDOW}, got ${from + size}`);
+  }
+  const history = values.get('history');
+  if (history !== undefined && history !== 'true' && history !== 'false') {
+    problems.push(`history: expected true or false, got ${JSON.stringify(history)}`);
   }
   if (problems.length > 0) return { ok: false, problems };
   const process = values.get('process');
@@ -79,6 +87,7 @@ export function parseAlertQuery(params: URLSearchParams): ParamsResult<AlertQuer
       ...(instance === undefined ? {} : { instance }),
       from,
       size,
+      ...(history === 'true' ? { history: true as const } : {}),
     },
   };
 }

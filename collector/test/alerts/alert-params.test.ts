@@ -29,6 +29,11 @@ describe('parseAlertQuery', () => {
       },
     });
     expect(query('status=&kind= ')).toEqual({ ok: true, query: { from: 0, size: 20 } });
+    expect(query('history=true')).toEqual({
+      ok: true,
+      query: { from: 0, size: 20, history: true },
+    });
+    expect(query('history=false')).toEqual({ ok: true, query: { from: 0, size: 20 } });
   });
 
   it('lists every problem at once', () => {

@@ -82,6 +82,27 @@ describe('GET /api/alerts', () => {
     expect(body.alerts[0]).not.toHaveProperty('history');
   });
 
+  it('gives each alert its history with history=true, the same as the alert alone', async () => {
+    const answer = await call(`${base}/api/alerts?history=true`);
+    expect(answer.status).toBe(200);
+    const listed = (answer.body as { alerts: Record<string, unknown>[] }).alerts;
+    expect(listed.map((a) => a.id)).toEqual(alerts.map((a) => a.id));
+    for (const item of listed) {
+      const { details: _details, ...alone } = (await call(path(String(item.id)))).body as Record<
+        string,
+        unknown
+      >;
+      expect(item).toEqual(alone);
+    }
+    expect(listed[0]?.history).toEqual(pick.history);
+    const without = await call(`${base}/api/alerts?history=false`);
+    expect((without.body as { alerts: object[] }).alerts[0]).not.toHaveProperty('history');
+    expect(await call(`${base}/api/alerts?history=yes`)).toMatchObject({
+      status: 400,
+      body: { problems: ['history: expected true or false, got "yes"'] },
+    });
+  });
+
   it('filters by status, kind, process and owner, and pages', async () => {
     expect(await listed('?status=resolved')).toEqual({ total: 1, ids: [resolved.id] });
     expect(await listed('?status=firing,acknowledged&owner=ann')).toEqual({

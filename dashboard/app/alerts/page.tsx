@@ -5,10 +5,10 @@ import { ErrorPanel } from '@/components/error-panel';
 import { LiveRefresh } from '@/components/live-refresh';
 import { TableSkeleton } from '@/components/skeletons';
 import { StatusBadge } from '@/components/status-badge';
-import { attempt, getAlert, listAlerts, liveWatermark } from '@/lib/api';
+import { attempt, listAlerts, liveWatermark } from '@/lib/api';
 import { config } from '@/lib/config';
 import { formatTime, instanceHref } from '@/lib/format';
-import type { Alert, AlertHistoryEntry } from '@/lib/types';
+import type { Alert, AlertHistoryEntry, AlertListItem } from '@/lib/types';
 import { acknowledgeAlert, silenceAlert } from './actions';
 
 export const dynamic = 'force-dynamic';
@@ -129,7 +129,8 @@ function AlertRow({ alert, history }: { alert: Alert; history: AlertHistoryEntry
 }
 
 async function AlertList({ status }: { status: string }) {
-  const result = await attempt(listAlerts({ status, size: '100' }));
+  // One request: each alert comes with its history (`history=true`).
+  const result = await attempt(listAlerts({ status, size: '100', history: 'true' }));
   if (!result.ok) return <ErrorPanel title="Alerts could not be loaded" error={result.error} />;
   const { alerts, total } = result.value;
   if (alerts.length === 0) {
@@ -139,14 +140,7 @@ async function AlertList({ status }: { status: string }) {
       </div>
     );
   }
-  // The history comes with the full alert: one GET /api/alerts/:id per visible alert.
-  const details = await Promise.all(alerts.map((a) => attempt(getAlert(a.id))));
-  const histories = new Map<string, AlertHistoryEntry[]>();
-  details.forEach((d, i) => {
-    const id = alerts[i]?.id;
-    if (d.ok && id !== undefined) histories.set(id, d.value.history ?? []);
-  });
-  const groups = new Map<string, Alert[]>();
+  const groups = new Map<string, AlertListItem[]>();
   for (const a of alerts) groups.set(a.group, [...(groups.get(a.group) ?? []), a]);
   return (
     <>
@@ -173,7 +167,7 @@ async function AlertList({ status }: { status: string }) {
               </thead>
               <tbody>
                 {list.map((a) => (
-                  <AlertRow key={a.id} alert={a} history={histories.get(a.id)} />
+                  <AlertRow key={a.id} alert={a} history={a.history} />
                 ))}
               </tbody>
             </table>
