@@ -18,7 +18,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, ROOT, start, stop, waitFor, type Child } from '../dashboard/e2e/harness.ts';
-import { machine, writeSection } from './report.ts';
+import { machine, percentile, writeSection } from './report.ts';
 
 const INSTANCES = Number(process.argv[2] ?? 2000);
 const SAMPLES = Number(process.argv[3] ?? 30);
@@ -177,12 +177,7 @@ async function page(url: string): Promise<{ ms: number; headersMs: number; bytes
 
 // ---- measuring -------------------------------------------------------------------------
 
-/** Nearest-rank percentile of `values`. */
-function pct(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
-}
-const p50 = (values: readonly number[]): number => pct(values, 0.5);
+const p50 = (values: readonly number[]): number => percentile(values, 0.5);
 
 interface Row {
   view: View;
@@ -215,7 +210,7 @@ async function measure(api: string, web: string, view: View): Promise<Row> {
 // ---- report ----------------------------------------------------------------------------
 
 const ms = (v: number): string => `${v.toFixed(v < 10 ? 1 : 0)} ms`;
-const both = (v: readonly number[]): string => `${ms(p50(v))} / ${ms(pct(v, 0.95))}`;
+const both = (v: readonly number[]): string => `${ms(p50(v))} / ${ms(percentile(v, 0.95))}`;
 const signed = (v: number): string => `${v < 0 ? '−' : '+'}${ms(Math.abs(v))}`;
 const added = (r: Row): number => p50(r.page) - p50(r.api);
 const name = (r: Row): string => r.view.label ?? `\`${r.view.path}\``;

@@ -48,7 +48,7 @@ import {
   waitForServers,
 } from '../collector/test/helpers/servers.ts';
 import { parseFrame } from '../collector/test/live/sse-client.ts';
-import { machine, writeSection } from './report.ts';
+import { machine, percentile, writeSection } from './report.ts';
 
 const EVENTS = Number(process.argv[2] ?? 300);
 const FANOUT_EVENTS = Number(process.argv[3] ?? 100);
@@ -102,10 +102,9 @@ interface Summary {
 
 /** Nearest-rank percentiles of `samples` (ms). */
 function summarize(samples: readonly number[]): Summary {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = (q: number): number =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
-  return { n: sorted.length, p50: rank(0.5), p95: rank(0.95), max: sorted.at(-1) ?? NaN };
+  const max = samples.length === 0 ? NaN : Math.max(...samples);
+  const [p50, p95] = [percentile(samples, 0.5), percentile(samples, 0.95)];
+  return { n: samples.length, p50, p95, max };
 }
 
 /** Deterministic PRNG (mulberry32): every run paces its sends the same way. */

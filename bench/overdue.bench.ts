@@ -31,7 +31,7 @@ import { instancesIndex } from '../collector/src/storage/elasticsearch/index-nam
 import type { EventStore } from '../collector/src/storage/event-store.ts';
 import { databasePath } from '../collector/src/storage/sqlite/sqlite-database.ts';
 import { SqliteEventStore } from '../collector/src/storage/sqlite/sqlite-event-store.ts';
-import { machine, writeSection } from './report.ts';
+import { machine, percentile, writeSection } from './report.ts';
 
 const SQLITE_N = Number(process.argv[2] ?? 200_000);
 const ES_N = Number(process.argv[3] ?? SQLITE_N);
@@ -188,9 +188,7 @@ async function timeRuns(fn: () => Promise<unknown>): Promise<Timing> {
     await fn();
     ms.push(performance.now() - t);
   }
-  ms.sort((a, b) => a - b);
-  const at = (q: number): number => ms[Math.min(ms.length - 1, Math.ceil(q * ms.length) - 1)] ?? 0;
-  return { p50: at(0.5), p95: at(0.95) };
+  return { p50: percentile(ms, 0.5), p95: percentile(ms, 0.95) };
 }
 
 /** Keys of the overdue states among `states`, earliest first then by key, at most LIMIT. */
