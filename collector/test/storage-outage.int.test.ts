@@ -17,21 +17,18 @@ import {
   consumerLag,
   countEvents,
   createTopics,
-  deleteIndicesOf,
-  deleteKafkaResources,
   elasticsearchUrl,
-  testElasticsearch,
-  testKafka,
   uniqueName,
-  waitForServers,
 } from './helpers/servers.ts';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
+import { connectSuiteServers, type SuiteServers } from './helpers/suite-servers.ts';
 import { waitFor } from './helpers/wait-for.ts';
 
 const name = uniqueName('outage');
 const topic = `${name}.events`;
 const dlqTopic = `${name}.dlq`;
 
+let servers: SuiteServers | undefined;
 let es: Client;
 let admin: Admin;
 let proxy: TcpProxy;
@@ -39,9 +36,8 @@ let transport: KafkaTransport;
 let collector: RunningCollector;
 
 beforeAll(async () => {
-  es = testElasticsearch();
-  admin = testKafka().admin();
-  await waitForServers(es, admin);
+  servers = await connectSuiteServers(name);
+  ({ es, admin } = servers);
   await createTopics(admin, [topic], 2);
   proxy = await startTcpProxy(new URL(elasticsearchUrl));
   const config = parseConfig(
@@ -61,10 +57,7 @@ afterAll(async () => {
   await collector?.stop();
   await transport?.close();
   await proxy?.close();
-  await deleteIndicesOf(es, name);
-  await deleteKafkaResources(admin, [topic, dlqTopic], [name]);
-  await admin.disconnect();
-  await es.close();
+  await servers?.release([topic, dlqTopic], [name]);
 });
 
 describe('storage outage (real Kafka + Elasticsearch behind a proxy)', () => {

@@ -4,12 +4,8 @@
  * no Kafka.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  COMMAND_SOURCE,
-  CommandTypes,
-  encodeCommand,
-  type ResendCommand,
-} from '@flowtrail/sdk/protocol';
+import { encodeCommand } from '@flowtrail/sdk/protocol';
+import { resendCommand } from './command-fixtures.ts';
 import { decodeAck, encodeAck } from '../../src/commands/command-ack-record.ts';
 import { CommandFeed } from '../../src/commands/command-feed.ts';
 import { CommandPublishError } from '../../src/commands/command-publisher.ts';
@@ -20,19 +16,7 @@ import { SharedCommandQueue } from '../../src/commands/shared-command-queue.ts';
 
 const topics = { commandsTopic: 'x.commands', acksTopic: 'x.command-acks' };
 
-function command(id: string, target = 'orders'): ResendCommand {
-  return {
-    specversion: '1.0',
-    id,
-    source: COMMAND_SOURCE,
-    type: CommandTypes.resend,
-    time: '2026-11-22T09:00:00.000Z',
-    fttarget: target,
-    ftprocess: 'order-fulfilment',
-    ftinstance: 'o-1',
-    data: { reason: 'missing-subprocess', what: 'start', findingId: 'f', attempt: 1 },
-  };
-}
+const command = (id: string, target = 'orders') => resendCommand(id, { fttarget: target });
 
 const ack = (id: string): string => encodeAck(id, new Date('2026-11-22T09:01:00Z')).value;
 const ids = (commands: { id: string }[]): string[] => commands.map((c) => c.id);

@@ -1,22 +1,10 @@
 /** `CommandQueue`: per-system FIFO, long-poll, leases, acks, bounds. Fake timers only. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { COMMAND_SOURCE, CommandTypes, type ResendCommand } from '@flowtrail/sdk/protocol';
+import { resendCommand } from './command-fixtures.ts';
 import { CommandQueue } from '../../src/commands/command-queue.ts';
 import { CommandPublishError } from '../../src/commands/command-publisher.ts';
 
-function command(id: string, target = 'orders'): ResendCommand {
-  return {
-    specversion: '1.0',
-    id,
-    source: COMMAND_SOURCE,
-    type: CommandTypes.resend,
-    time: '2026-11-22T09:00:00.000Z',
-    fttarget: target,
-    ftprocess: 'order-fulfilment',
-    ftinstance: 'o-1',
-    data: { reason: 'missing-subprocess', what: 'start', findingId: 'f', attempt: 1 },
-  };
-}
+const command = (id: string, target = 'orders') => resendCommand(id, { fttarget: target });
 
 const ids = (commands: { id: string }[]): string[] => commands.map((c) => c.id);
 

@@ -14,7 +14,7 @@ import {
   type FlowtrailCommand,
   type FlowtrailError,
 } from '@flowtrail/sdk';
-import { COMMAND_SOURCE, CommandTypes, type ResendCommand } from '@flowtrail/sdk/protocol';
+import { resendCommand } from './command-fixtures.ts';
 import { CommandQueue } from '../../src/commands/command-queue.ts';
 import { foldInstance } from '../../src/core/fold.ts';
 import { startApiServer, type RunningApiServer } from '../../src/http/api-server.ts';
@@ -80,19 +80,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function command(id: string, target: string): ResendCommand {
-  return {
-    specversion: '1.0',
-    id,
-    source: COMMAND_SOURCE,
-    type: CommandTypes.resend,
+const command = (id: string, target: string) =>
+  resendCommand(id, {
     time: new Date().toISOString(),
     fttarget: target,
-    ftprocess: 'order-fulfilment',
     ftinstance: 'o-4711',
     data: { reason: 'missing-subprocess', what: 'start', findingId: 'f-1', attempt: 1 },
-  };
-}
+  });
 
 function nextAck(): Promise<string[]> {
   return once(queue.events, 'ack').then(([ids]) => ids as string[]);

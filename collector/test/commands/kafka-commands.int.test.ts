@@ -9,7 +9,8 @@ import { EventEmitter, once } from 'node:events';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleCommands, type FlowtrailCommand, type FlowtrailError } from '@flowtrail/sdk';
-import { COMMAND_SOURCE, CommandTypes, type ResendCommand } from '@flowtrail/sdk/protocol';
+import { type ResendCommand } from '@flowtrail/sdk/protocol';
+import { resendCommand } from './command-fixtures.ts';
 import { KafkaCommandPublisher } from '../../src/commands/kafka-command-publisher.ts';
 import {
   brokers,
@@ -40,19 +41,14 @@ afterAll(async () => {
   await admin?.disconnect();
 });
 
-function command(id: string, target: string): ResendCommand {
-  return {
-    specversion: '1.0',
-    id,
-    source: COMMAND_SOURCE,
-    type: CommandTypes.resend,
+const command = (id: string, target: string) =>
+  resendCommand(id, {
     time: new Date().toISOString(),
     fttarget: target,
     ftprocess: 'invoice',
     ftinstance: `i-${id}`,
     data: { reason: 'lost-completion', what: 'completion', findingId: `f-${id}`, attempt: 1 },
-  };
-}
+  });
 
 /**
  * Messages after the group's committed offset on billing's partition (the one its key

@@ -8,7 +8,8 @@
  * asserted. Waits poll with timeouts; no sleeps, no timing assertions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMAND_SOURCE, CommandTypes, type ResendCommand } from '@flowtrail/sdk/protocol';
+import { CommandTypes } from '@flowtrail/sdk/protocol';
+import { resendCommand } from './command-fixtures.ts';
 import { startCollector, type RunningCollector } from '../../src/collector.ts';
 import { parseConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -41,19 +42,13 @@ afterAll(async () => {
   await servers?.release([`${name}.events`, `${name}.dlq`, commandsTopic, acksTopic], [name]);
 });
 
-function command(id: string): ResendCommand {
-  return {
-    specversion: '1.0',
-    id,
-    source: COMMAND_SOURCE,
-    type: CommandTypes.resend,
+const command = (id: string) =>
+  resendCommand(id, {
     time: new Date().toISOString(),
     fttarget: SYSTEM,
-    ftprocess: 'order-fulfilment',
     ftinstance: `o-${id}`,
     data: { reason: 'missing-subprocess', what: 'start', findingId: `f-${id}`, attempt: 1 },
-  };
-}
+  });
 
 /** One long-poll of `GET /api/commands` on a collector; the ids it delivered. */
 async function poll(collector: RunningCollector, wait = 5): Promise<string[]> {

@@ -22,16 +22,8 @@ import type { InstanceState } from '../../src/core/instance-state.ts';
 import { createLogger } from '../../src/logger.ts';
 import { ElasticsearchDefinitionStore } from '../../src/storage/elasticsearch/es-definition-store.ts';
 import { makeEvent } from '../helpers/events.ts';
-import {
-  collectorTestEnv,
-  createTopics,
-  deleteIndicesOf,
-  deleteKafkaResources,
-  testElasticsearch,
-  testKafka,
-  uniqueName,
-  waitForServers,
-} from '../helpers/servers.ts';
+import { collectorTestEnv, createTopics, uniqueName } from '../helpers/servers.ts';
+import { connectSuiteServers, type SuiteServers } from '../helpers/suite-servers.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { definitionOf } from '../sweep/definition-fixtures.ts';
 
@@ -41,6 +33,7 @@ const PROCESS = 'packing';
 const KEY = `shop/${PROCESS}/p-1`;
 const logger = createLogger('warn');
 
+let servers: SuiteServers | undefined;
 let es: Client;
 let admin: Admin;
 let producer: Producer;
@@ -48,10 +41,9 @@ let config: CollectorConfig;
 let collector: RunningCollector | undefined;
 
 beforeAll(async () => {
-  es = testElasticsearch();
-  const kafka = testKafka();
-  admin = kafka.admin();
-  await waitForServers(es, admin);
+  servers = await connectSuiteServers(name);
+  ({ es, admin } = servers);
+  const kafka = servers.kafka;
   await createTopics(admin, [topic]);
   producer = kafka.producer();
   await producer.connect();
@@ -68,10 +60,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await collector?.stop();
   await producer?.disconnect();
-  await deleteKafkaResources(admin, [topic], [name]);
-  await admin?.disconnect();
-  await deleteIndicesOf(es, name);
-  await es?.close();
+  await servers?.release([topic], [name]);
 });
 
 /** process.started at `start`, step `pick` started at +1 s and waiting at +2 s. */

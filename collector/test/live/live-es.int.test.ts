@@ -5,7 +5,6 @@
  * Kafka by either, alerts written and acknowledged through B — reach A's stream, because
  * the live channel reads the change feed of the shared store. Stopping A ends its streams.
  */
-import type { Client } from '@elastic/elasticsearch';
 import { instanceKeyOf } from '@flowtrail/sdk/protocol';
 import type { Admin, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,17 +14,9 @@ import { createLogger } from '../../src/logger.ts';
 import { makeAlert } from '../alerts/alert-fixtures.ts';
 import { produceEvents } from '../detection-int/helpers.ts';
 import { makeEvent } from '../helpers/events.ts';
-import {
-  collectorTestEnv,
-  createTopics,
-  deleteIndicesOf,
-  deleteKafkaResources,
-  testElasticsearch,
-  testKafka,
-  uniqueName,
-  waitForServers,
-} from '../helpers/servers.ts';
+import { collectorTestEnv, createTopics, uniqueName } from '../helpers/servers.ts';
 import { call, postStructured } from '../http/http-client.ts';
+import { connectSuiteServers, type SuiteServers } from '../helpers/suite-servers.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { SseClient } from './sse-client.ts';
 
@@ -38,7 +29,7 @@ const config = parseConfig(
 );
 const logger = createLogger('error');
 
-let es: Client;
+let servers: SuiteServers | undefined;
 let admin: Admin;
 let producer: Producer;
 let a: RunningCollector | undefined;
@@ -55,10 +46,9 @@ function apiOf(collector: RunningCollector | undefined): string {
 }
 
 beforeAll(async () => {
-  es = testElasticsearch();
-  const kafka = testKafka();
-  admin = kafka.admin();
-  await waitForServers(es, admin);
+  servers = await connectSuiteServers(name);
+  admin = servers.admin;
+  const kafka = servers.kafka;
   await createTopics(admin, [topic], 2);
   producer = kafka.producer();
   await producer.connect();
@@ -74,10 +64,7 @@ afterAll(async () => {
   stream?.close();
   await Promise.all([a?.stop(), b?.stop()]);
   await producer?.disconnect();
-  await deleteIndicesOf(es, name);
-  await deleteKafkaResources(admin, [topic], [name]);
-  await admin.disconnect();
-  await es.close();
+  await servers?.release([topic], [name]);
 });
 
 describe('GET /api/live across collectors sharing Elasticsearch', () => {

@@ -8,7 +8,6 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@elastic/elasticsearch';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector, type RunningCollector } from '../../src/collector.ts';
@@ -18,15 +17,8 @@ import { createLogger } from '../../src/logger.ts';
 import { parseQueryConfig } from '../../src/query/query-config.ts';
 import { COMMANDS_REFUSED, INGEST_REFUSED } from '../../src/query/query-only-routes.ts';
 import { startQueryNode, type RunningQueryNode } from '../../src/query/start-query-node.ts';
-import {
-  collectorTestEnv,
-  deleteIndicesOf,
-  deleteKafkaResources,
-  testElasticsearch,
-  testKafka,
-  uniqueName,
-  waitForServers,
-} from '../helpers/servers.ts';
+import { collectorTestEnv, uniqueName } from '../helpers/servers.ts';
+import { connectSuiteServers, type SuiteServers } from '../helpers/suite-servers.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { call, keyPath, postBatch, postStructured, type Answer } from '../http/http-client.ts';
 import { SseClient } from '../live/sse-client.ts';
@@ -57,7 +49,7 @@ const {
 } = orderFamily(name);
 const alertId = findingId(finding);
 
-let es: Client;
+let servers: SuiteServers | undefined;
 let admin: Admin;
 let collector: RunningCollector;
 let queryNode: RunningQueryNode;
@@ -74,9 +66,8 @@ async function both(path: string, init: RequestInit = {}): Promise<[Answer, Answ
 }
 
 beforeAll(async () => {
-  es = testElasticsearch();
-  admin = testKafka().admin();
-  await waitForServers(es, admin);
+  servers = await connectSuiteServers(name);
+  admin = servers.admin;
   collector = await startCollector(collectorConfig, { logger });
   collectorUrl = collector.api?.url ?? '';
   const accepted = await postBatch(collectorUrl, JSON.stringify(events), auth);
@@ -103,10 +94,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await queryNode?.stop();
   await collector?.stop();
-  await deleteIndicesOf(es, name);
-  await deleteKafkaResources(admin, [], [name, queryGroup]);
-  await admin.disconnect();
-  await es.close();
+  await servers?.release([], [name, queryGroup]);
 });
 
 describe('flowtrail query (a query node next to a collector)', () => {
