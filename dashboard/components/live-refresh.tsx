@@ -6,7 +6,6 @@ import {
   INITIAL_STATE,
   parseChange,
   parseWatermark,
-  parseWatermarkId,
   refreshDelay,
   statusText,
   STREAM_RETRY_MS,
@@ -37,8 +36,8 @@ export function LiveRefresh({
   intervalMs: number;
   instanceKey?: string;
   alertsOnly?: boolean;
-  /** The watermark (`<events>-<alerts>`) read before the page's data. */
-  since?: string | undefined;
+  /** The watermark read before the page's data (`liveWatermark()`). */
+  since?: Watermark | undefined;
 }) {
   const router = useRouter();
   const [paused, setPaused] = useState(false);
@@ -57,7 +56,7 @@ export function LiveRefresh({
     if (paused) return;
     let stopped = false;
     let source: EventSource | undefined;
-    let seen: Watermark | undefined = parseWatermarkId(sinceRef.current);
+    let seen: Watermark | undefined = sinceRef.current;
     const filter = { ...(instanceKey === undefined ? {} : { instanceKey }), alertsOnly };
     let lastRefreshAt = 0;
     let stale = false;

@@ -120,15 +120,14 @@ export const SEARCH_PARAMS = [
 export type SearchParams = Partial<Record<(typeof SEARCH_PARAMS)[number], string>>;
 
 /**
- * The live channel's watermark as its SSE id (`<events>-<alerts>`). A view reads it
- * BEFORE its data and hands it to `LiveRefresh`, which compares it with the stream's
- * `ready`: a change made between the view's reads and the stream's start then refreshes
- * the view instead of being missed. Undefined when it cannot be read (the view then hears
- * only of later changes).
+ * The live channel's watermark. A view reads it BEFORE its data and hands it to
+ * `LiveRefresh`, which compares it with the stream's `ready`: a change made between the
+ * view's reads and the stream's start then refreshes the view instead of being missed.
+ * Undefined when it cannot be read (the view then hears only of later changes).
  */
-export async function liveWatermark(): Promise<string | undefined> {
+export async function liveWatermark(): Promise<LiveWatermark | undefined> {
   const answer = await attempt(request<LiveWatermark>('/api/live/watermark'));
-  return answer.ok ? `${answer.value.events}-${answer.value.alerts}` : undefined;
+  return answer.ok ? answer.value : undefined;
 }
 
 export function searchInstances(params: SearchParams, facets = true): Promise<SearchAnswer> {

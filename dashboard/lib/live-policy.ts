@@ -87,16 +87,6 @@ export function parseWatermark(data: string): Watermark | undefined {
   return change === undefined ? undefined : { events: change.events, alerts: change.alerts };
 }
 
-/**
- * The watermark of an SSE id (`<events>-<alerts>`, as `liveWatermark()` in lib/api.ts
- * and the stream's events carry it), or undefined when it is not one.
- */
-export function parseWatermarkId(id: string | undefined): Watermark | undefined {
-  const match = /^(\d{1,15})-(\d{1,15})$/.exec(id?.trim() ?? '');
-  if (match === null) return undefined;
-  return { events: Number(match[1]), alerts: Number(match[2]) };
-}
-
 /** Milliseconds to wait before the next refresh, so refreshes are `gapMs` apart. */
 export function refreshDelay(
   lastRefreshAt: number,

@@ -76,7 +76,7 @@ export function alertViewWithHistory(alert: Alert): AlertView & { history: Alert
 }
 
 export function alertDetailView(alert: Alert): AlertDetailView {
-  return { ...alertView(alert), details: alert.details, history: alert.history };
+  return { ...alertViewWithHistory(alert), details: alert.details };
 }
 
 function notFound(id: string): HttpError {

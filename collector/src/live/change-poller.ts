@@ -7,7 +7,11 @@
  * never overlap; a nudge during a read schedules one more read right after it. A failed
  * read is reported and retried at the next interval.
  */
-import type { AlertChangeReader, InstanceChangeReader } from '../storage/change-feed.ts';
+import type {
+  AlertChangeReader,
+  ChangePage,
+  InstanceChangeReader,
+} from '../storage/change-feed.ts';
 import { nextChange, NO_CHANGES, type LiveChange, type Watermark } from './watermark.ts';
 
 export interface ChangeSources {
@@ -28,6 +32,21 @@ export interface ChangePollerOptions {
   onChange: (change: LiveChange) => void;
   /** A failed read (`consecutive`: failures in a row, from 1). */
   onError: (err: unknown, consecutive: number) => void;
+}
+
+/**
+ * One read of both change feeds: the pages after `after` (the whole store's newest numbers
+ * when absent), at most `limit` keys each.
+ */
+export function readChanges(
+  sources: ChangeSources,
+  after: Watermark | undefined,
+  limit: number,
+): Promise<[ChangePage, ChangePage]> {
+  return Promise.all([
+    sources.instances.instanceChanges(after?.events, limit),
+    sources.alerts?.alertChanges(after?.alerts, limit) ?? NO_CHANGES,
+  ]);
 }
 
 export class ChangePoller {
@@ -115,10 +134,7 @@ export class ChangePoller {
   private async readOnce(run: number): Promise<void> {
     const { sources, maxKeys } = this.options;
     const previous = this.watermark;
-    const [instances, alerts] = await Promise.all([
-      sources.instances.instanceChanges(previous?.events, maxKeys),
-      sources.alerts?.alertChanges(previous?.alerts, maxKeys) ?? NO_CHANGES,
-    ]);
+    const [instances, alerts] = await readChanges(sources, previous, maxKeys);
     if (run !== this.run) return;
     this.failures = 0;
     if (previous === undefined) {

@@ -14,12 +14,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from '../http/http-error.ts';
 import type { Logger } from '../logger.ts';
-import { ChangePoller, type ChangeSources } from './change-poller.ts';
+import { ChangePoller, readChanges, type ChangeSources } from './change-poller.ts';
 import { SSE_HEADERS, sseComment, sseEvent, sseRetry } from './sse-frames.ts';
 import {
   DEFAULT_MAX_CHANGE_KEYS,
   missedChange,
-  NO_CHANGES,
   parseWatermarkId,
   watermarkId,
   type LiveChange,
@@ -122,12 +121,8 @@ export class LiveHub {
    * between the page's reads and the stream's start is not missed.
    */
   async watermark(): Promise<Watermark> {
-    const { instances, alerts } = this.options.sources;
-    const [events, alerted] = await Promise.all([
-      instances.instanceChanges(undefined, 0),
-      alerts?.alertChanges(undefined, 0) ?? NO_CHANGES,
-    ]);
-    return { events: events.seq, alerts: alerted.seq };
+    const [instances, alerts] = await readChanges(this.options.sources, undefined, 0);
+    return { events: instances.seq, alerts: alerts.seq };
   }
 
   /** An in-process write happened: read the stores soon rather than at the next interval. */

@@ -10,7 +10,6 @@ import {
   INITIAL_STATE,
   parseChange,
   parseWatermark,
-  parseWatermarkId,
   refreshDelay,
   statusText,
   streamFailed,
@@ -53,10 +52,6 @@ describe('dashboard live policy', () => {
     expect(concerns(change([], true), { events: 3, alerts: 1 })).toBe(false);
     expect(parseWatermark('{"events":3,"alerts":1}')).toEqual({ events: 3, alerts: 1 });
     expect(parseWatermark('{}')).toBeUndefined();
-    expect(parseWatermarkId('41-7')).toEqual({ events: 41, alerts: 7 });
-    for (const bad of [undefined, '', '41', '41-', 'a-b', '-1-2', '1-2-3']) {
-      expect(parseWatermarkId(bad)).toBeUndefined();
-    }
   });
 
   it('spaces refreshes at least a second apart', () => {
