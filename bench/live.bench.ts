@@ -34,19 +34,13 @@ import { startCollector, type RunningCollector } from '../collector/src/collecto
 import { parseConfig } from '../collector/src/config.ts';
 import { startEmbedded, type RunningEmbedded } from '../collector/src/embedded/start-embedded.ts';
 import { DEFAULT_LIVE_POLL_MS } from '../collector/src/live/live-hub.ts';
+import { seededRandom } from '../collector/src/demo/random.ts';
 import { createLogger } from '../collector/src/logger.ts';
 import { ElasticsearchEventStore } from '../collector/src/storage/elasticsearch/es-event-store.ts';
 import { SqliteEventStore } from '../collector/src/storage/sqlite/sqlite-event-store.ts';
 import { makeEvent } from '../collector/test/helpers/events.ts';
-import {
-  collectorTestEnv,
-  createTopics,
-  deleteIndicesOf,
-  deleteKafkaResources,
-  testElasticsearch,
-  testKafka,
-  waitForServers,
-} from '../collector/test/helpers/servers.ts';
+import { collectorTestEnv, createTopics } from '../collector/test/helpers/servers.ts';
+import { connectSuiteServers } from '../collector/test/helpers/suite-servers.ts';
 import { parseFrame } from '../collector/test/live/sse-client.ts';
 import { machine, percentile, writeSection } from './report.ts';
 
@@ -105,16 +99,6 @@ function summarize(samples: readonly number[]): Summary {
   const max = samples.length === 0 ? NaN : Math.max(...samples);
   const [p50, p95] = [percentile(samples, 0.5), percentile(samples, 0.95)];
   return { n: samples.length, p50, p95, max };
-}
-
-/** Deterministic PRNG (mulberry32): every run paces its sends the same way. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // ---- a stream client that timestamps frames --------------------------------------------
@@ -233,7 +217,8 @@ async function paced<T>(
   seed: number,
   measure: (i: number) => { posted: Promise<void>; done: Promise<T> },
 ): Promise<T[]> {
-  const random = rng(seed);
+  // Seeded (demo/random.ts): every run paces its sends the same way.
+  const random = seededRandom(seed).next;
   const results: Promise<T>[] = [];
   let next = performance.now();
   for (let i = 0; i < count; i += 1) {
@@ -454,13 +439,11 @@ function apiOf(collector: RunningCollector): string {
 async function runKafka(): Promise<{ latency: Row[]; fanout: FanoutRow[] }> {
   const name = `ft-bench-live-${randomBytes(3).toString('hex')}`;
   const topic = `${name}.events`;
-  const es = testElasticsearch();
-  const admin = testKafka().admin();
-  await waitForServers(es, admin);
+  const servers = await connectSuiteServers(name);
   let a: RunningCollector | undefined;
   let b: RunningCollector | undefined;
   try {
-    await createTopics(admin, [topic], 2);
+    await createTopics(servers.admin, [topic], 2);
     const config = parseConfig(
       collectorTestEnv(name, { FLOWTRAIL_LIVE_POLL_MS: String(DEFAULT_LIVE_POLL_MS) }),
     );
@@ -472,10 +455,7 @@ async function runKafka(): Promise<{ latency: Row[]; fanout: FanoutRow[] }> {
     return { latency, fanout: rows };
   } finally {
     await Promise.all([a?.stop(), b?.stop()]);
-    await deleteIndicesOf(es, name);
-    await deleteKafkaResources(admin, [topic], [name]);
-    await admin.disconnect();
-    await es.close();
+    await servers.release([topic], [name]);
   }
 }
 
