@@ -13,12 +13,12 @@ import {
   type FlowtrailEvent,
   type InstanceRef,
 } from '@flowtrail/sdk/protocol';
-import type { InstanceState } from '../collector/src/core/instance-state.ts';
-import { changePage, type ChangePage } from '../collector/src/storage/change-feed.ts';
+import type { InstanceState } from '../collector/src/domain/instance/instance-state.ts';
+import { changePage, type ChangePage } from '../collector/src/ports/change-feed.ts';
 import type {
   ChangedWindowPage,
   ChangedWindowQuery,
-} from '../collector/src/storage/changed-window.ts';
+} from '../collector/src/ports/changed-window.ts';
 import type {
   ChangedInstancesPage,
   EventScanFilter,
@@ -29,7 +29,7 @@ import type {
   InstanceQuery,
   OpenInstanceKeysQuery,
   WriteResult,
-} from '../collector/src/storage/event-store.ts';
+} from '../collector/src/ports/event-store.ts';
 
 const words = (text: string): string[] =>
   (text.match(/[\p{L}\p{N}\p{Co}_]+/gu) ?? []).map((w) => w.toLowerCase());

@@ -17,9 +17,9 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventTypes, instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { foldInstance } from '../collector/src/core/fold.ts';
-import type { EventStore, InstanceQuery } from '../collector/src/storage/event-store.ts';
-import { SqliteEventStore } from '../collector/src/storage/sqlite/sqlite-event-store.ts';
+import { foldInstance } from '../collector/src/domain/instance/fold.ts';
+import type { EventStore, InstanceQuery } from '../collector/src/ports/event-store.ts';
+import { SqliteEventStore } from '../collector/src/adapters/sqlite/sqlite-event-store.ts';
 import { JsonlEventStore } from './embedded-store-jsonl.ts';
 
 const EVENTS = Number(process.argv[2] ?? 20_000);

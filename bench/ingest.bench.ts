@@ -10,10 +10,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaTransport, type FlowtrailEvent } from '@flowtrail/sdk';
-import { startCollector } from '../collector/src/collector.ts';
-import { parseConfig } from '../collector/src/config.ts';
-import { createLogger } from '../collector/src/logger.ts';
-import { createElasticsearchClient } from '../collector/src/storage/elasticsearch/es-client.ts';
+import { startCollector } from '../collector/src/main/start-collector.ts';
+import { parseConfig } from '../collector/src/main/config/config.ts';
+import { createLogger } from '../collector/src/shared/logger.ts';
+import { createElasticsearchClient } from '../collector/src/adapters/elasticsearch/es-client.ts';
 import { machine, writeSection } from './report.ts';
 
 const total = Number(process.argv[2] ?? 20_000);

@@ -57,8 +57,8 @@ PY
 fi
 
 # The stack must run the versions `flowtrail infra up` installs.
-kafka_version=$(sed -n "s/^export const KAFKA_VERSION = '\(.*\)';/\1/p" collector/src/infra/kafka-server.ts)
-es_version=$(sed -n "s/^export const ES_VERSION = '\(.*\)';/\1/p" collector/src/infra/elasticsearch-server.ts)
+kafka_version=$(sed -n "s/^export const KAFKA_VERSION = '\(.*\)';/\1/p" collector/src/tools/infra/kafka-server.ts)
+es_version=$(sed -n "s/^export const ES_VERSION = '\(.*\)';/\1/p" collector/src/tools/infra/elasticsearch-server.ts)
 grep -q "image: apache/kafka:${kafka_version}\$" "$file" || { echo "compose: kafka image is not ${kafka_version}"; exit 1; }
 grep -q "image: docker.elastic.co/elasticsearch/elasticsearch:${es_version}\$" "$file" ||
   { echo "compose: elasticsearch image is not ${es_version}"; exit 1; }

@@ -9,11 +9,11 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Admin } from 'kafkajs';
 import { KafkaTransport } from '@flowtrail/sdk';
 import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { foldInstance } from '../src/core/fold.ts';
-import type { InstanceState } from '../src/core/instance-state.ts';
-import { createLogger } from '../src/logger.ts';
-import { ElasticsearchEventStore } from '../src/storage/elasticsearch/es-event-store.ts';
-import { parseConfig } from '../src/config.ts';
+import { foldInstance } from '../src/domain/instance/fold.ts';
+import type { InstanceState } from '../src/domain/instance/instance-state.ts';
+import { createLogger } from '../src/shared/logger.ts';
+import { ElasticsearchEventStore } from '../src/adapters/elasticsearch/es-event-store.ts';
+import { parseConfig } from '../src/main/config/config.ts';
 import { startChildCollector, type ChildCollector } from './helpers/child-collector.ts';
 import { at, makeEvent } from './helpers/events.ts';
 import {

@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@elastic/elasticsearch';
 import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
-import { startCollector, type RunningCollector } from '../src/collector.ts';
-import { parseConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import { ElasticsearchEventStore } from '../src/storage/elasticsearch/es-event-store.ts';
+import { startCollector, type RunningCollector } from '../src/main/start-collector.ts';
+import { parseConfig } from '../src/main/config/config.ts';
+import { createLogger } from '../src/shared/logger.ts';
+import { ElasticsearchEventStore } from '../src/adapters/elasticsearch/es-event-store.ts';
 import { makeEvent } from './helpers/events.ts';
 import { collectorTestEnv, countEvents, uniqueName } from './helpers/servers.ts';
 import { connectSuiteServers, type SuiteServers } from './helpers/suite-servers.ts';

@@ -2,13 +2,13 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { elasticsearchYml, jvmHeapOptions } from '../src/infra/es-config.ts';
-import { chooseJdk, compareVersions, findJdks, parseReleaseFile } from '../src/infra/java.ts';
-import type { Jdk } from '../src/infra/java.ts';
-import { kafkaLog4j2Properties, kafkaServerProperties } from '../src/infra/kafka-config.ts';
-import { randomClusterId } from '../src/infra/kafka-server.ts';
-import { dependencyPom } from '../src/infra/maven.ts';
-import { infraHome, DEFAULT_INFRA_HOME } from '../src/infra/paths.ts';
+import { elasticsearchYml, jvmHeapOptions } from '../src/tools/infra/es-config.ts';
+import { chooseJdk, compareVersions, findJdks, parseReleaseFile } from '../src/tools/infra/java.ts';
+import type { Jdk } from '../src/tools/infra/java.ts';
+import { kafkaLog4j2Properties, kafkaServerProperties } from '../src/tools/infra/kafka-config.ts';
+import { randomClusterId } from '../src/tools/infra/kafka-server.ts';
+import { dependencyPom } from '../src/tools/infra/maven.ts';
+import { infraHome, DEFAULT_INFRA_HOME } from '../src/tools/infra/paths.ts';
 
 describe('JDK discovery', () => {
   it('parses release files, including the Java 8 form', () => {

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@elastic/elasticsearch';
 import type { Admin, Producer } from 'kafkajs';
 import { KafkaTransport } from '@flowtrail/sdk';
-import { startCollector, type RunningCollector } from '../src/collector.ts';
-import { parseConfig } from '../src/config.ts';
-import type { InstanceState } from '../src/core/instance-state.ts';
-import { createLogger } from '../src/logger.ts';
-import { ElasticsearchEventStore } from '../src/storage/elasticsearch/es-event-store.ts';
+import { startCollector, type RunningCollector } from '../src/main/start-collector.ts';
+import { parseConfig } from '../src/main/config/config.ts';
+import type { InstanceState } from '../src/domain/instance/instance-state.ts';
+import { createLogger } from '../src/shared/logger.ts';
+import { ElasticsearchEventStore } from '../src/adapters/elasticsearch/es-event-store.ts';
 import { at, makeEvent } from './helpers/events.ts';
 import {
   collectorTestEnv,

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@elastic/elasticsearch';
 import type { Admin } from 'kafkajs';
 import { KafkaTransport } from '@flowtrail/sdk';
-import { startCollector, type RunningCollector } from '../src/collector.ts';
-import { parseConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
+import { startCollector, type RunningCollector } from '../src/main/start-collector.ts';
+import { parseConfig } from '../src/main/config/config.ts';
+import { createLogger } from '../src/shared/logger.ts';
 import { at, makeEvent } from './helpers/events.ts';
 import {
   collectorTestEnv,

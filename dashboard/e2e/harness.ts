@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { waitFor as poll } from '../../collector/src/infra/wait.ts';
+import { waitFor as poll } from '../../collector/src/tools/infra/wait.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');

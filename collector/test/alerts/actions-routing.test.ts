@@ -1,8 +1,8 @@
 /** Acknowledge and silence (pure), routing by owner, notifiable changes and grouping. */
 import { describe, expect, it } from 'vitest';
-import { acknowledge, silence } from '../../src/alerts/actions.ts';
-import type { Alert, AlertTransition } from '../../src/alerts/alert.ts';
-import { groupTransitions, isNotifiable, routeOf } from '../../src/alerts/routing.ts';
+import { acknowledge, silence } from '../../src/domain/alerts/actions.ts';
+import type { Alert, AlertTransition } from '../../src/domain/alerts/alert.ts';
+import { groupTransitions, isNotifiable, routeOf } from '../../src/domain/alerts/routing.ts';
 import { at, iso, makeAlert } from './alert-fixtures.ts';
 
 const firing = makeAlert({ owner: 'team-a' }, { version: 2 });

@@ -1,7 +1,7 @@
 /** Findings and alerts for the alert tests: small, explicit, plain JSON. */
 import { randomBytes } from 'node:crypto';
-import { newAlert, type Alert } from '../../src/alerts/alert.ts';
-import type { Finding, FindingKind } from '../../src/detection/finding.ts';
+import { newAlert, type Alert } from '../../src/domain/alerts/alert.ts';
+import type { Finding, FindingKind } from '../../src/domain/detection/finding.ts';
 
 /** A short random tag, so names of one run never meet those of another in a shared store. */
 export function tag(): string {

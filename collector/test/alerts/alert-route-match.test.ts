@@ -1,6 +1,6 @@
 /** How alert paths match routes (pure): encoded or raw ids, actions, methods. */
 import { describe, expect, it } from 'vitest';
-import { matchRoute } from '../../src/http/routes.ts';
+import { matchRoute } from '../../src/adapters/http/routes.ts';
 
 const id = 'stuck/shop%2Forder-fulfilment%2Fo-1/step:pick';
 const encoded = encodeURIComponent(id);

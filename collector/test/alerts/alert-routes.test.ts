@@ -7,10 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert } from '../../src/alerts/alert.ts';
-import { startEmbedded, type RunningEmbedded } from '../../src/embedded/start-embedded.ts';
-import { startApiServer } from '../../src/http/api-server.ts';
-import { createLogger } from '../../src/logger.ts';
+import type { Alert } from '../../src/domain/alerts/alert.ts';
+import { startEmbedded, type RunningEmbedded } from '../../src/main/start-embedded.ts';
+import { startApiServer } from '../../src/adapters/http/api-server.ts';
+import { createLogger } from '../../src/shared/logger.ts';
 import { call } from '../http/http-client.ts';
 import { makeAlert } from './alert-fixtures.ts';
 

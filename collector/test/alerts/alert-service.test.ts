@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Alert, AlertTransition } from '../../src/alerts/alert.ts';
-import { AlertActionError, AlertService } from '../../src/alerts/alert-service.ts';
-import { findingId } from '../../src/detection/finding.ts';
-import type { AlertStore, AlertWriteResult } from '../../src/storage/alert-store.ts';
-import { SqliteAlertStore } from '../../src/storage/sqlite/sqlite-alert-store.ts';
+import type { Alert, AlertTransition } from '../../src/domain/alerts/alert.ts';
+import { AlertActionError, AlertService } from '../../src/app/alerts/alert-service.ts';
+import { findingId } from '../../src/domain/detection/finding.ts';
+import type { AlertStore, AlertWriteResult } from '../../src/ports/alert-store.ts';
+import { SqliteAlertStore } from '../../src/adapters/sqlite/sqlite-alert-store.ts';
 import { at, makeFinding } from './alert-fixtures.ts';
 
 let dir: string;

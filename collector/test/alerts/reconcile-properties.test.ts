@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { acknowledge, silence } from '../../src/alerts/actions.ts';
-import type { Alert } from '../../src/alerts/alert.ts';
-import { reconcile } from '../../src/alerts/reconcile.ts';
-import { FINDING_KINDS, findingId, type Finding } from '../../src/detection/finding.ts';
+import { acknowledge, silence } from '../../src/domain/alerts/actions.ts';
+import type { Alert } from '../../src/domain/alerts/alert.ts';
+import { reconcile } from '../../src/domain/alerts/reconcile.ts';
+import { FINDING_KINDS, findingId, type Finding } from '../../src/domain/detection/finding.ts';
 import { at, makeFinding } from './alert-fixtures.ts';
 
 const findingArb: fc.Arbitrary<Finding> = fc

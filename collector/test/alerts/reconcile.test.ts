@@ -1,8 +1,8 @@
 /** The alert lifecycle of one sweep (`reconcile`), case by case. */
 import { describe, expect, it } from 'vitest';
-import { MAX_HISTORY, type Alert } from '../../src/alerts/alert.ts';
-import { reconcile } from '../../src/alerts/reconcile.ts';
-import { findingId } from '../../src/detection/finding.ts';
+import { MAX_HISTORY, type Alert } from '../../src/domain/alerts/alert.ts';
+import { reconcile } from '../../src/domain/alerts/reconcile.ts';
+import { findingId } from '../../src/domain/detection/finding.ts';
 import { at, iso, makeAlert, makeFinding } from './alert-fixtures.ts';
 
 const finding = makeFinding({ step: 'pick', owner: 'team-a', summary: 'pick is late' });

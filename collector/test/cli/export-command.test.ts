@@ -9,7 +9,7 @@ import {
   exportCommand,
   exportUrl,
   parseExportArgs,
-} from '../../src/cli/export-command.ts';
+} from '../../src/tools/cli/export-command.ts';
 
 describe('flowtrail export arguments', () => {
   it('takes the options and defaults from the environment', () => {

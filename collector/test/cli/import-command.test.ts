@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseImportArgs } from '../../src/cli/import-command.ts';
-import { renderProgress } from '../../src/cli/progress.ts';
-import { sendWithRetry } from '../../src/cli/send-with-retry.ts';
+import { parseImportArgs } from '../../src/tools/cli/import-command.ts';
+import { renderProgress } from '../../src/tools/cli/progress.ts';
+import { sendWithRetry } from '../../src/tools/cli/send-with-retry.ts';
 
 describe('flowtrail import arguments', () => {
   it('takes the file and defaults from the environment', () => {

@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Heatmap } from '../../src/core/heatmap.ts';
-import type { OcelLog } from '../../src/eventlog/index.ts';
-import { readEventLog } from '../../src/eventlog/index.ts';
-import type { InstancePage } from '../../src/storage/event-store.ts';
+import type { Heatmap } from '../../src/domain/views/heatmap.ts';
+import type { OcelLog } from '../../src/tools/eventlog/index.ts';
+import { readEventLog } from '../../src/tools/eventlog/index.ts';
+import type { InstancePage } from '../../src/ports/event-store.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));

@@ -5,8 +5,8 @@ import {
   buildResendCommand,
   deterministicCommandId,
   type ResendFinding,
-} from '../../src/commands/build-resend-command.ts';
-import { findingId, type Finding } from '../../src/detection/finding.ts';
+} from '../../src/domain/commands/build-resend-command.ts';
+import { findingId, type Finding } from '../../src/domain/detection/finding.ts';
 
 const NOW = new Date('2026-11-22T09:00:00.000Z');
 const parentKey = instanceKey({ source: 'orders', process: 'order-fulfilment', instance: 'o-1' });

@@ -6,13 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { encodeCommand } from '@flowtrail/sdk/protocol';
 import { resendCommand } from './command-fixtures.ts';
-import { decodeAck, encodeAck } from '../../src/commands/command-ack-record.ts';
-import { CommandFeed } from '../../src/commands/command-feed.ts';
-import { CommandPublishError } from '../../src/commands/command-publisher.ts';
-import { CommandQueue } from '../../src/commands/command-queue.ts';
-import { feedGroupId } from '../../src/commands/kafka-command-feed.ts';
-import { RecentIds } from '../../src/commands/recent-ids.ts';
-import { SharedCommandQueue } from '../../src/commands/shared-command-queue.ts';
+import { decodeAck, encodeAck } from '../../src/adapters/kafka/commands/command-ack-record.ts';
+import { CommandFeed } from '../../src/app/commands/command-feed.ts';
+import { CommandPublishError } from '../../src/ports/command-publisher.ts';
+import { CommandQueue } from '../../src/app/commands/command-queue.ts';
+import { feedGroupId } from '../../src/adapters/kafka/commands/kafka-command-feed.ts';
+import { RecentIds } from '../../src/shared/recent-ids.ts';
+import { SharedCommandQueue } from '../../src/app/commands/shared-command-queue.ts';
 
 const topics = { commandsTopic: 'x.commands', acksTopic: 'x.command-acks' };
 

@@ -1,8 +1,8 @@
 /** `CommandQueue`: per-system FIFO, long-poll, leases, acks, bounds. Fake timers only. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resendCommand } from './command-fixtures.ts';
-import { CommandQueue } from '../../src/commands/command-queue.ts';
-import { CommandPublishError } from '../../src/commands/command-publisher.ts';
+import { CommandQueue } from '../../src/app/commands/command-queue.ts';
+import { CommandPublishError } from '../../src/ports/command-publisher.ts';
 
 const command = (id: string, target = 'orders') => resendCommand(id, { fttarget: target });
 

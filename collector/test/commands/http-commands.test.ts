@@ -15,14 +15,14 @@ import {
   type FlowtrailError,
 } from '@flowtrail/sdk';
 import { resendCommand } from './command-fixtures.ts';
-import { CommandQueue } from '../../src/commands/command-queue.ts';
-import { foldInstance } from '../../src/core/fold.ts';
-import { startApiServer, type RunningApiServer } from '../../src/http/api-server.ts';
-import { EventIngest } from '../../src/http/event-ingest.ts';
-import { createLogger } from '../../src/logger.ts';
-import { Metrics } from '../../src/metrics.ts';
-import { SqliteDeadLetterStore } from '../../src/storage/sqlite/sqlite-dead-letter-store.ts';
-import { SqliteEventStore } from '../../src/storage/sqlite/sqlite-event-store.ts';
+import { CommandQueue } from '../../src/app/commands/command-queue.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
+import { startApiServer, type RunningApiServer } from '../../src/adapters/http/api-server.ts';
+import { EventIngest } from '../../src/app/ingest/event-ingest.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { Metrics } from '../../src/shared/metrics.ts';
+import { SqliteDeadLetterStore } from '../../src/adapters/sqlite/sqlite-dead-letter-store.ts';
+import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store.ts';
 import { call } from '../http/http-client.ts';
 
 const API_KEY = 'secret-key';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleCommands, type FlowtrailCommand, type FlowtrailError } from '@flowtrail/sdk';
 import { type ResendCommand } from '@flowtrail/sdk/protocol';
 import { resendCommand } from './command-fixtures.ts';
-import { KafkaCommandPublisher } from '../../src/commands/kafka-command-publisher.ts';
+import { KafkaCommandPublisher } from '../../src/adapters/kafka/commands/kafka-command-publisher.ts';
 import {
   brokers,
   createTopics,

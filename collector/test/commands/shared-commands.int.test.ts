@@ -10,9 +10,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandTypes } from '@flowtrail/sdk/protocol';
 import { resendCommand } from './command-fixtures.ts';
-import { startCollector, type RunningCollector } from '../../src/collector.ts';
-import { parseConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { startCollector, type RunningCollector } from '../../src/main/start-collector.ts';
+import { parseConfig } from '../../src/main/config/config.ts';
+import { createLogger } from '../../src/shared/logger.ts';
 import { readTopic } from '../detection-int/helpers.ts';
 import { call } from '../http/http-client.ts';
 import { collectorTestEnv, uniqueName } from '../helpers/servers.ts';

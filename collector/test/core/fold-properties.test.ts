@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { compareEvents, foldInstance, foldInstanceAsOf } from '../../src/core/index.ts';
-import type { InstanceState } from '../../src/core/index.ts';
+import { compareEvents, foldInstance, foldInstanceAsOf } from '../../src/domain/instance/index.ts';
+import type { InstanceState } from '../../src/domain/instance/index.ts';
 import { formatTime, historyArb, redeliveredArb } from './history-arbitrary.ts';
 
 const NUM_RUNS = 300;

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { stepHeatmap, type HeatDimension } from '../../src/core/heatmap.ts';
-import { stepSamples, type StepSample } from '../../src/core/step-samples.ts';
-import { readEventLog, toFlowtrailEvents } from '../../src/eventlog/index.ts';
+import { stepHeatmap, type HeatDimension } from '../../src/domain/views/heatmap.ts';
+import { stepSamples, type StepSample } from '../../src/domain/instance/step-samples.ts';
+import { readEventLog, toFlowtrailEvents } from '../../src/tools/eventlog/index.ts';
 
 type Expected = Record<string, Record<string, { count: number; median_s: number; p95_s: number }>>;
 

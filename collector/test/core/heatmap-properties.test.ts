@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EventTypes } from '@flowtrail/sdk/protocol';
-import { percentile, stepHeatmap } from '../../src/core/heatmap.ts';
-import { stepSamples } from '../../src/core/step-samples.ts';
+import { percentile, stepHeatmap } from '../../src/domain/views/heatmap.ts';
+import { stepSamples } from '../../src/domain/instance/step-samples.ts';
 import { historyArb, redeliveredArb } from './history-arbitrary.ts';
 
 describe('step samples and heat maps', () => {

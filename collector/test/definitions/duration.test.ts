@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../src/definitions/duration.ts';
+import { formatDuration, parseDuration } from '../../src/domain/definitions/duration.ts';
 
 const ms = (text: string) => {
   const result = parseDuration(text);

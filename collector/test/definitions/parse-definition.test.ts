@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblem, type DefinitionProblem } from '../../src/definitions/definition-error.ts';
-import { parseDefinition, parseDefinitionYaml } from '../../src/definitions/parse-definition.ts';
+import {
+  formatProblem,
+  type DefinitionProblem,
+} from '../../src/domain/definitions/definition-error.ts';
+import {
+  parseDefinition,
+  parseDefinitionYaml,
+} from '../../src/domain/definitions/parse-definition.ts';
 
 const VALID = `
 process: payment

@@ -2,17 +2,17 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DefinitionError } from '../../src/definitions/definition-error.ts';
-import { loadDefinitions } from '../../src/definitions/load-definitions.ts';
-import { readDefinitionDir } from '../../src/definitions/read-definition-dir.ts';
+import { DefinitionError } from '../../src/domain/definitions/definition-error.ts';
+import { loadDefinitions } from '../../src/domain/definitions/load-definitions.ts';
+import { readDefinitionDir } from '../../src/adapters/files/read-definition-dir.ts';
 import {
   changedProcesses,
   createRegistry,
   emptyRegistry,
   mergeDefinitions,
   withDefinition,
-} from '../../src/definitions/registry.ts';
-import { isRetriable } from '../../src/errors.ts';
+} from '../../src/domain/definitions/registry.ts';
+import { isRetriable } from '../../src/shared/errors.ts';
 
 const EXAMPLES = join(import.meta.dirname, '../../../deploy/definitions');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDemoArgs } from '../../src/cli/demo-command.ts';
+import { parseDemoArgs } from '../../src/tools/cli/demo-command.ts';
 
 describe('flowtrail demo arguments', () => {
   it('defaults: http to the local collector, continuous at 2/s, 3% faults, a random seed', () => {

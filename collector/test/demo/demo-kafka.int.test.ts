@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { demoCommand } from '../../src/cli/demo-command.ts';
-import { generatePlan } from '../../src/demo/scenario.ts';
+import { demoCommand } from '../../src/tools/cli/demo-command.ts';
+import { generatePlan } from '../../src/tools/demo/scenario.ts';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const kafka = new Kafka({ clientId: 'flowtrail-demo-it', brokers, logLevel: logLevel.NOTHING });

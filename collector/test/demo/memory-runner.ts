@@ -1,7 +1,7 @@
 /** A DemoRunner whose three systems send to MemoryTransports, and helpers over them. */
 import { MemoryTransport, type FlowtrailEvent } from '@flowtrail/sdk';
-import { DemoRunner } from '../../src/demo/runner.ts';
-import { SYSTEMS, type SystemName } from '../../src/demo/plan.ts';
+import { DemoRunner } from '../../src/tools/demo/runner.ts';
+import { SYSTEMS, type SystemName } from '../../src/tools/demo/plan.ts';
 
 export const NOW = new Date('2025-03-04T15:00:00.000Z');
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { runContinuous, runInstances } from '../../src/demo/runner.ts';
-import { generatePlan } from '../../src/demo/scenario.ts';
-import { deliveredAll, formatSummary } from '../../src/demo/summary.ts';
+import { runContinuous, runInstances } from '../../src/tools/demo/runner.ts';
+import { generatePlan } from '../../src/tools/demo/scenario.ts';
+import { deliveredAll, formatSummary } from '../../src/tools/demo/summary.ts';
 import { memoryRunner, NOW } from './memory-runner.ts';
 
 const startedIn = (events: FlowtrailEvent[], source: string): Set<string> =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventTypes, validateEvent, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { FAULT_KINDS, type DemoPlan } from '../../src/demo/plan.ts';
-import { generatePlan, type ScenarioOptions } from '../../src/demo/scenario.ts';
+import { FAULT_KINDS, type DemoPlan } from '../../src/tools/demo/plan.ts';
+import { generatePlan, type ScenarioOptions } from '../../src/tools/demo/scenario.ts';
 import { memoryRunner, NOW } from './memory-runner.ts';
 
 const options = (over: Partial<ScenarioOptions> = {}): ScenarioOptions => ({

@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventTypes } from '@flowtrail/sdk/protocol';
-import type { SweepReport } from '../../src/sweep/sweeper.ts';
+import type { SweepReport } from '../../src/app/detection/sweeper.ts';
 import { makeEvent } from '../helpers/events.ts';
 import { postEvents, startHarness, type Harness } from './embedded-harness.ts';
 

@@ -7,12 +7,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import type { DetectionDefinition } from '../../src/detection/consistency.ts';
-import { startEmbedded, type RunningEmbedded } from '../../src/embedded/start-embedded.ts';
-import { createLogger } from '../../src/logger.ts';
-import type { Notifier } from '../../src/notify/notification.ts';
-import type { DetectionConfig } from '../../src/sweep/detection-config.ts';
-import type { Sweeper } from '../../src/sweep/sweeper.ts';
+import type { DetectionDefinition } from '../../src/domain/detection/consistency.ts';
+import { startEmbedded, type RunningEmbedded } from '../../src/main/start-embedded.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import type { Notifier } from '../../src/ports/notifier.ts';
+import type { DetectionConfig } from '../../src/main/config/detection-config.ts';
+import type { Sweeper } from '../../src/app/detection/sweeper.ts';
 import { call, postBatch, type Answer } from '../http/http-client.ts';
 
 export const logger = createLogger('silent');

@@ -16,7 +16,7 @@ import {
   type Flowtrail,
   type FlowtrailCommand,
 } from '@flowtrail/sdk';
-import type { InstanceState } from '../../src/core/instance-state.ts';
+import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { call, keyPath } from '../http/http-client.ts';
 import { alertDetail, listAlerts, startHarness, type Harness } from './embedded-harness.ts';

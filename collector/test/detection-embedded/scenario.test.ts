@@ -6,7 +6,7 @@
  * into the collector's definitions dir, so nonconformance is checked too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDetectionScenario } from '../../src/detection/scenarios/consistency-scenario.ts';
+import { generateDetectionScenario } from '../helpers/scenarios/consistency-scenario.ts';
 import { pairs } from '../detection/scenarios-pipeline.ts';
 import {
   listAlerts,

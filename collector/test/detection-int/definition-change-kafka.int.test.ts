@@ -15,12 +15,12 @@ import {
   STRUCTURED_CONTENT_TYPE,
   type FlowtrailEvent,
 } from '@flowtrail/sdk/protocol';
-import { startCollector, type RunningCollector } from '../../src/collector.ts';
-import { parseConfig, type CollectorConfig } from '../../src/config.ts';
-import { definitionDocument } from '../../src/definitions/definition-document.ts';
-import type { InstanceState } from '../../src/core/instance-state.ts';
-import { createLogger } from '../../src/logger.ts';
-import { ElasticsearchDefinitionStore } from '../../src/storage/elasticsearch/es-definition-store.ts';
+import { startCollector, type RunningCollector } from '../../src/main/start-collector.ts';
+import { parseConfig, type CollectorConfig } from '../../src/main/config/config.ts';
+import { definitionDocument } from '../../src/domain/definitions/definition-document.ts';
+import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { ElasticsearchDefinitionStore } from '../../src/adapters/elasticsearch/es-definition-store.ts';
 import { makeEvent } from '../helpers/events.ts';
 import { collectorTestEnv, createTopics, uniqueName } from '../helpers/servers.ts';
 import { connectSuiteServers, type SuiteServers } from '../helpers/suite-servers.ts';

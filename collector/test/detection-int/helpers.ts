@@ -16,11 +16,11 @@ import {
   STRUCTURED_CONTENT_TYPE,
   type FlowtrailEvent,
 } from '@flowtrail/sdk/protocol';
-import type { Alert } from '../../src/alerts/alert.ts';
-import type { AlertService } from '../../src/alerts/alert-service.ts';
-import { parseConfig, type CollectorConfig } from '../../src/config.ts';
-import type { DetectionDefinition } from '../../src/detection/consistency.ts';
-import type { DetectionScenario } from '../../src/detection/scenarios/consistency-scenario.ts';
+import type { Alert } from '../../src/domain/alerts/alert.ts';
+import type { AlertService } from '../../src/app/alerts/alert-service.ts';
+import { parseConfig, type CollectorConfig } from '../../src/main/config/config.ts';
+import type { DetectionDefinition } from '../../src/domain/detection/consistency.ts';
+import type { DetectionScenario } from '../helpers/scenarios/consistency-scenario.ts';
 import { collectorTestEnv, createTopics } from '../helpers/servers.ts';
 import { connectSuiteServers, type SuiteServers } from '../helpers/suite-servers.ts';
 import { waitFor } from '../helpers/wait-for.ts';

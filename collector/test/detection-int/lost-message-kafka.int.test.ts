@@ -18,11 +18,11 @@ import {
   type Flowtrail,
   type FlowtrailCommand,
 } from '@flowtrail/sdk';
-import type { Alert } from '../../src/alerts/alert.ts';
-import { startCollector, type RunningCollector } from '../../src/collector.ts';
-import { parseConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
-import { ElasticsearchEventStore } from '../../src/storage/elasticsearch/es-event-store.ts';
+import type { Alert } from '../../src/domain/alerts/alert.ts';
+import { startCollector, type RunningCollector } from '../../src/main/start-collector.ts';
+import { parseConfig } from '../../src/main/config/config.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { ElasticsearchEventStore } from '../../src/adapters/elasticsearch/es-event-store.ts';
 import { brokers, collectorTestEnv, createTopics, uniqueName } from '../helpers/servers.ts';
 import { connectSuiteServers, type SuiteServers } from '../helpers/suite-servers.ts';
 import { waitFor } from '../helpers/wait-for.ts';

@@ -13,9 +13,9 @@
  * = 0): the scenario's stuck faults carry their deadlines on the events or definitions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCollector, type RunningCollector } from '../../src/collector.ts';
-import { generateDetectionScenario } from '../../src/detection/scenarios/consistency-scenario.ts';
-import { createLogger } from '../../src/logger.ts';
+import { startCollector, type RunningCollector } from '../../src/main/start-collector.ts';
+import { generateDetectionScenario } from '../helpers/scenarios/consistency-scenario.ts';
+import { createLogger } from '../../src/shared/logger.ts';
 import { uniqueName } from '../helpers/servers.ts';
 import {
   allAlerts,

@@ -8,9 +8,9 @@
  * (finding, attempt) on the commands topic.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCollector, type RunningCollector } from '../../src/collector.ts';
-import { generateDetectionScenario } from '../../src/detection/scenarios/consistency-scenario.ts';
-import { createLogger } from '../../src/logger.ts';
+import { startCollector, type RunningCollector } from '../../src/main/start-collector.ts';
+import { generateDetectionScenario } from '../helpers/scenarios/consistency-scenario.ts';
+import { createLogger } from '../../src/shared/logger.ts';
 import { uniqueName } from '../helpers/servers.ts';
 import {
   allAlerts,

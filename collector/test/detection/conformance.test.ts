@@ -4,9 +4,9 @@ import {
   detectNonconformance,
   stepOccurrences,
   type ConformanceDefinition,
-} from '../../src/detection/conformance.ts';
-import type { DetectionDefinition } from '../../src/detection/consistency.ts';
-import type { ProcessDefinition } from '../../src/definitions/definition-schema.ts';
+} from '../../src/domain/detection/conformance.ts';
+import type { DetectionDefinition } from '../../src/domain/detection/consistency.ts';
+import type { ProcessDefinition } from '../../src/domain/definitions/definition-schema.ts';
 import { order, t } from './consistency-fixtures.ts';
 
 const linear: ConformanceDefinition = {

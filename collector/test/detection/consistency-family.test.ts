@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { familiesOf, parentKeyOf } from '../../src/detection/family.ts';
+import { familiesOf, parentKeyOf } from '../../src/domain/detection/family.ts';
 import { order, payment, Inst } from './consistency-fixtures.ts';
 
 describe('familiesOf', () => {

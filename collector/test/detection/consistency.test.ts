@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { foldInstance } from '../../src/core/index.ts';
+import { foldInstance } from '../../src/domain/instance/index.ts';
 import {
   detectAllInconsistencies,
   type ConsistencyOptions,
-} from '../../src/detection/consistency.ts';
-import { familiesOf } from '../../src/detection/family.ts';
-import type { Finding } from '../../src/detection/finding.ts';
+} from '../../src/domain/detection/consistency.ts';
+import { familiesOf } from '../../src/domain/detection/family.ts';
+import type { Finding } from '../../src/domain/detection/finding.ts';
 import { Inst, order, payment, t } from './consistency-fixtures.ts';
 
 type Options = Omit<ConsistencyOptions, 'now' | 'events'>;

@@ -5,9 +5,9 @@
  * none) for any of its steps.
  */
 import fc from 'fast-check';
-import { parseDefinition } from '../../src/definitions/parse-definition.ts';
-import type { ProcessDefinition } from '../../src/definitions/definition-schema.ts';
-import { learnedKey, type LearnedDeadlines } from '../../src/detection/learned-deadlines.ts';
+import { parseDefinition } from '../../src/domain/definitions/parse-definition.ts';
+import type { ProcessDefinition } from '../../src/domain/definitions/definition-schema.ts';
+import { learnedKey, type LearnedDeadlines } from '../../src/domain/detection/learned-deadlines.ts';
 import { PROCESS } from '../core/event-builders.ts';
 
 const STEPS = ['reserve', 'pay', 'ship', 'invoice'];

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { processesWithMovedLearnedDeadlines } from '../../src/detection/learned-changes.ts';
+import { processesWithMovedLearnedDeadlines } from '../../src/domain/detection/learned-changes.ts';
 import {
   learnedKey,
   type LearnedDeadline,
   type LearnedDeadlines,
-} from '../../src/detection/learned-deadlines.ts';
+} from '../../src/domain/detection/learned-deadlines.ts';
 
 const MIN = 60_000;
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { StepSample } from '../../src/core/step-samples.ts';
+import type { StepSample } from '../../src/domain/instance/step-samples.ts';
 import {
   emptyLearnedStats,
   learnedDeadlines,
@@ -12,7 +12,7 @@ import {
   sketchOf,
   sketchPercentile,
   type LearnedStats,
-} from '../../src/detection/learned-deadlines.ts';
+} from '../../src/domain/detection/learned-deadlines.ts';
 
 const sample = (
   step: string,

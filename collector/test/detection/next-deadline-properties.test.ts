@@ -5,16 +5,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldInstance } from '../../src/core/fold.ts';
-import type { InstanceState } from '../../src/core/instance-state.ts';
-import type { ProcessDefinition } from '../../src/definitions/definition-schema.ts';
-import { parseDefinition } from '../../src/definitions/parse-definition.ts';
-import type { LearnedDeadlines } from '../../src/detection/learned-deadlines.ts';
-import { detectStuck } from '../../src/detection/stuck.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
+import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
+import type { ProcessDefinition } from '../../src/domain/definitions/definition-schema.ts';
+import { parseDefinition } from '../../src/domain/definitions/parse-definition.ts';
+import type { LearnedDeadlines } from '../../src/domain/detection/learned-deadlines.ts';
+import { detectStuck } from '../../src/domain/detection/stuck.ts';
 import {
   withEffectiveNextDeadline,
   type DeadlineContext,
-} from '../../src/detection/stuck-deadlines.ts';
+} from '../../src/domain/detection/stuck-deadlines.ts';
 import { historyArb } from '../core/history-arbitrary.ts';
 import { definitionArb, learnedArb } from './deadline-arbitraries.ts';
 

@@ -1,12 +1,12 @@
 /** The pure detection pipeline over raw events, as the collector will run it. */
 import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { foldInstance } from '../../src/core/index.ts';
-import type { InstanceState } from '../../src/core/index.ts';
-import { detectAllInconsistencies } from '../../src/detection/consistency.ts';
-import type { DetectionDefinition } from '../../src/detection/consistency.ts';
-import { familiesOf } from '../../src/detection/family.ts';
-import type { Finding } from '../../src/detection/finding.ts';
-import { detectStuck } from '../../src/detection/stuck.ts';
+import { foldInstance } from '../../src/domain/instance/index.ts';
+import type { InstanceState } from '../../src/domain/instance/index.ts';
+import { detectAllInconsistencies } from '../../src/domain/detection/consistency.ts';
+import type { DetectionDefinition } from '../../src/domain/detection/consistency.ts';
+import { familiesOf } from '../../src/domain/detection/family.ts';
+import type { Finding } from '../../src/domain/detection/finding.ts';
+import { detectStuck } from '../../src/domain/detection/stuck.ts';
 
 export function groupByInstance(events: readonly FlowtrailEvent[]): Map<string, FlowtrailEvent[]> {
   const groups = new Map<string, FlowtrailEvent[]>();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { validateEvent } from '@flowtrail/sdk/protocol';
-import { generateDetectionScenario } from '../../src/detection/scenarios/consistency-scenario.ts';
-import { FAULT_STORIES } from '../../src/detection/scenarios/fault-stories.ts';
-import { FINDING_KINDS } from '../../src/detection/finding.ts';
+import { generateDetectionScenario } from '../helpers/scenarios/consistency-scenario.ts';
+import { FAULT_STORIES } from '../helpers/scenarios/fault-stories.ts';
+import { FINDING_KINDS } from '../../src/domain/detection/finding.ts';
 import { detectAll, pairs } from './scenarios-pipeline.ts';
 
 const SEEDS = ['alpha', 'beta', 7, 42, 'gamma'];

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldInstance } from '../../src/core/fold.ts';
-import { findingId } from '../../src/detection/finding.ts';
-import { detectStuck, effectiveNextDeadline } from '../../src/detection/stuck.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
+import { findingId } from '../../src/domain/detection/finding.ts';
+import { detectStuck, effectiveNextDeadline } from '../../src/domain/detection/stuck.ts';
 import { historyArb } from '../core/history-arbitrary.ts';
 import { definitionArb, learnedArb } from './deadline-arbitraries.ts';
 

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { EventTypes as T, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { foldInstance } from '../../src/core/fold.ts';
-import { parseDefinitionYaml } from '../../src/definitions/parse-definition.ts';
-import type { ProcessDefinition } from '../../src/definitions/definition-schema.ts';
-import { findingId, type Finding } from '../../src/detection/finding.ts';
-import { learnedKey, type LearnedDeadline } from '../../src/detection/learned-deadlines.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
+import { parseDefinitionYaml } from '../../src/domain/definitions/parse-definition.ts';
+import type { ProcessDefinition } from '../../src/domain/definitions/definition-schema.ts';
+import { findingId, type Finding } from '../../src/domain/detection/finding.ts';
+import { learnedKey, type LearnedDeadline } from '../../src/domain/detection/learned-deadlines.ts';
 import {
   detectStuck,
   effectiveNextDeadline,
   type StuckContext,
-} from '../../src/detection/stuck.ts';
+} from '../../src/domain/detection/stuck.ts';
 import { at, event, INSTANCE, PROCESS, SOURCE } from '../core/event-builders.ts';
 
 /** `10:MM:SS` of the test day. */

@@ -1,6 +1,6 @@
 /** Arguments of `flowtrail dlq`: defaults from the environment, flags, every problem at once. */
 import { describe, expect, it } from 'vitest';
-import { parseDlqArgs } from '../../src/dlq/dlq-args.ts';
+import { parseDlqArgs } from '../../src/tools/dlq/dlq-args.ts';
 
 const CWD = '/home/me/project';
 

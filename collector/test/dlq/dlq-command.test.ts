@@ -10,9 +10,9 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { runDlq } from '../../src/cli/dlq-command.ts';
-import { startEmbedded, type RunningEmbedded } from '../../src/embedded/start-embedded.ts';
-import { createLogger } from '../../src/logger.ts';
+import { runDlq } from '../../src/tools/cli/dlq-command.ts';
+import { startEmbedded, type RunningEmbedded } from '../../src/main/start-embedded.ts';
+import { createLogger } from '../../src/shared/logger.ts';
 import { makeEvent } from '../helpers/events.ts';
 import { postBinary, postStructured } from '../http/http-client.ts';
 

@@ -7,8 +7,8 @@ import {
   formatReplayReport,
   letterJson,
   previewBytes,
-} from '../../src/dlq/dlq-format.ts';
-import type { StoredDeadLetter } from '../../src/storage/sqlite/sqlite-dead-letter-store.ts';
+} from '../../src/tools/dlq/dlq-format.ts';
+import type { StoredDeadLetter } from '../../src/adapters/sqlite/sqlite-dead-letter-store.ts';
 
 const letter = (
   id: number,

@@ -9,13 +9,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildStampOf } from '../../src/embedded/dashboard/build-stamp.ts';
+import { buildStampOf } from '../../src/tools/dashboard/build-stamp.ts';
 import {
   ensureDashboardBuild,
   isBuildCurrent,
   locateDashboard,
-} from '../../src/embedded/dashboard/dashboard-build.ts';
-import { DashboardError } from '../../src/errors.ts';
+} from '../../src/tools/dashboard/dashboard-build.ts';
+import { DashboardError } from '../../src/shared/errors.ts';
 
 // Appends a line to builds.log per run; fails when app/fail exists.
 const FAKE_NEXT = `

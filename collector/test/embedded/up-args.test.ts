@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseUpArgs } from '../../src/cli/up-command.ts';
-import { parseEmbeddedConfig } from '../../src/embedded/embedded-config.ts';
-import { ConfigError } from '../../src/errors.ts';
+import { parseUpArgs } from '../../src/tools/cli/up-command.ts';
+import { parseEmbeddedConfig } from '../../src/main/config/embedded-config.ts';
+import { ConfigError } from '../../src/shared/errors.ts';
 
 describe('parseUpArgs', () => {
   it('reads the flags', () => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InstancePage } from '../../src/storage/event-store.ts';
+import type { InstancePage } from '../../src/ports/event-store.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));

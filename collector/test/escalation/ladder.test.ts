@@ -6,7 +6,7 @@ import {
   ladderOf,
   nextRungAt,
   rungId,
-} from '../../src/escalation/ladder.ts';
+} from '../../src/domain/escalation/ladder.ts';
 
 const since = '2026-11-22T10:00:00.000Z';
 const plus = (ms: number) => new Date(Date.parse(since) + ms).toISOString();

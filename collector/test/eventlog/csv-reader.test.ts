@@ -7,7 +7,7 @@ import {
   readEventLog,
   resolveColumns,
   summarizeImport,
-} from '../../src/eventlog/index.ts';
+} from '../../src/tools/eventlog/index.ts';
 import { collect, fixture, logFile } from './log-files.ts';
 
 interface Pm4pyStats {

@@ -3,7 +3,7 @@ import {
   createImportSummarizer,
   summarizeImport,
   type EventLogItem,
-} from '../../src/eventlog/index.ts';
+} from '../../src/tools/eventlog/index.ts';
 
 const event = (activity: string) => ({
   activity,

@@ -1,6 +1,6 @@
 /** Real event logs shipped with the pm4js dev dependency, and small test helpers. */
 import { fileURLToPath } from 'node:url';
-import type { EventLogItem, ImportedCase, Rejection } from '../../src/eventlog/index.ts';
+import type { EventLogItem, ImportedCase, Rejection } from '../../src/tools/eventlog/index.ts';
 
 const DATA = fileURLToPath(
   new URL('../../../node_modules/pm4js/examples/input_data/', import.meta.url),

@@ -6,7 +6,7 @@ import {
   toFlowtrailEvents,
   writeOcel,
   type OcelLog,
-} from '../../src/eventlog/index.ts';
+} from '../../src/tools/eventlog/index.ts';
 import { collect, logFile } from './log-files.ts';
 
 /** Structural checks of an OCEL 2.0 JSON log (the parts the JSON schema requires). */

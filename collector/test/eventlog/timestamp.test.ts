@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimestamp } from '../../src/eventlog/index.ts';
+import { parseTimestamp } from '../../src/tools/eventlog/index.ts';
 
 describe('parseTimestamp', () => {
   it.each([

@@ -1,12 +1,12 @@
 import { EventTypes, validateEvent } from '@flowtrail/sdk/protocol';
 import { describe, expect, it } from 'vitest';
-import { foldInstance } from '../../src/core/index.ts';
+import { foldInstance } from '../../src/domain/instance/index.ts';
 import {
   readEventLog,
   toFlowtrailEvents,
   uuidV5,
   type ImportedCase,
-} from '../../src/eventlog/index.ts';
+} from '../../src/tools/eventlog/index.ts';
 import { collect, logFile } from './log-files.ts';
 
 const HOUR = 3_600_000;

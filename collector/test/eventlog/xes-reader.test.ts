@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readEventLog, readXesChunks, summarizeImport } from '../../src/eventlog/index.ts';
+import { readEventLog, readXesChunks, summarizeImport } from '../../src/tools/eventlog/index.ts';
 import { collect, fixture, logFile } from './log-files.ts';
 
 interface Pm4pyStats {

@@ -6,7 +6,7 @@ import {
   toFlowtrailEvents,
   writeXes,
   type ImportedCase,
-} from '../../src/eventlog/index.ts';
+} from '../../src/tools/eventlog/index.ts';
 import { collect, logFile } from './log-files.ts';
 
 async function text(chunks: AsyncIterable<string>): Promise<string> {

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { PLAIN_JSON_HEADERS } from '../../src/storage/elasticsearch/es-client.ts';
+import { PLAIN_JSON_HEADERS } from '../../src/adapters/elasticsearch/es-client.ts';
 import { waitFor } from './wait-for.ts';
 
 export const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092')

@@ -3,7 +3,7 @@
  * tests' spelling of the one polling loop (`src/infra/wait.ts`), with a default timeout
  * and `false` meaning "not yet" too.
  */
-import { waitFor as poll } from '../../src/infra/wait.ts';
+import { waitFor as poll } from '../../src/tools/infra/wait.ts';
 
 export interface WaitOptions {
   timeoutMs?: number;

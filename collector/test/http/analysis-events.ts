@@ -5,7 +5,7 @@
  * step on the next day); i-3 belongs to another process. 2026-11-22 is a Sunday.
  */
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import type { Heatmap } from '../../src/core/heatmap.ts';
+import type { Heatmap } from '../../src/domain/views/heatmap.ts';
 import { makeEvent } from '../helpers/events.ts';
 
 export const OTHER_PROCESS_SUFFIX = '-other';

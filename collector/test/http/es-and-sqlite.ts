@@ -6,10 +6,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCollector, type RunningCollector } from '../../src/collector.ts';
-import type { CollectorConfig } from '../../src/config.ts';
-import { startEmbedded, type RunningEmbedded } from '../../src/embedded/start-embedded.ts';
-import type { Logger } from '../../src/logger.ts';
+import { startCollector, type RunningCollector } from '../../src/main/start-collector.ts';
+import type { CollectorConfig } from '../../src/main/config/config.ts';
+import { startEmbedded, type RunningEmbedded } from '../../src/main/start-embedded.ts';
+import type { Logger } from '../../src/shared/logger.ts';
 import { connectSuiteServers, type SuiteServers } from '../helpers/suite-servers.ts';
 import { call, type Answer } from './http-client.ts';
 

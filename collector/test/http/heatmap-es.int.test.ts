@@ -4,8 +4,8 @@
  * maps computed by hand.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { parseConfig } from '../../src/main/config/config.ts';
+import { createLogger } from '../../src/shared/logger.ts';
 import { collectorTestEnv, uniqueName } from '../helpers/servers.ts';
 import { analysisEvents, expectedHeatmaps } from './analysis-events.ts';
 import { startEsAndSqlite, type EsAndSqlite } from './es-and-sqlite.ts';

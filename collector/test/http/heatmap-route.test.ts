@@ -7,8 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbedded, type RunningEmbedded } from '../../src/embedded/start-embedded.ts';
-import { createLogger } from '../../src/logger.ts';
+import { startEmbedded, type RunningEmbedded } from '../../src/main/start-embedded.ts';
+import { createLogger } from '../../src/shared/logger.ts';
 import { analysisEvents, expectedHeatmaps } from './analysis-events.ts';
 import { call, postBatch } from './http-client.ts';
 

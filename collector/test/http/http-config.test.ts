@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeConfig, parseConfig } from '../../src/config.ts';
-import { ConfigError } from '../../src/errors.ts';
+import { describeConfig, parseConfig } from '../../src/main/config/config.ts';
+import { ConfigError } from '../../src/shared/errors.ts';
 
 describe('HTTP settings', () => {
   it('defaults to 127.0.0.1:4100 without an API key', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInstanceQuery } from '../../src/http/query-params.ts';
+import { parseInstanceQuery } from '../../src/adapters/http/query-params.ts';
 
 const parse = (qs: string) => parseInstanceQuery(new URLSearchParams(qs));
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isAuthorized, presentedKey } from '../../src/http/auth.ts';
-import { ingestModeOf, parseMediaType } from '../../src/http/content-type.ts';
-import { ingestOutcome } from '../../src/http/ingest-outcome.ts';
-import { binaryHeaders, parseIngestRequest } from '../../src/http/ingest-request.ts';
-import { matchRoute } from '../../src/http/routes.ts';
+import { isAuthorized, presentedKey } from '../../src/adapters/http/auth.ts';
+import { ingestModeOf, parseMediaType } from '../../src/adapters/http/content-type.ts';
+import { ingestOutcome } from '../../src/adapters/http/ingest-outcome.ts';
+import { binaryHeaders, parseIngestRequest } from '../../src/adapters/http/ingest-request.ts';
+import { matchRoute } from '../../src/adapters/http/routes.ts';
 
 describe('content types', () => {
   it('parses media types with parameters', () => {

@@ -6,8 +6,8 @@
  */
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { parseConfig } from '../../src/main/config/config.ts';
+import { createLogger } from '../../src/shared/logger.ts';
 import { collectorTestEnv, uniqueName } from '../helpers/servers.ts';
 import { eventOfKey, type EventExtra } from '../helpers/events.ts';
 import { waitFor } from '../helpers/wait-for.ts';

@@ -3,9 +3,9 @@
  * driven by advancing the clock, never by waiting.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ChangePoller } from '../../src/live/change-poller.ts';
-import type { LiveChange, Watermark } from '../../src/live/watermark.ts';
-import { changePage, type ChangePage } from '../../src/storage/change-feed.ts';
+import { ChangePoller } from '../../src/app/live/change-poller.ts';
+import type { LiveChange, Watermark } from '../../src/app/live/watermark.ts';
+import { changePage, type ChangePage } from '../../src/ports/change-feed.ts';
 
 /** An in-memory change feed: each write takes the next number; a key keeps its latest. */
 class FakeFeed {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isAuthorized, queryKey } from '../../src/http/auth.ts';
-import { isLivePath, matchRoute } from '../../src/http/routes.ts';
+import { isAuthorized, queryKey } from '../../src/adapters/http/auth.ts';
+import { isLivePath, matchRoute } from '../../src/adapters/http/routes.ts';
 
 const params = (query: string) => new URLSearchParams(query);
 

@@ -8,9 +8,9 @@
 import { instanceKeyOf } from '@flowtrail/sdk/protocol';
 import type { Admin, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCollector, type RunningCollector } from '../../src/collector.ts';
-import { parseConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { startCollector, type RunningCollector } from '../../src/main/start-collector.ts';
+import { parseConfig } from '../../src/main/config/config.ts';
+import { createLogger } from '../../src/shared/logger.ts';
 import { makeAlert } from '../alerts/alert-fixtures.ts';
 import { produceEvents } from '../detection-int/helpers.ts';
 import { makeEvent } from '../helpers/events.ts';

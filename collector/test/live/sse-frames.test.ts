@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { SSE_HEADERS, sseComment, sseEvent, sseRetry } from '../../src/live/sse-frames.ts';
+import {
+  SSE_HEADERS,
+  sseComment,
+  sseEvent,
+  sseRetry,
+} from '../../src/adapters/http/live/sse-frames.ts';
 
 describe('SSE frames', () => {
   it('frames a named event with an id and one JSON data line', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { changePage, changeArgumentProblem } from '../../src/storage/change-feed.ts';
+import { changePage, changeArgumentProblem } from '../../src/ports/change-feed.ts';
 import {
   missedChange,
   nextChange,
   parseWatermarkId,
   watermarkId,
-} from '../../src/live/watermark.ts';
+} from '../../src/app/live/watermark.ts';
 
 const page = (seq: number, keys: string[] = [], truncated = false) => ({ seq, keys, truncated });
 

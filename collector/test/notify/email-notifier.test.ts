@@ -1,8 +1,8 @@
 /** The e-mail sender against a real local SMTP server (the `smtp-server` library). */
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmailNotifier } from '../../src/notify/email-notifier.ts';
-import { NotifyCounters } from '../../src/notify/notify-counters.ts';
-import { RetryingNotifier } from '../../src/notify/retrying-notifier.ts';
+import { EmailNotifier } from '../../src/adapters/notify/email-notifier.ts';
+import { NotifyCounters } from '../../src/adapters/notify/notify-counters.ts';
+import { RetryingNotifier } from '../../src/adapters/notify/retrying-notifier.ts';
 import { startSmtpReceiver, type SmtpReceiver } from './receivers.ts';
 import { sampleNotification } from './sample-notification.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FanOutNotifier } from '../../src/notify/fan-out-notifier.ts';
-import { NotifyCounters } from '../../src/notify/notify-counters.ts';
-import { NotifyError, type Notification, type Notifier } from '../../src/notify/notification.ts';
-import { RetryingNotifier } from '../../src/notify/retrying-notifier.ts';
+import { FanOutNotifier } from '../../src/adapters/notify/fan-out-notifier.ts';
+import { NotifyCounters } from '../../src/adapters/notify/notify-counters.ts';
+import { NotifyError, type Notification, type Notifier } from '../../src/ports/notifier.ts';
+import { RetryingNotifier } from '../../src/adapters/notify/retrying-notifier.ts';
 import { sampleNotification } from './sample-notification.ts';
 
 function recording(name: string): Notifier & { received: Notification[] } {

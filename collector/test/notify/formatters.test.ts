@@ -5,11 +5,18 @@ import {
   formatDuration,
   headline,
   waitingMs,
-} from '../../src/notify/format-common.ts';
-import { emailContent, emailRecipients, emailSubject } from '../../src/notify/format-email.ts';
-import { kafkaAlertRecord } from '../../src/notify/format-kafka.ts';
-import { slackBody, slackLink } from '../../src/notify/format-slack.ts';
-import { NOTIFICATION_SCHEMA_VERSION, webhookBody } from '../../src/notify/format-webhook.ts';
+} from '../../src/adapters/notify/format-common.ts';
+import {
+  emailContent,
+  emailRecipients,
+  emailSubject,
+} from '../../src/adapters/notify/format-email.ts';
+import { kafkaAlertRecord } from '../../src/adapters/kafka/notify/format-kafka.ts';
+import { slackBody, slackLink } from '../../src/adapters/notify/format-slack.ts';
+import {
+  NOTIFICATION_SCHEMA_VERSION,
+  webhookBody,
+} from '../../src/adapters/notify/format-webhook.ts';
 import { sampleNotification } from './sample-notification.ts';
 
 const hostile = sampleNotification({

@@ -1,11 +1,11 @@
 /** Webhook and Slack senders against a real local HTTP server. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { slackBody } from '../../src/notify/format-slack.ts';
-import { webhookBody } from '../../src/notify/format-webhook.ts';
-import { SlackNotifier, WebhookNotifier } from '../../src/notify/http-notifiers.ts';
-import { NotifyCounters } from '../../src/notify/notify-counters.ts';
-import { NotifyError } from '../../src/notify/notification.ts';
-import { RetryingNotifier } from '../../src/notify/retrying-notifier.ts';
+import { slackBody } from '../../src/adapters/notify/format-slack.ts';
+import { webhookBody } from '../../src/adapters/notify/format-webhook.ts';
+import { SlackNotifier, WebhookNotifier } from '../../src/adapters/notify/http-notifiers.ts';
+import { NotifyCounters } from '../../src/adapters/notify/notify-counters.ts';
+import { NotifyError } from '../../src/ports/notifier.ts';
+import { RetryingNotifier } from '../../src/adapters/notify/retrying-notifier.ts';
 import { startHttpReceiver, type HttpReceiver } from './receivers.ts';
 import { sampleNotification } from './sample-notification.ts';
 

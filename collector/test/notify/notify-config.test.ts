@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.ts';
-import { isEmailAddress, parseNotifyConfig } from '../../src/notify/notify-config.ts';
+import { ConfigError } from '../../src/shared/errors.ts';
+import { isEmailAddress, parseNotifyConfig } from '../../src/main/config/notify-config.ts';
 
 describe('parseNotifyConfig', () => {
   it('turns every channel off by default and keeps the default topic and retries', () => {

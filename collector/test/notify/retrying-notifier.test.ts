@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { StorageError } from '../../src/errors.ts';
+import { StorageError } from '../../src/shared/errors.ts';
 import {
   isRetriableHttpStatus,
   isRetriableKafkaError,
   isRetriableNotifyFailure,
   isRetriableSmtpError,
   parseRetryAfter,
-} from '../../src/notify/classify.ts';
-import { NotifyCounters } from '../../src/notify/notify-counters.ts';
-import { NotifyError, type Notifier } from '../../src/notify/notification.ts';
-import { RetryingNotifier } from '../../src/notify/retrying-notifier.ts';
+} from '../../src/adapters/notify/classify.ts';
+import { NotifyCounters } from '../../src/adapters/notify/notify-counters.ts';
+import { NotifyError, type Notifier } from '../../src/ports/notifier.ts';
+import { RetryingNotifier } from '../../src/adapters/notify/retrying-notifier.ts';
 import { sampleNotification } from './sample-notification.ts';
 
 describe('retry classification', () => {

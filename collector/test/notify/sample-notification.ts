@@ -1,5 +1,5 @@
 /** A stuck-payment notification for the notifier tests; override any field. */
-import type { Notification } from '../../src/notify/notification.ts';
+import type { Notification } from '../../src/ports/notifier.ts';
 
 export function sampleNotification(overrides: Partial<Notification> = {}): Notification {
   return {

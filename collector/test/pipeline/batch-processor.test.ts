@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { foldInstance } from '../../src/core/fold.ts';
-import type { InstanceState } from '../../src/core/instance-state.ts';
-import { createLogger } from '../../src/logger.ts';
-import { Metrics } from '../../src/metrics.ts';
-import { BatchProcessor } from '../../src/pipeline/batch-processor.ts';
-import type { DeadLetter } from '../../src/pipeline/dead-letter.ts';
-import type { IncomingMessage } from '../../src/pipeline/incoming-message.ts';
-import type { EventWriter, WriteResult } from '../../src/storage/event-store.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
+import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { Metrics } from '../../src/shared/metrics.ts';
+import { BatchProcessor } from '../../src/app/ingest/batch-processor.ts';
+import type { DeadLetter } from '../../src/ports/dead-letter-sink.ts';
+import type { IncomingMessage } from '../../src/ports/incoming-message.ts';
+import type { EventWriter, WriteResult } from '../../src/ports/event-store.ts';
 
 /** In-memory EventWriter: idempotent by id, rejects events whose data has `poison`. */
 class MemoryWriter implements EventWriter {

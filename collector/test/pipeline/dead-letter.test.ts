@@ -4,7 +4,7 @@ import {
   errorsHeaderValue,
   MAX_ERRORS_HEADER_BYTES,
   type DeadLetter,
-} from '../../src/pipeline/dead-letter.ts';
+} from '../../src/ports/dead-letter-sink.ts';
 
 const letter: DeadLetter = {
   message: {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.ts';
-import { resolveInputTopics, topicsToEnsure } from '../../src/pipeline/topics.ts';
-import { nextOffset, sliceOf } from '../../src/pipeline/kafka-source.ts';
+import { parseConfig } from '../../src/main/config/config.ts';
+import { resolveInputTopics, topicsToEnsure } from '../../src/adapters/kafka/topics.ts';
+import { nextOffset, sliceOf } from '../../src/adapters/kafka/kafka-source.ts';
 
 describe('topics', () => {
   it('ensures the explicit input topics and the DLQ', () => {

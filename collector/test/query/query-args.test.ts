@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseQueryArgs, QUERY_USAGE } from '../../src/query/query-args.ts';
+import { parseQueryArgs, QUERY_USAGE } from '../../src/tools/cli/query-args.ts';
 
 describe('parseQueryArgs', () => {
   it('needs no arguments', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.ts';
-import { ConfigError } from '../../src/errors.ts';
-import { describeQueryConfig, parseQueryConfig } from '../../src/query/query-config.ts';
+import { parseConfig } from '../../src/main/config/config.ts';
+import { ConfigError } from '../../src/shared/errors.ts';
+import { describeQueryConfig, parseQueryConfig } from '../../src/main/config/query-config.ts';
 
 function problemsOf(fn: () => unknown): ConfigError {
   try {

@@ -4,7 +4,7 @@
  * (a heat map with two instances), and a stuck finding on the first order.
  */
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import type { Finding } from '../../src/detection/finding.ts';
+import type { Finding } from '../../src/domain/detection/finding.ts';
 import { makeFinding } from '../alerts/alert-fixtures.ts';
 import { eventOfKey } from '../helpers/events.ts';
 

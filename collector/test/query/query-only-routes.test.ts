@@ -8,14 +8,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer, type RunningApiServer } from '../../src/http/api-server.ts';
-import { createLogger } from '../../src/logger.ts';
+import { startApiServer, type RunningApiServer } from '../../src/adapters/http/api-server.ts';
+import { createLogger } from '../../src/shared/logger.ts';
 import {
   COMMANDS_REFUSED,
   INGEST_REFUSED,
   QUERY_NODE_ABSENT,
-} from '../../src/query/query-only-routes.ts';
-import { SqliteEventStore } from '../../src/storage/sqlite/sqlite-event-store.ts';
+} from '../../src/adapters/http/query-only-routes.ts';
+import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store.ts';
 import { makeEvent } from '../helpers/events.ts';
 import { call, postStructured } from '../http/http-client.ts';
 

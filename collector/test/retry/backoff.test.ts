@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../src/retry/backoff.ts';
+import { backoffDelay } from '../../src/shared/retry/backoff.ts';
 
 const bounds = { minMs: 100, maxMs: 5_000 };
 

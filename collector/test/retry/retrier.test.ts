@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RetryAbortedError, StorageError } from '../../src/errors.ts';
-import { createLogger } from '../../src/logger.ts';
-import { Metrics } from '../../src/metrics.ts';
-import { Retrier } from '../../src/retry/retrier.ts';
-import { runInRetryScope } from '../../src/retry/retry-scope.ts';
+import { RetryAbortedError, StorageError } from '../../src/shared/errors.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { Metrics } from '../../src/shared/metrics.ts';
+import { Retrier } from '../../src/shared/retry/retrier.ts';
+import { runInRetryScope } from '../../src/shared/retry/retry-scope.ts';
 
 function retrier(metrics = new Metrics()): Retrier {
   return new Retrier({

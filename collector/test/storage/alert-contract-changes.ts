@@ -6,8 +6,8 @@
  * write. The live channel (`GET /api/live`) reads this. Needs `refresh` on Elasticsearch.
  */
 import { expect, it } from 'vitest';
-import { isRetriable } from '../../src/errors.ts';
-import type { AlertStore } from '../../src/storage/alert-store.ts';
+import { isRetriable } from '../../src/shared/errors.ts';
+import type { AlertStore } from '../../src/ports/alert-store.ts';
 import { makeAlert, tag } from '../alerts/alert-fixtures.ts';
 
 export function describeAlertChangeContract(

@@ -9,9 +9,9 @@
  * data: the races run between two of them, as between two collectors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert } from '../../src/alerts/alert.ts';
-import { AlertService } from '../../src/alerts/alert-service.ts';
-import type { AlertStore } from '../../src/storage/alert-store.ts';
+import type { Alert } from '../../src/domain/alerts/alert.ts';
+import { AlertService } from '../../src/app/alerts/alert-service.ts';
+import type { AlertStore } from '../../src/ports/alert-store.ts';
 import { at, iso, makeAlert, makeFinding, tag } from '../alerts/alert-fixtures.ts';
 import { describeAlertChangeContract } from './alert-contract-changes.ts';
 

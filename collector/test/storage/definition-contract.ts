@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DefinitionConflictError,
   definitionDocument,
-} from '../../src/definitions/definition-document.ts';
-import type { DefinitionDocument } from '../../src/definitions/definition-schema.ts';
-import { parseDefinitionYaml } from '../../src/definitions/parse-definition.ts';
-import type { DefinitionStore } from '../../src/storage/definition-store.ts';
+} from '../../src/domain/definitions/definition-document.ts';
+import type { DefinitionDocument } from '../../src/domain/definitions/definition-schema.ts';
+import { parseDefinitionYaml } from '../../src/domain/definitions/parse-definition.ts';
+import type { DefinitionStore } from '../../src/ports/definition-store.ts';
 
 export interface DefinitionStoreUnderTest {
   /** Not prepared yet (the suite calls `prepare`). */

@@ -3,7 +3,7 @@
  * its indices deleted afterwards (es-contract-target.ts). The race runs between two
  * clients.
  */
-import { ElasticsearchAlertStore } from '../../src/storage/elasticsearch/es-alert-store.ts';
+import { ElasticsearchAlertStore } from '../../src/adapters/elasticsearch/es-alert-store.ts';
 import { describeAlertStoreContract } from './alert-contract.ts';
 import { esContractTarget } from './es-contract-target.ts';
 

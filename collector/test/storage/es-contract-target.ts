@@ -5,8 +5,8 @@
  * of the prefix's indices, and a cleanup that deletes every index and template of it.
  */
 import type { Client } from '@elastic/elasticsearch';
-import { createLogger } from '../../src/logger.ts';
-import type { Logger } from '../../src/logger.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import type { Logger } from '../../src/shared/logger.ts';
 import {
   deleteIndicesOf,
   testElasticsearch,

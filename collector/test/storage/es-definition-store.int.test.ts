@@ -3,7 +3,7 @@
  * run, its indices deleted afterwards (es-contract-target.ts). The race runs between two
  * clients.
  */
-import { ElasticsearchDefinitionStore } from '../../src/storage/elasticsearch/es-definition-store.ts';
+import { ElasticsearchDefinitionStore } from '../../src/adapters/elasticsearch/es-definition-store.ts';
 import { describeDefinitionStoreContract } from './definition-contract.ts';
 import { esContractTarget } from './es-contract-target.ts';
 

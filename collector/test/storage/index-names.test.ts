@@ -3,9 +3,9 @@ import {
   eventsIndexFor,
   eventsIndexPattern,
   instancesIndex,
-} from '../../src/storage/elasticsearch/index-names.ts';
-import { eventsTemplate, instancesTemplate } from '../../src/storage/elasticsearch/templates.ts';
-import { isRetriableStatus } from '../../src/storage/elasticsearch/es-errors.ts';
+} from '../../src/adapters/elasticsearch/index-names.ts';
+import { eventsTemplate, instancesTemplate } from '../../src/adapters/elasticsearch/templates.ts';
+import { isRetriableStatus } from '../../src/adapters/elasticsearch/es-errors.ts';
 
 describe('index names', () => {
   it('puts an event in the daily index of its UTC time', () => {

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StorageError } from '../../src/errors.ts';
-import { databasePath } from '../../src/storage/sqlite/sqlite-database.ts';
-import { SqliteAlertStore } from '../../src/storage/sqlite/sqlite-alert-store.ts';
-import { SqliteEventStore } from '../../src/storage/sqlite/sqlite-event-store.ts';
+import { StorageError } from '../../src/shared/errors.ts';
+import { databasePath } from '../../src/adapters/sqlite/sqlite-database.ts';
+import { SqliteAlertStore } from '../../src/adapters/sqlite/sqlite-alert-store.ts';
+import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store.ts';
 import { makeAlert } from '../alerts/alert-fixtures.ts';
 import { describeAlertStoreContract } from './alert-contract.ts';
 

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeadLetterError } from '../../src/errors.ts';
-import { MAX_ERRORS_HEADER_BYTES, type DeadLetter } from '../../src/pipeline/dead-letter.ts';
-import type { IncomingMessage } from '../../src/pipeline/incoming-message.ts';
-import { SqliteDeadLetterStore } from '../../src/storage/sqlite/sqlite-dead-letter-store.ts';
-import { SqliteEventStore } from '../../src/storage/sqlite/sqlite-event-store.ts';
+import { DeadLetterError } from '../../src/shared/errors.ts';
+import { MAX_ERRORS_HEADER_BYTES, type DeadLetter } from '../../src/ports/dead-letter-sink.ts';
+import type { IncomingMessage } from '../../src/ports/incoming-message.ts';
+import { SqliteDeadLetterStore } from '../../src/adapters/sqlite/sqlite-dead-letter-store.ts';
+import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store.ts';
 import { history } from './store-contract-fixtures.ts';
 
 const NOW = new Date('2024-08-01T12:00:00.000Z');

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { StorageError } from '../../src/errors.ts';
-import { databasePath } from '../../src/storage/sqlite/sqlite-database.ts';
-import { SqliteDefinitionStore } from '../../src/storage/sqlite/sqlite-definition-store.ts';
+import { StorageError } from '../../src/shared/errors.ts';
+import { databasePath } from '../../src/adapters/sqlite/sqlite-database.ts';
+import { SqliteDefinitionStore } from '../../src/adapters/sqlite/sqlite-definition-store.ts';
 import { definitionDoc, describeDefinitionStoreContract } from './definition-contract.ts';
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'flowtrail-definitions-'));

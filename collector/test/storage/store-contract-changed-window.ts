@@ -15,10 +15,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EventTypes, instanceKey } from '@flowtrail/sdk/protocol';
-import type { InstanceState } from '../../src/core/instance-state.ts';
-import { isRetriable } from '../../src/errors.ts';
-import type { ChangeCursor, ChangedWindowQuery } from '../../src/storage/changed-window.ts';
-import { MAX_DETECTION_PAGE } from '../../src/storage/event-store.ts';
+import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
+import { isRetriable } from '../../src/shared/errors.ts';
+import type { ChangeCursor, ChangedWindowQuery } from '../../src/ports/changed-window.ts';
+import { MAX_DETECTION_PAGE } from '../../src/ports/event-store.ts';
 import { makeEvent } from '../helpers/events.ts';
 import type { ContractContext } from './store-contract.ts';
 import { tag } from './store-contract-fixtures.ts';

@@ -9,8 +9,8 @@
  * running test happen.
  */
 import { describe, expect, it } from 'vitest';
-import { foldInstance } from '../../src/core/fold.ts';
-import { isRetriable } from '../../src/errors.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
+import { isRetriable } from '../../src/shared/errors.ts';
 import type { ContractContext } from './store-contract.ts';
 import { history, keyOf, tag } from './store-contract-fixtures.ts';
 

@@ -17,9 +17,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EventTypes, instanceKey, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { foldInstance } from '../../src/core/fold.ts';
-import type { InstanceState } from '../../src/core/instance-state.ts';
-import { isRetriable } from '../../src/errors.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
+import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
+import { isRetriable } from '../../src/shared/errors.ts';
 import { makeEvent } from '../helpers/events.ts';
 import type { ContractContext } from './store-contract.ts';
 import { plus, tag } from './store-contract-fixtures.ts';

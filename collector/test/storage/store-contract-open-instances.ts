@@ -16,9 +16,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EventTypes, instanceKey, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { foldInstance } from '../../src/core/fold.ts';
-import { isRetriable } from '../../src/errors.ts';
-import { MAX_DETECTION_PAGE, type OpenInstanceKeysQuery } from '../../src/storage/event-store.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
+import { isRetriable } from '../../src/shared/errors.ts';
+import { MAX_DETECTION_PAGE, type OpenInstanceKeysQuery } from '../../src/ports/event-store.ts';
 import { makeEvent } from '../helpers/events.ts';
 import type { ContractContext } from './store-contract.ts';
 import { history, plus, tag, type Outcome } from './store-contract-fixtures.ts';

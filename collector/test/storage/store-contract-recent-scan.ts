@@ -13,8 +13,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { instanceKey, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { isRetriable, StorageError } from '../../src/errors.ts';
-import type { EventScanFilter, InstanceEvents } from '../../src/storage/event-store.ts';
+import { isRetriable, StorageError } from '../../src/shared/errors.ts';
+import type { EventScanFilter, InstanceEvents } from '../../src/ports/event-store.ts';
 import type { ContractContext } from './store-contract.ts';
 import { history, plus, tag } from './store-contract-fixtures.ts';
 

@@ -15,8 +15,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import type { InstanceState } from '../../src/core/instance-state.ts';
-import type { InstanceFacets, InstanceQuery } from '../../src/storage/event-store.ts';
+import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
+import type { InstanceFacets, InstanceQuery } from '../../src/ports/event-store.ts';
 import { makeEvent } from '../helpers/events.ts';
 import type { ContractContext } from './store-contract.ts';
 import { tag } from './store-contract-fixtures.ts';

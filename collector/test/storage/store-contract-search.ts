@@ -8,8 +8,8 @@
  * businessKey: a value under any key name, or `name=value`; exact and case-sensitive.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { InstanceState } from '../../src/core/instance-state.ts';
-import type { InstanceQuery } from '../../src/storage/event-store.ts';
+import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
+import type { InstanceQuery } from '../../src/ports/event-store.ts';
 import type { ContractContext } from './store-contract.ts';
 import { history, tag, type HistoryInit } from './store-contract-fixtures.ts';
 import { describeSearchFiltersContract } from './store-contract-search-filters.ts';

@@ -12,10 +12,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { foldInstance } from '../../src/core/fold.ts';
-import type { InstanceState } from '../../src/core/instance-state.ts';
-import { isRetriable } from '../../src/errors.ts';
-import type { EventStore, InstanceEvents } from '../../src/storage/event-store.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
+import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
+import { isRetriable } from '../../src/shared/errors.ts';
+import type { EventStore, InstanceEvents } from '../../src/ports/event-store.ts';
 import { makeEvent } from '../helpers/events.ts';
 import { history, keyOf, tag } from './store-contract-fixtures.ts';
 import { describeChangeContract } from './store-contract-changes.ts';

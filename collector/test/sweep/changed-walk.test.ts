@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangeCursor, ChangedWindowQuery } from '../../src/storage/changed-window.ts';
+import type { ChangeCursor, ChangedWindowQuery } from '../../src/ports/changed-window.ts';
 import {
   afterPage,
   FIRST_PASS_LOOKBACK_MS,
@@ -8,7 +8,7 @@ import {
   pageQuery,
   passAt,
   type ChangedWalk,
-} from '../../src/sweep/changed-walk.ts';
+} from '../../src/domain/detection/changed-walk.ts';
 
 const timing = { graceMs: 30_000, intervalMs: 2000 };
 const T0 = Date.parse('2030-01-01T00:00:00Z');

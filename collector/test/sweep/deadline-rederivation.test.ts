@@ -9,18 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InstanceState } from '../../src/core/instance-state.ts';
-import { createRegistry } from '../../src/definitions/registry.ts';
-import { learnedKey } from '../../src/detection/learned-deadlines.ts';
-import { isRetriable } from '../../src/errors.ts';
-import { createLogger } from '../../src/logger.ts';
-import { SqliteDefinitionStore } from '../../src/storage/sqlite/sqlite-definition-store.ts';
-import { SqliteEventStore } from '../../src/storage/sqlite/sqlite-event-store.ts';
+import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
+import { createRegistry } from '../../src/domain/definitions/registry.ts';
+import { learnedKey } from '../../src/domain/detection/learned-deadlines.ts';
+import { isRetriable } from '../../src/shared/errors.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { SqliteDefinitionStore } from '../../src/adapters/sqlite/sqlite-definition-store.ts';
+import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store.ts';
 import {
   DeadlineRederiver,
   type RederivationStore,
-} from '../../src/sweep/deadline-rederivation.ts';
-import { DetectionModel } from '../../src/sweep/detection-model.ts';
+} from '../../src/app/detection/deadline-rederivation.ts';
+import { DetectionModel } from '../../src/app/detection/detection-model.ts';
 import { makeEvent } from '../helpers/events.ts';
 import { definitionOf, pickHistory, waitingInPick } from './definition-fixtures.ts';
 

@@ -3,9 +3,9 @@
  * whose step `pick` gets a deadline from a definition, instances waiting in it.
  */
 import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import type { ProcessDefinition } from '../../src/definitions/definition-schema.ts';
-import { parseDefinitionYaml } from '../../src/definitions/parse-definition.ts';
-import type { EventScanner, InstanceEvents } from '../../src/storage/event-store.ts';
+import type { ProcessDefinition } from '../../src/domain/definitions/definition-schema.ts';
+import { parseDefinitionYaml } from '../../src/domain/definitions/parse-definition.ts';
+import type { EventScanner, InstanceEvents } from '../../src/ports/event-store.ts';
 import { at, makeEvent } from '../helpers/events.ts';
 
 /** Version `version` of `process`; `pick` has `deadline` when given (else none). */

@@ -7,11 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRegistry } from '../../src/definitions/registry.ts';
-import { createLogger } from '../../src/logger.ts';
-import type { EventScanner, InstanceEvents } from '../../src/storage/event-store.ts';
-import { SqliteDefinitionStore } from '../../src/storage/sqlite/sqlite-definition-store.ts';
-import { DetectionModel } from '../../src/sweep/detection-model.ts';
+import { createRegistry } from '../../src/domain/definitions/registry.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import type { EventScanner, InstanceEvents } from '../../src/ports/event-store.ts';
+import { SqliteDefinitionStore } from '../../src/adapters/sqlite/sqlite-definition-store.ts';
+import { DetectionModel } from '../../src/app/detection/detection-model.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { definitionOf, pickHistory, waitingInPick } from './definition-fixtures.ts';
 

@@ -6,15 +6,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { stepSamples } from '../../src/core/step-samples.ts';
-import { learnedStatsOf } from '../../src/detection/learned-deadlines.ts';
-import type {
-  EventScanFilter,
-  EventScanner,
-  InstanceEvents,
-} from '../../src/storage/event-store.ts';
-import { DetectionModel } from '../../src/sweep/detection-model.ts';
-import { learnedStatsOfInstances, learningScanFilter } from '../../src/sweep/learned-history.ts';
+import { stepSamples } from '../../src/domain/instance/step-samples.ts';
+import { learnedStatsOf } from '../../src/domain/detection/learned-deadlines.ts';
+import type { EventScanFilter, EventScanner, InstanceEvents } from '../../src/ports/event-store.ts';
+import { DetectionModel } from '../../src/app/detection/detection-model.ts';
+import {
+  learnedStatsOfInstances,
+  learningScanFilter,
+} from '../../src/app/detection/learned-history.ts';
 import { at, makeEvent } from '../helpers/events.ts';
 
 const BASE = '2030-01-01T00:00:00.000Z';

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { foldInstance } from '../../src/core/fold.ts';
-import { learnedKey, RELATIVE_ACCURACY } from '../../src/detection/learned-deadlines.ts';
-import { SqliteEventStore } from '../../src/storage/sqlite/sqlite-event-store.ts';
-import { DetectionModel } from '../../src/sweep/detection-model.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
+import { learnedKey, RELATIVE_ACCURACY } from '../../src/domain/detection/learned-deadlines.ts';
+import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store.ts';
+import { DetectionModel } from '../../src/app/detection/detection-model.ts';
 import { at, makeEvent } from '../helpers/events.ts';
 
 const NOW = Date.parse('2030-06-30T00:00:00.000Z');

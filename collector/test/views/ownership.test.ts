@@ -1,8 +1,8 @@
 /** Ownership counts from hand-made instance states and alerts. */
 import { describe, expect, it } from 'vitest';
-import { newAlert } from '../../src/alerts/alert.ts';
-import type { InstanceState, StepState } from '../../src/core/instance-state.ts';
-import { ownership, teamOf } from '../../src/views/ownership.ts';
+import { newAlert } from '../../src/domain/alerts/alert.ts';
+import type { InstanceState, StepState } from '../../src/domain/instance/instance-state.ts';
+import { ownership, teamOf } from '../../src/domain/views/ownership.ts';
 
 function state(
   key: string,

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { readEventLog, toFlowtrailEvents } from '../../src/eventlog/index.ts';
-import { processGraphs } from '../../src/views/process-graph.ts';
+import { readEventLog, toFlowtrailEvents } from '../../src/tools/eventlog/index.ts';
+import { processGraphs } from '../../src/domain/views/process-graph.ts';
 
 interface Expected {
   edges: Record<string, number>;

@@ -2,9 +2,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventTypes, type EventData, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { newAlert, type Alert } from '../../src/alerts/alert.ts';
-import { foldInstance } from '../../src/core/fold.ts';
-import { buildTimeline, toPixels, type Timeline } from '../../src/views/timeline.ts';
+import { newAlert, type Alert } from '../../src/domain/alerts/alert.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
+import { buildTimeline, toPixels, type Timeline } from '../../src/domain/views/timeline.ts';
 
 const t = (minute: number): string => new Date(Date.UTC(2024, 2, 1, 10, minute)).toISOString();
 let n = 0;

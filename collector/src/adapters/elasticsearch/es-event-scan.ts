@@ -1,0 +1,82 @@
+/**
+ * Reading event documents of the Elasticsearch store (es-event-store.ts): every matching
+ * document of the daily events indices, paged with `search_after` over a total sort
+ * order, after a refresh (read-your-writes for `eventsOfInstances`), and grouped into
+ * instances for `scanInstanceEvents`. Failures are `StorageError`s.
+ */
+import type { Client, estypes } from '@elastic/elasticsearch';
+import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import type { InstanceEvents } from '../../ports/event-store.ts';
+import { toStorageError } from './es-errors.ts';
+import { eventsIndexPattern } from './index-names.ts';
+
+/** Event document = the CloudEvent as received + `instanceKey`. */
+export type EventDocument = FlowtrailEvent & { instanceKey: string };
+
+/** Documents per page of a scan. */
+const PAGE_SIZE = 1000;
+
+/** Time instant, then id: the order `getEvents` returns on every store. */
+export function oldestFirst(a: FlowtrailEvent, b: FlowtrailEvent): number {
+  return Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Makes every event written so far searchable. */
+export async function refreshEvents(client: Client, prefix: string): Promise<void> {
+  try {
+    await client.indices.refresh({
+      index: eventsIndexPattern(prefix),
+      allow_no_indices: true,
+      ignore_unavailable: true,
+    });
+  } catch (err) {
+    throw toStorageError('refresh events', err);
+  }
+}
+
+/** Every matching event document, in `sort` order (which must be total). */
+export async function* scanEvents(
+  client: Client,
+  prefix: string,
+  query: estypes.QueryDslQueryContainer,
+  sort: estypes.SortCombinations[],
+): AsyncGenerator<EventDocument> {
+  let after: estypes.SortResults | undefined;
+  for (;;) {
+    let response: estypes.SearchResponse<EventDocument>;
+    try {
+      response = await client.search<EventDocument>({
+        index: eventsIndexPattern(prefix),
+        allow_no_indices: true,
+        ignore_unavailable: true,
+        query,
+        sort,
+        size: PAGE_SIZE,
+        ...(after !== undefined ? { search_after: after } : {}),
+      });
+    } catch (err) {
+      throw toStorageError('search events', err);
+    }
+    const hits = response.hits.hits;
+    for (const hit of hits) if (hit._source !== undefined) yield hit._source;
+    if (hits.length < PAGE_SIZE) return;
+    after = hits[hits.length - 1]?.sort;
+  }
+}
+
+/** Documents sorted by `instanceKey` → one item per instance, its events oldest first. */
+export async function* byInstance(
+  documents: AsyncIterable<EventDocument>,
+): AsyncGenerator<InstanceEvents> {
+  let current: InstanceEvents | undefined;
+  for await (const doc of documents) {
+    const { instanceKey, ...event } = doc;
+    if (current !== undefined && current.key !== instanceKey) {
+      yield { key: current.key, events: current.events.sort(oldestFirst) };
+      current = undefined;
+    }
+    current ??= { key: instanceKey, events: [] };
+    current.events.push(event as FlowtrailEvent);
+  }
+  if (current !== undefined) yield { key: current.key, events: current.events.sort(oldestFirst) };
+}

@@ -1,0 +1,291 @@
+/**
+ * Elasticsearch adapter of the storage ports. Events live in daily indices
+ * `<prefix>-events-YYYY.MM.DD` (document id = event id, `index` op, so a replay rewrites
+ * the same document); instance states in `<prefix>-instances` (document id = instance key,
+ * external_gte version = eventCount, so a state folded from fewer events never overwrites
+ * a fuller one). The events are the source of truth; states are derived and rebuildable.
+ * Detection queries (`DetectionReader`, also `openInstanceKeys`): es-detection-queries.ts;
+ * the change feed (`instanceChanges`, on `_seq_no`): es-change-queries.ts; `search`:
+ * es-instance-search.ts; recency scans: es-recent-scan.ts; bulk item outcomes: es-bulk.ts.
+ */
+import type { Client, estypes } from '@elastic/elasticsearch';
+import {
+  instanceKey,
+  instanceKeyOf,
+  type FlowtrailEvent,
+  type InstanceRef,
+} from '@flowtrail/sdk/protocol';
+import type { ElasticsearchConfig } from '../../main/config/config.ts';
+import type { InstanceState } from '../../domain/instance/instance-state.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { ChangePage } from '../../ports/change-feed.ts';
+import type { ChangedWindowPage, ChangedWindowQuery } from '../../ports/changed-window.ts';
+import type {
+  ChangedInstancesPage,
+  EventScanFilter,
+  InstanceEvents,
+  EventStore,
+  InstanceKeyPage,
+  InstancePage,
+  InstanceQuery,
+  OpenInstanceKeysQuery,
+  WriteResult,
+} from '../../ports/event-store.ts';
+import { bulkWrite, type BulkItemOutcome } from './es-bulk.ts';
+import {
+  changedBetweenPageOf,
+  changedBetweenSearch,
+  changedSinceSearch,
+  childrenSearch,
+  instantArgument,
+  limitArgument,
+  openKeysSearch,
+  overdueSearch,
+} from './es-detection-queries.ts';
+import { createElasticsearchClient } from './es-client.ts';
+import { changePageOf, changesSearch, instanceKeysOf } from './es-change-queries.ts';
+import { toStorageError } from './es-errors.ts';
+import { byInstance, refreshEvents, scanEvents, type EventDocument } from './es-event-scan.ts';
+import { searchInstances } from './es-instance-search.ts';
+import { scanRecent } from './es-recent-scan.ts';
+import { eventsIndexFor, instancesIndex } from './index-names.ts';
+import { eventsTemplate, instancesTemplate } from './templates.ts';
+
+const PAGE_SIZE = 1000;
+
+export class ElasticsearchEventStore implements EventStore {
+  constructor(
+    private readonly client: Client,
+    private readonly options: { indexPrefix: string; replicas: number; logger: Logger },
+  ) {}
+
+  static fromConfig(config: ElasticsearchConfig, logger: Logger): ElasticsearchEventStore {
+    return new ElasticsearchEventStore(createElasticsearchClient(config), {
+      indexPrefix: config.indexPrefix,
+      replicas: config.replicas,
+      logger,
+    });
+  }
+
+  private get prefix(): string {
+    return this.options.indexPrefix;
+  }
+
+  async prepare(): Promise<void> {
+    await this.call('put index templates', async () => {
+      await this.client.indices.putIndexTemplate(
+        eventsTemplate(this.prefix, this.options.replicas),
+      );
+      await this.client.indices.putIndexTemplate(
+        instancesTemplate(this.prefix, this.options.replicas),
+      );
+    });
+    const index = instancesIndex(this.prefix);
+    await this.call('create instances index', async () => {
+      try {
+        await this.client.indices.create({ index });
+      } catch (err) {
+        const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type;
+        if (type !== 'resource_already_exists_exception') throw err;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  async writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
+    const operations = events.flatMap((event) => [
+      { index: { _index: eventsIndexFor(this.prefix, event.time), _id: event.id } },
+      { ...event, instanceKey: instanceKeyOf(event) } satisfies EventDocument,
+    ]);
+    return this.bulk('bulk events', operations, events, () => false);
+  }
+
+  async writeStates(states: readonly InstanceState[]): Promise<WriteResult<InstanceState>> {
+    const index = instancesIndex(this.prefix);
+    const operations = states.flatMap((state) => [
+      {
+        index: {
+          _index: index,
+          _id: state.key,
+          version: state.eventCount,
+          version_type: 'external_gte' as const,
+        },
+      },
+      state,
+    ]);
+    // 409: the stored state was folded from more events; ours is superseded, not failed.
+    return this.bulk('bulk states', operations, states, (item) => item.status === 409);
+  }
+
+  async eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>> {
+    const result = new Map<string, FlowtrailEvent[]>();
+    if (keys.length === 0) return result;
+    await refreshEvents(this.client, this.prefix);
+    const query: estypes.QueryDslQueryContainer = { terms: { instanceKey: [...new Set(keys)] } };
+    for await (const doc of this.scan(query, [{ instanceKey: 'asc' }, { id: 'asc' }])) {
+      const { instanceKey, ...event } = doc;
+      const list = result.get(instanceKey);
+      if (list === undefined) result.set(instanceKey, [event as FlowtrailEvent]);
+      else list.push(event as FlowtrailEvent);
+    }
+    return result;
+  }
+
+  async *scanInstanceEvents(filter: EventScanFilter): AsyncGenerator<InstanceEvents> {
+    await refreshEvents(this.client, this.prefix);
+    if (filter.recent !== undefined) {
+      return yield* scanRecent(this.client, this.prefix, filter, filter.recent);
+    }
+    const must: estypes.QueryDslQueryContainer[] = [];
+    if (filter.process !== undefined) must.push({ term: { ftprocess: filter.process } });
+    if (filter.source !== undefined) must.push({ term: { source: filter.source } });
+    yield* byInstance(
+      this.scan({ bool: { filter: must } }, [{ instanceKey: 'asc' }, { id: 'asc' }]),
+    );
+  }
+
+  async getInstance(key: string): Promise<InstanceState | undefined> {
+    return this.call('get instance', async () => {
+      const response = await this.client.get<InstanceState>(
+        { index: instancesIndex(this.prefix), id: key },
+        { ignore: [404] },
+      );
+      return response.found ? response._source : undefined;
+    });
+  }
+
+  async getEvents(key: string): Promise<FlowtrailEvent[]> {
+    const events: FlowtrailEvent[] = [];
+    const sort: estypes.SortCombinations[] = [{ time: 'asc' }, { id: 'asc' }];
+    for await (const doc of this.scan({ term: { instanceKey: key } }, sort)) {
+      const { instanceKey: _key, ...event } = doc;
+      events.push(event as FlowtrailEvent);
+    }
+    return events;
+  }
+
+  async search(query: InstanceQuery): Promise<InstancePage> {
+    return this.call('search instances', () =>
+      searchInstances(this.client, instancesIndex(this.prefix), query),
+    );
+  }
+
+  async overdueInstances(now: string, limit: number): Promise<InstanceState[]> {
+    const nowMs = instantArgument('now', now);
+    if (limitArgument(limit) === 0) return [];
+    return this.searchStates(
+      'overdue instances',
+      overdueSearch(instancesIndex(this.prefix), nowMs, limit),
+    );
+  }
+
+  async instancesChangedSince(
+    since: string,
+    limit: number,
+    after?: string,
+  ): Promise<ChangedInstancesPage> {
+    const sinceMs = instantArgument('since', since);
+    limitArgument(limit, 1);
+    const instances = await this.searchStates(
+      'instances changed since',
+      changedSinceSearch(instancesIndex(this.prefix), sinceMs, limit, after),
+    );
+    const last = instances.length === limit ? instances[limit - 1] : undefined;
+    return last === undefined ? { instances } : { instances, next: last.key };
+  }
+
+  async instancesChangedBetween(query: ChangedWindowQuery): Promise<ChangedWindowPage> {
+    const request = changedBetweenSearch(instancesIndex(this.prefix), query);
+    return this.call('instances changed between', async () =>
+      changedBetweenPageOf(await this.client.search<InstanceState>(request), query.limit),
+    );
+  }
+
+  async childrenOf(parent: InstanceRef): Promise<InstanceState[]> {
+    const key = instanceKey(parent);
+    const children: InstanceState[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.searchStates(
+        'children of',
+        childrenSearch(instancesIndex(this.prefix), parent, key, PAGE_SIZE, after),
+      );
+      children.push(...page);
+      if (page.length < PAGE_SIZE) return children;
+      after = page[page.length - 1]?.key;
+    }
+  }
+
+  async instancesByKeys(keys: readonly string[]): Promise<InstanceState[]> {
+    const unique = [...new Set(keys)];
+    const states: InstanceState[] = [];
+    for (let i = 0; i < unique.length; i += PAGE_SIZE) {
+      const ids = unique.slice(i, i + PAGE_SIZE);
+      const response = await this.call('instances by keys', () =>
+        this.client.mget<InstanceState>({ index: instancesIndex(this.prefix), ids }),
+      );
+      for (const doc of response.docs) {
+        if ('found' in doc && doc.found && doc._source !== undefined) states.push(doc._source);
+      }
+    }
+    return states;
+  }
+
+  async openInstanceKeys(query: OpenInstanceKeysQuery): Promise<InstanceKeyPage> {
+    const limit = limitArgument(query.limit, 1);
+    const request = openKeysSearch(instancesIndex(this.prefix), query.process, limit, query.after);
+    const keys = await this.call('open instance keys', async () =>
+      (await this.client.search(request)).hits.hits.flatMap((hit) =>
+        hit._id === undefined ? [] : [hit._id],
+      ),
+    );
+    const last = keys.length === limit ? keys[limit - 1] : undefined;
+    return last === undefined ? { keys } : { keys, next: last };
+  }
+
+  async instanceChanges(after: number | undefined, limit: number): Promise<ChangePage> {
+    const request = changesSearch(instancesIndex(this.prefix), after, limit, false);
+    return this.call('instance changes', async () =>
+      changePageOf(await this.client.search(request), after, limit, instanceKeysOf),
+    );
+  }
+
+  /** The states a search over the instances index finds, in its order. */
+  private async searchStates(
+    operation: string,
+    request: estypes.SearchRequest,
+  ): Promise<InstanceState[]> {
+    return this.call(operation, async () => {
+      const response = await this.client.search<InstanceState>(request);
+      return response.hits.hits.flatMap((hit) => (hit._source === undefined ? [] : [hit._source]));
+    });
+  }
+
+  /** Every matching event document, paged with search_after over a total sort order. */
+  private scan(
+    query: estypes.QueryDslQueryContainer,
+    sort: estypes.SortCombinations[],
+  ): AsyncGenerator<EventDocument> {
+    return scanEvents(this.client, this.prefix, query, sort);
+  }
+
+  private bulk<T>(
+    operation: string,
+    operations: object[],
+    items: readonly T[],
+    isStored: (item: BulkItemOutcome) => boolean,
+  ): Promise<WriteResult<T>> {
+    return bulkWrite(this.client, this.options.logger, operation, operations, items, isStored);
+  }
+
+  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toStorageError(operation, err);
+    }
+  }
+}

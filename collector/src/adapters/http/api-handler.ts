@@ -1,0 +1,303 @@
+/**
+ * The HTTP API's request handler (node:http, no framework): auth, routing, and the JSON
+ * answer of each route (the export route streams). Everything it parses or validates
+ * lives in pure functions (`routes.ts`, `auth.ts`, `content-type.ts`, `ingest-request.ts`,
+ * `query-params.ts`, `analysis-params.ts`, `view-params.ts`); the analysis and view
+ * queries in `../queries/`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerAlertRoute } from './alerts/alert-api.ts';
+import type { AlertService } from '../../app/alerts/alert-service.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { CommandInbox } from '../../ports/command-inbox.ts';
+import { parseAckBody, parseCommandsQuery, pollCommands } from './commands/commands-route.ts';
+import type { Heatmap } from '../../domain/views/heatmap.ts';
+import { exportLog } from '../../app/queries/event-export.ts';
+import { processHeatmap } from '../../app/queries/process-heatmap.ts';
+import type { FamilyReader } from '../../app/queries/instance-views.ts';
+import type { EventScanner, InstanceReader } from '../../ports/event-store.ts';
+import type { DetectionModel } from '../../app/detection/detection-model.ts';
+import type { LiveHub } from '../../app/live/live-hub.ts';
+import { parseExportQuery, parseHeatmapQuery } from './analysis-params.ts';
+import { isAuthorized, queryKey } from './auth.ts';
+import { readBody } from './body-reader.ts';
+import { ingestModeOf } from './content-type.ts';
+import type { EventIngest } from '../../app/ingest/event-ingest.ts';
+import { answerDefinitionRoute } from './definition-api.ts';
+import { errorResponse, HttpError } from './http-error.ts';
+import { parseIngestRequest } from './ingest-request.ts';
+import {
+  findInstance,
+  instanceEvents,
+  searchInstances,
+} from '../../app/queries/instance-queries.ts';
+import { parseInstanceQuery } from './query-params.ts';
+import { matchRoute, type Route } from './routes.ts';
+import { sendStream, type StreamReply } from './stream-response.ts';
+import { answerViewRoute } from './view-routes.ts';
+
+export type StoreName = 'sqlite' | 'elasticsearch';
+
+/** The messages of the 404s a node answers for what it does not do (`ApiDeps.absent`). */
+export interface AbsentReasons {
+  ingest?: string;
+  commands?: string;
+}
+
+export interface ApiDeps {
+  /** HTTP ingest (`POST /api/events`); absent (a query-only node) → 404. */
+  ingest?: EventIngest;
+  /**
+   * Queries; the scan serves the heat map, graph and export routes; the family reads
+   * (`childrenOf`, `instancesByKeys`, which every store has) the timeline.
+   */
+  reader: InstanceReader & EventScanner & FamilyReader;
+  store: StoreName;
+  apiKey?: string;
+  maxBodyBytes: number;
+  logger: Logger;
+  /** Alerts (`/api/alerts`); absent → those routes answer 503 "alerts not enabled". */
+  alerts?: AlertService;
+  /**
+   * Process definitions (`/api/definitions`): the detection model, holding the files and
+   * the definition store; absent → those routes answer 503.
+   */
+  definitions?: DetectionModel;
+  /** Commands for services on the HTTP transport (`/api/commands`); absent → 404. */
+  commands?: CommandInbox;
+  /**
+   * Why this node has no `ingest` or no `commands`: the message of the 404 (not
+   * retriable) those routes answer, before any body is read. A query-only node names
+   * where to go instead (query-only-routes.ts); default "… is not enabled on this node".
+   */
+  absent?: AbsentReasons;
+  /** The live channel (`GET /api/live`, Server-Sent Events); absent → 404. */
+  live?: LiveHub;
+}
+
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const json = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  response.end(json);
+}
+
+type Reply = { status: number; body: unknown } | { status: number; stream: StreamReply };
+
+function invalidParams(problems: readonly string[]): HttpError {
+  return new HttpError(400, 'invalid query parameters', false, problems);
+}
+
+async function heatmapOf(deps: ApiDeps, process: string, url: URL): Promise<Heatmap> {
+  const parsed = parseHeatmapQuery(process, url.searchParams);
+  if (!parsed.ok) throw invalidParams(parsed.problems);
+  const heatmap = await processHeatmap(deps.reader, parsed.query);
+  if (heatmap === undefined) throw new HttpError(404, `no instances of process "${process}"`);
+  return heatmap;
+}
+
+function exportOf(deps: ApiDeps, url: URL): StreamReply {
+  const parsed = parseExportQuery(url.searchParams);
+  if (!parsed.ok) throw invalidParams(parsed.problems);
+  const log = exportLog(deps.reader, parsed.query);
+  return {
+    status: 200,
+    headers: {
+      'content-type': log.contentType,
+      'content-disposition': `attachment; filename="${log.filename}"`,
+    },
+    chunks: log.chunks,
+  };
+}
+
+async function commandsAnswer(
+  deps: ApiDeps,
+  name: 'commands' | 'commands-ack',
+  request: IncomingMessage,
+  url: URL,
+): Promise<unknown> {
+  if (deps.commands === undefined) {
+    request.resume();
+    throw new HttpError(
+      404,
+      deps.absent?.commands ?? 'command delivery is not enabled on this node',
+    );
+  }
+  if (name === 'commands') {
+    if (request.method === 'HEAD') return { commands: [] }; // a HEAD must not lease anything
+    const parsed = parseCommandsQuery(url.searchParams);
+    if (!parsed.ok) throw invalidParams(parsed.problems);
+    return pollCommands(deps.commands, parsed.value, request);
+  }
+  const parsed = parseAckBody(await readBody(request, deps.maxBodyBytes));
+  if (!parsed.ok) throw new HttpError(400, 'invalid acknowledgement', false, parsed.problems);
+  try {
+    return { acked: await deps.commands.ack(parsed.value) };
+  } catch (err) {
+    const retriable = (err as { retriable?: unknown } | null)?.retriable !== false;
+    const status = retriable ? 503 : 500;
+    throw new HttpError(
+      status,
+      `acknowledging failed: ${(err as Error).message}`,
+      retriable,
+      undefined,
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
+async function answer(
+  deps: ApiDeps,
+  route: Route,
+  request: IncomingMessage,
+  url: URL,
+): Promise<Reply> {
+  switch (route.name) {
+    case 'health':
+      return { status: 200, body: { status: 'ok', store: deps.store } };
+    case 'search': {
+      const parsed = parseInstanceQuery(url.searchParams);
+      if (!parsed.ok) throw invalidParams(parsed.problems);
+      const body = await searchInstances(deps.reader, parsed.query, deps.alerts?.store);
+      return { status: 200, body };
+    }
+    case 'instance':
+      return { status: 200, body: await findInstance(deps.reader, route.key) };
+    case 'instance-events':
+      return { status: 200, body: await instanceEvents(deps.reader, route.key) };
+    case 'heatmap':
+      return { status: 200, body: await heatmapOf(deps, route.process, url) };
+    case 'export':
+      return { status: 200, stream: exportOf(deps, url) };
+    case 'timeline':
+    case 'instance-state':
+    case 'graph':
+    case 'ownership':
+    case 'processes':
+      return { status: 200, body: await answerViewRoute(deps, route, url) };
+    case 'alerts':
+    case 'alert':
+    case 'alert-action':
+      return { status: 200, body: await answerAlertRoute(deps.alerts, route, request, url) };
+    case 'definitions':
+    case 'definition':
+      return answerDefinitionRoute(deps.definitions, route, request, url, deps.maxBodyBytes);
+    case 'commands':
+    case 'commands-ack':
+      return { status: 200, body: await commandsAnswer(deps, route.name, request, url) };
+    case 'live': // with a live hub, the handler hands the request to it
+      request.resume();
+      throw new HttpError(404, 'live updates are not enabled on this node');
+    case 'live-watermark':
+      request.resume();
+      if (deps.live === undefined) {
+        throw new HttpError(404, 'live updates are not enabled on this node');
+      }
+      return { status: 200, body: await deps.live.watermark() };
+    case 'ingest': {
+      if (deps.ingest === undefined) {
+        request.resume();
+        throw new HttpError(404, deps.absent?.ingest ?? 'ingest is not enabled on this node');
+      }
+      const mode = ingestModeOf(
+        request.headers['content-type'],
+        'ce-specversion' in request.headers,
+      );
+      if (!mode.ok) {
+        await readBody(request, deps.maxBodyBytes).catch(() => undefined); // drain
+        throw new HttpError(mode.status, mode.error);
+      }
+      const body = await readBody(request, deps.maxBodyBytes);
+      const parsed = parseIngestRequest(
+        mode.mode,
+        body,
+        request.headers,
+        deps.ingest.maxEventBytes,
+      );
+      if (!parsed.ok) throw new HttpError(400, parsed.error);
+      return { status: 202, body: await deps.ingest.ingest(parsed.units) };
+    }
+  }
+}
+
+/** The `request` listener of the API server. */
+export function createApiHandler(
+  deps: ApiDeps,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    const started = Date.now();
+    const method = request.method ?? 'GET';
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const done = (status: number, body: unknown, headers?: Record<string, string>): void => {
+      if (!response.headersSent) sendJson(response, status, body, headers);
+      deps.logger.debug(
+        { method, path: url.pathname, status, ms: Date.now() - started },
+        'http request',
+      );
+    };
+    const fail = (err: unknown, headers?: Record<string, string>): void => {
+      const { status, body } = errorResponse(err);
+      if (status >= 500)
+        deps.logger.warn({ err, method, path: url.pathname, status }, 'http request failed');
+      done(status, body, headers);
+    };
+
+    if (url.pathname.startsWith('/api/') && url.pathname !== '/api/health') {
+      if (!isAuthorized(request.headers, deps.apiKey, queryKey(url.pathname, url.searchParams))) {
+        request.resume();
+        fail(
+          new HttpError(401, 'missing or wrong API key (authorization: Bearer <key> or x-api-key)'),
+          {
+            'www-authenticate': 'Bearer',
+          },
+        );
+        return;
+      }
+    }
+    const match = matchRoute(method, url.pathname);
+    if (!match.ok) {
+      request.resume();
+      fail(new HttpError(match.status, match.error), match.allow ? { allow: match.allow } : {});
+      return;
+    }
+    if (match.route.name === 'live' && deps.live !== undefined) {
+      try {
+        deps.live.attach(request, response); // streams until the client or the server ends it
+      } catch (err) {
+        request.resume();
+        fail(err);
+      }
+      return;
+    }
+    answer(deps, match.route, request, url)
+      .then(async (reply) => {
+        if ('body' in reply) return done(reply.status, reply.body);
+        try {
+          await sendStream(response, reply.stream, method === 'HEAD');
+        } catch (err) {
+          if (!response.headersSent) throw err;
+          // The status line is out: all that is left is cutting the body short.
+          response.destroy();
+          const gone = (err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE';
+          const log = { err, method, path: url.pathname };
+          if (gone) deps.logger.debug(log, 'http client left during a stream');
+          else deps.logger.warn(log, 'http stream failed after the headers; connection cut');
+        }
+        done(reply.status, undefined);
+      })
+      .catch((err: unknown) =>
+        fail(err, err instanceof HttpError && err.status === 413 ? { connection: 'close' } : {}),
+      );
+  };
+}

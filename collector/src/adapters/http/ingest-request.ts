@@ -1,0 +1,109 @@
+/**
+ * Turns one `POST /api/events` body into the pipeline's units: one `IncomingMessage` per
+ * event (topic `http`, partition 0, offset = the event's index in the request), so HTTP
+ * input goes through the same `BatchProcessor` — same decoding, validation and dead
+ * letters — as Kafka input. Pure: bytes and headers in, messages out.
+ *
+ * - structured: the body is the event; the message value is the body.
+ * - binary: the `ce-*` headers become `ce_*` message headers (the Kafka binary binding),
+ *   the body is the value (`data`).
+ * - batch: the body must be a JSON array (else 400); each element becomes a structured
+ *   message whose value is that element's JSON.
+ */
+import { STRUCTURED_CONTENT_TYPE, type Headers } from '@flowtrail/sdk/protocol';
+import type { IncomingMessage } from '../../ports/incoming-message.ts';
+import type { IngestMode } from './content-type.ts';
+
+export const HTTP_TOPIC = 'http';
+
+export interface IngestUnit {
+  message: IncomingMessage;
+  /** The event's `id` when it could be read, for the rejection report. */
+  id?: string;
+}
+
+export type ParseResult = { ok: true; units: IngestUnit[] } | { ok: false; error: string };
+
+export type RequestHeaders = Record<string, string | string[] | undefined>;
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function message(index: number, value: Buffer | null, headers: Headers): IncomingMessage {
+  return { topic: HTTP_TOPIC, partition: 0, offset: String(index), key: null, value, headers };
+}
+
+function idOf(candidate: unknown): string | undefined {
+  if (typeof candidate !== 'object' || candidate === null) return undefined;
+  const id = (candidate as { id?: unknown }).id;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+function withId(unit: IngestUnit, id: string | undefined): IngestUnit {
+  return id === undefined ? unit : { ...unit, id };
+}
+
+function tryParse(bytes: Buffer): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(bytes.toString('utf8')) };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** The `ce-*` request headers as Kafka-binding `ce_*` headers, plus the content type. */
+export function binaryHeaders(headers: RequestHeaders): Headers {
+  const out: Headers = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    const str = first(value);
+    if (str === undefined) continue;
+    if (lower.startsWith('ce-')) out[`ce_${lower.slice(3)}`] = str;
+    else if (lower === 'content-type') out['content-type'] = str;
+  }
+  return out;
+}
+
+/**
+ * Splits a request into units. `maxEventBytes` only bounds the work spent reading ids
+ * (an oversized event is still handed on, and the decoder rejects it as `oversized`).
+ */
+export function parseIngestRequest(
+  mode: IngestMode,
+  body: Buffer,
+  headers: RequestHeaders,
+  maxEventBytes: number,
+): ParseResult {
+  if (mode === 'binary') {
+    const ceId = first(headers['ce-id']);
+    const unit: IngestUnit = { message: message(0, body, binaryHeaders(headers)) };
+    return { ok: true, units: [withId(unit, ceId === undefined ? undefined : safeDecode(ceId))] };
+  }
+  const structured: Headers = { 'content-type': STRUCTURED_CONTENT_TYPE };
+  if (mode === 'structured') {
+    const parsed = body.length <= maxEventBytes ? tryParse(body) : undefined;
+    const unit: IngestUnit = { message: message(0, body, structured) };
+    return { ok: true, units: [withId(unit, parsed?.ok ? idOf(parsed.value) : undefined)] };
+  }
+  const parsed = tryParse(body);
+  if (!parsed.ok) return { ok: false, error: `batch body is not valid JSON: ${parsed.error}` };
+  if (!Array.isArray(parsed.value)) {
+    return { ok: false, error: 'batch body must be a JSON array of CloudEvents' };
+  }
+  const units = parsed.value.map((element: unknown, index) =>
+    withId(
+      { message: message(index, Buffer.from(JSON.stringify(element) ?? 'null'), structured) },
+      idOf(element),
+    ),
+  );
+  return { ok: true, units };
+}

@@ -1,0 +1,70 @@
+/**
+ * The embedded database file: `<dataDir>/flowtrail.db`, created with its directory when
+ * missing. WAL journal (readers never block the writer, and a reader process such as the
+ * query API or `flowtrail dlq` can open the same file), `synchronous=NORMAL` (durable
+ * across process crashes; a power loss may drop the last transactions, never corrupt),
+ * and a busy timeout so a second connection waits for a lock instead of failing at once.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { StorageError } from '../../shared/errors.ts';
+
+export type SqliteDatabase = Database.Database;
+
+export const DATABASE_FILE = 'flowtrail.db';
+
+export interface SqliteOptions {
+  /** Directory of the database file; created when missing. */
+  dataDir: string;
+  /** How long a statement waits for another connection's lock (default 5000 ms). */
+  busyTimeoutMs?: number;
+}
+
+export function databasePath(dataDir: string): string {
+  return join(dataDir, DATABASE_FILE);
+}
+
+export function openDatabase(options: SqliteOptions): SqliteDatabase {
+  mkdirSync(options.dataDir, { recursive: true });
+  const db = new Database(databasePath(options.dataDir), {
+    timeout: options.busyTimeoutMs ?? 5000,
+  });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  return db;
+}
+
+/**
+ * Creates the tables of one component (`events`, `dead-letters`) once, recording its
+ * schema version in `schema_versions`. A file written by a newer Flowtrail (higher
+ * version) is refused rather than misread. Idempotent; safe with concurrent openers.
+ */
+export function ensureSchema(
+  db: SqliteDatabase,
+  component: string,
+  version: number,
+  ddl: string,
+): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)',
+  );
+  const migrate = db.transaction(() => {
+    const row = db
+      .prepare('SELECT version FROM schema_versions WHERE component = ?')
+      .get(component) as { version: number } | undefined;
+    if (row === undefined) {
+      db.exec(ddl);
+      db.prepare('INSERT INTO schema_versions (component, version) VALUES (?, ?)').run(
+        component,
+        version,
+      );
+    } else if (row.version > version) {
+      throw new StorageError(
+        `sqlite ${component} schema version ${row.version} is newer than this Flowtrail's (${version})`,
+        false,
+      );
+    }
+  });
+  migrate.immediate();
+}

@@ -1,0 +1,264 @@
+/**
+ * Embedded (SQLite, better-sqlite3) adapter of the storage ports, for running Flowtrail
+ * without Kafka or Elasticsearch. Same semantics as `ElasticsearchEventStore`; the
+ * storage contract suite (collector/test/storage/store-contract.ts) runs against both.
+ *
+ * - Writes (write-rows.ts): events upserted by event id (a rewrite replaces the row, no
+ *   duplicates), states by instance key, applied only when `eventCount` >= the stored one
+ *   (a superseded state is not a failure, like Elasticsearch's 409 under external_gte).
+ *   Every read is read-your-writes (one writer connection, committed transactions).
+ * - `getEvents`: oldest first = by `time` as an instant (ms), then by id (bytewise).
+ * - `search`: see instance-search.ts (order: lastEventAt desc, key asc).
+ * - `scanInstanceEvents` with `recent` (newest instances per process): recent-scan-queries.ts.
+ * - Detection (`DetectionReader`, also `openInstanceKeys`): see detection-queries.ts.
+ * - Change feed (`instanceChanges`): see change-queries.ts; each state write takes the next
+ *   `change_seq`.
+ * A whole batch is one transaction; a failed one throws `StorageError` (retriable when
+ * SQLite says busy/locked/full/IO error). Events with an unparseable `time` are rejected
+ * item by item (status 400) instead.
+ */
+import { SqliteComponent } from './sqlite-component.ts';
+import { instanceKey, type FlowtrailEvent, type InstanceRef } from '@flowtrail/sdk/protocol';
+import type { InstanceState } from '../../domain/instance/instance-state.ts';
+import type { ChangePage } from '../../ports/change-feed.ts';
+import type { ChangedWindowPage, ChangedWindowQuery } from '../../ports/changed-window.ts';
+import type {
+  ChangedInstancesPage,
+  EventScanFilter,
+  EventStore,
+  InstanceEvents,
+  InstanceKeyPage,
+  InstancePage,
+  InstanceQuery,
+  OpenInstanceKeysQuery,
+  WriteResult,
+} from '../../ports/event-store.ts';
+import {
+  EVENT_STORE_COMPONENT,
+  EVENT_STORE_DDL,
+  EVENT_STORE_SCHEMA_VERSION,
+  migrateEventStore,
+} from './event-store-schema.ts';
+import {
+  BY_KEYS_SQL,
+  CHANGED_SINCE_SQL,
+  CHILDREN_SQL,
+  changedBetweenPage,
+  changedBetweenStatement,
+  OVERDUE_SQL,
+  instantArgument,
+  limitArgument,
+  openKeysStatement,
+} from './detection-queries.ts';
+import { searchInstances } from './instance-search.ts';
+import { scanRecent, type RecentScanSql } from './recent-scan-queries.ts';
+import { type SqliteOptions } from './sqlite-database.ts';
+import { INSTANCE_CHANGES, readChanges } from './change-queries.ts';
+import { eventRows, stateRows, UPSERT_EVENT, UPSERT_STATE } from './write-rows.ts';
+
+/** Instances per page of `scanInstanceEvents`. */
+const SCAN_PAGE = 200;
+
+export class SqliteEventStore extends SqliteComponent implements EventStore {
+  constructor(options: SqliteOptions) {
+    super(options, {
+      component: EVENT_STORE_COMPONENT,
+      version: EVENT_STORE_SCHEMA_VERSION,
+      ddl: EVENT_STORE_DDL,
+      migrate: migrateEventStore,
+    });
+  }
+
+  async writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
+    const { rows, rejected } = eventRows(events);
+    this.upsert('write events', UPSERT_EVENT, rows);
+    return { retriable: [], rejected };
+  }
+
+  async eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>> {
+    const result = new Map<string, FlowtrailEvent[]>();
+    if (keys.length === 0) return result;
+    const rows = this.run('read events of instances', (db) =>
+      this.statement(
+        db,
+        `SELECT instance_key AS key, event FROM events
+           WHERE instance_key IN (SELECT value FROM json_each(?))
+           ORDER BY instance_key, time_ms, id`,
+      ).all(JSON.stringify([...new Set(keys)])),
+    ) as { key: string; event: string }[];
+    for (const row of rows) {
+      const event = JSON.parse(row.event) as FlowtrailEvent;
+      const list = result.get(row.key);
+      if (list === undefined) result.set(row.key, [event]);
+      else list.push(event);
+    }
+    return result;
+  }
+
+  async writeStates(states: readonly InstanceState[]): Promise<WriteResult<InstanceState>> {
+    const { rows, rejected } = stateRows(states);
+    // A row left unchanged (changes = 0) was folded from more events: superseded, stored.
+    this.upsert('write states', UPSERT_STATE, rows);
+    return { retriable: [], rejected };
+  }
+
+  async getInstance(key: string): Promise<InstanceState | undefined> {
+    const row = this.run('get instance', (db) =>
+      this.statement(db, 'SELECT state FROM instances WHERE key = ?').get(key),
+    ) as { state: string } | undefined;
+    return row === undefined ? undefined : (JSON.parse(row.state) as InstanceState);
+  }
+
+  async getEvents(key: string): Promise<FlowtrailEvent[]> {
+    const rows = this.run('get events', (db) =>
+      this.statement(
+        db,
+        'SELECT event FROM events WHERE instance_key = ? ORDER BY time_ms, id',
+      ).all(key),
+    ) as { event: string }[];
+    return rows.map((row) => JSON.parse(row.event) as FlowtrailEvent);
+  }
+
+  async *scanInstanceEvents(filter: EventScanFilter): AsyncGenerator<InstanceEvents> {
+    if (filter.recent !== undefined) {
+      const sql: RecentScanSql = {
+        all: (text, params) =>
+          this.run('scan recent instances', (db) => this.statement(db, text).all(params)),
+        eventsOfInstances: (keys) => this.eventsOfInstances(keys),
+      };
+      yield* scanRecent(sql, filter, filter.recent);
+      return;
+    }
+    const where: string[] = [];
+    const params: Record<string, string> = {};
+    if (filter.process !== undefined) {
+      where.push('process = @process');
+      params.process = filter.process;
+    }
+    if (filter.source !== undefined) {
+      where.push('source = @source');
+      params.source = filter.source;
+    }
+    // Keyset pagination by instance key: each page holds whole instances.
+    let after = '';
+    for (;;) {
+      const keys = this.run('scan instances', (db) =>
+        this.statement(
+          db,
+          `SELECT DISTINCT instance_key AS key FROM events
+             WHERE instance_key > @after${where.map((w) => ` AND ${w}`).join('')}
+             ORDER BY instance_key LIMIT ${SCAN_PAGE}`,
+        ).all({ ...params, after }),
+      ) as { key: string }[];
+      if (keys.length === 0) return;
+      const byKey = await this.eventsOfInstances(keys.map((k) => k.key));
+      for (const { key } of keys) {
+        const events = byKey.get(key) ?? [];
+        yield { key, events };
+      }
+      after = (keys[keys.length - 1] as { key: string }).key;
+    }
+  }
+
+  async search(query: InstanceQuery): Promise<InstancePage> {
+    return this.run('search instances', (db) =>
+      searchInstances(
+        (sql) => this.statement(db, sql),
+        (fn) => db.transaction(fn)(),
+        query,
+      ),
+    );
+  }
+
+  async overdueInstances(now: string, limit: number): Promise<InstanceState[]> {
+    const nowMs = instantArgument('now', now);
+    if (limitArgument(limit) === 0) return [];
+    return this.states('overdue instances', OVERDUE_SQL, nowMs, limit);
+  }
+
+  async instancesChangedSince(
+    since: string,
+    limit: number,
+    after?: string,
+  ): Promise<ChangedInstancesPage> {
+    const sinceMs = instantArgument('since', since);
+    limitArgument(limit, 1);
+    const instances = this.states(
+      'instances changed since',
+      CHANGED_SINCE_SQL,
+      sinceMs,
+      after ?? '',
+      limit,
+    );
+    const last = instances.length === limit ? instances[limit - 1] : undefined;
+    return last === undefined ? { instances } : { instances, next: last.key };
+  }
+
+  async instancesChangedBetween(query: ChangedWindowQuery): Promise<ChangedWindowPage> {
+    const { sql, params } = changedBetweenStatement(query);
+    const rows = this.run('instances changed between', (db) =>
+      this.statement(db, sql).all(...params),
+    ) as { last_event_ms: number; state: string }[];
+    return changedBetweenPage(rows, query.limit);
+  }
+
+  async childrenOf(parent: InstanceRef): Promise<InstanceState[]> {
+    const key = instanceKey(parent);
+    return this.states('children of', CHILDREN_SQL, key, key);
+  }
+
+  async instancesByKeys(keys: readonly string[]): Promise<InstanceState[]> {
+    const unique = [...new Set(keys)];
+    if (unique.length === 0) return [];
+    const rows = this.run('instances by keys', (db) =>
+      this.statement(db, BY_KEYS_SQL).all(JSON.stringify(unique)),
+    ) as { key: string; state: string }[];
+    const byKey = new Map(rows.map((row) => [row.key, row.state]));
+    return unique.flatMap((key) => {
+      const state = byKey.get(key);
+      return state === undefined ? [] : [JSON.parse(state) as InstanceState];
+    });
+  }
+
+  async openInstanceKeys(query: OpenInstanceKeysQuery): Promise<InstanceKeyPage> {
+    const limit = limitArgument(query.limit, 1);
+    const { sql, params } = openKeysStatement(query.process, query.after ?? '', limit);
+    const rows = this.run('open instance keys', (db) => this.statement(db, sql).all(...params)) as {
+      key: string;
+    }[];
+    const keys = rows.map((row) => row.key);
+    const last = keys.length === limit ? keys[limit - 1] : undefined;
+    return last === undefined ? { keys } : { keys, next: last };
+  }
+
+  async instanceChanges(after: number | undefined, limit: number): Promise<ChangePage> {
+    return this.run('instance changes', (db) =>
+      readChanges(
+        (sql) => this.statement(db, sql),
+        (fn) => db.transaction(fn)(),
+        INSTANCE_CHANGES,
+        after,
+        limit,
+      ),
+    );
+  }
+
+  /** Runs one upsert per row, all in one transaction. */
+  private upsert(operation: string, sql: string, rows: readonly object[]): void {
+    if (rows.length === 0) return;
+    this.run(operation, (db) => {
+      const upsert = this.statement(db, sql);
+      db.transaction(() => {
+        for (const row of rows) upsert.run(row);
+      })();
+    });
+  }
+
+  /** The `state` column of every row a query selects, parsed. */
+  private states(operation: string, sql: string, ...params: (string | number)[]): InstanceState[] {
+    const rows = this.run(operation, (db) => this.statement(db, sql).all(...params)) as {
+      state: string;
+    }[];
+    return rows.map((row) => JSON.parse(row.state) as InstanceState);
+  }
+}

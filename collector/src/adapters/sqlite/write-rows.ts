@@ -1,0 +1,128 @@
+/**
+ * The writes of the embedded event store (sqlite-event-store.ts): the upserts of events
+ * and states, and the rows they bind.
+ *
+ * - Events: upsert by event id (a rewrite replaces the row, no duplicates). An event
+ *   whose `time` does not parse is rejected item by item (status 400).
+ * - States: upsert by instance key, applied only when `eventCount` ≥ the stored one (the
+ *   version every state write uses, also the re-derivation of deadlines); a superseded
+ *   state is not a failure (like Elasticsearch's 409 under external_gte). Each applied
+ *   write takes the next `change_seq` (change-queries.ts). `parent_key` is computed here
+ *   from the state's `parent` link.
+ */
+import { instanceKey, instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import type { InstanceState } from '../../domain/instance/instance-state.ts';
+import type { ItemFailure } from '../../ports/event-store.ts';
+import { nextChangeSeq } from './change-queries.ts';
+
+export const UPSERT_EVENT = `
+INSERT INTO events (id, instance_key, time, time_ms, type, source, process, event)
+VALUES (@id, @instanceKey, @time, @timeMs, @type, @source, @process, @event)
+ON CONFLICT (id) DO UPDATE SET
+  instance_key = excluded.instance_key, time = excluded.time, time_ms = excluded.time_ms,
+  type = excluded.type, source = excluded.source, process = excluded.process,
+  event = excluded.event`;
+
+export const UPSERT_STATE = `
+INSERT INTO instances (key, event_count, status, process, last_event_at, last_event_ms,
+                       next_deadline_ms, parent_key, search_text, state, change_seq)
+VALUES (@key, @eventCount, @status, @process, @lastEventAt, @lastEventMs,
+        @nextDeadlineMs, @parentKey, @searchText, @state, ${nextChangeSeq('instances')})
+ON CONFLICT (key) DO UPDATE SET
+  event_count = excluded.event_count, status = excluded.status, process = excluded.process,
+  last_event_at = excluded.last_event_at, last_event_ms = excluded.last_event_ms,
+  next_deadline_ms = excluded.next_deadline_ms, parent_key = excluded.parent_key,
+  search_text = excluded.search_text,
+  state = excluded.state, change_seq = excluded.change_seq
+WHERE excluded.event_count >= instances.event_count`;
+
+export interface EventRow {
+  id: string;
+  instanceKey: string;
+  time: string;
+  timeMs: number;
+  type: string;
+  source: string;
+  process: string;
+  event: string;
+}
+
+export interface StateRow {
+  key: string;
+  eventCount: number;
+  status: string;
+  process: string;
+  lastEventAt: string;
+  lastEventMs: number;
+  nextDeadlineMs: number | null;
+  parentKey: string | null;
+  searchText: string;
+  state: string;
+}
+
+/** Rows to write, and the items refused before any write. */
+export interface Rows<R, T> {
+  rows: R[];
+  rejected: ItemFailure<T>[];
+}
+
+/** Milliseconds of an ISO time, or undefined (also for an absent or malformed one). */
+function millisOf(time: string | undefined): number | undefined {
+  if (time === undefined) return undefined;
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+export function eventRows(events: readonly FlowtrailEvent[]): Rows<EventRow, FlowtrailEvent> {
+  const result: Rows<EventRow, FlowtrailEvent> = { rows: [], rejected: [] };
+  for (const event of events) {
+    const timeMs = millisOf(event.time);
+    if (timeMs === undefined) {
+      result.rejected.push({
+        item: event,
+        status: 400,
+        error: { type: 'invalid_time', reason: `invalid event time ${JSON.stringify(event.time)}` },
+      });
+      continue;
+    }
+    result.rows.push({
+      id: event.id,
+      instanceKey: instanceKeyOf(event),
+      time: event.time,
+      timeMs,
+      type: event.type,
+      source: event.source,
+      process: event.ftprocess,
+      event: JSON.stringify(event),
+    });
+  }
+  return result;
+}
+
+export function stateRows(states: readonly InstanceState[]): Rows<StateRow, InstanceState> {
+  const result: Rows<StateRow, InstanceState> = { rows: [], rejected: [] };
+  for (const state of states) {
+    const lastEventMs = millisOf(state.lastEventAt);
+    if (lastEventMs === undefined) {
+      result.rejected.push({
+        item: state,
+        status: 400,
+        error: { type: 'invalid_state', reason: `invalid lastEventAt ${state.lastEventAt}` },
+      });
+      continue;
+    }
+    result.rows.push({
+      key: state.key,
+      eventCount: state.eventCount,
+      status: state.status,
+      process: state.process,
+      lastEventAt: state.lastEventAt,
+      lastEventMs,
+      nextDeadlineMs: millisOf(state.nextDeadline) ?? null,
+      parentKey: state.parent === undefined ? null : instanceKey(state.parent),
+      searchText: state.searchText,
+      state: JSON.stringify(state),
+    });
+  }
+  return result;
+}

@@ -1,0 +1,159 @@
+/**
+ * One storage round trip for a slice of Kafka records:
+ *   decode → invalid to the DLQ, valid (deduplicated by id) to the event store →
+ *   items the store rejects for good to the DLQ (`storage-rejected`) →
+ *   re-read ALL events of every touched instance → fold → write states.
+ * Resolves only when everything is durably stored (events, dead letters, states); the
+ * caller commits the offsets after that. Bad input never throws: it becomes a dead letter.
+ */
+import { decodeKafkaMessage, instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import type { InstanceState } from '../../domain/instance/instance-state.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { Metrics } from '../../shared/metrics.ts';
+import type { EventWriter } from '../../ports/event-store.ts';
+import type { DeadLetter, DeadLetterSink } from '../../ports/dead-letter-sink.ts';
+import type { IncomingMessage } from '../../ports/incoming-message.ts';
+
+export interface BatchProcessorDeps {
+  /** Should retry retriable failures itself (see `RetryingEventWriter`). */
+  writer: EventWriter;
+  /** Should retry retriable failures itself (see `RetryingDeadLetterSink`). */
+  deadLetters: DeadLetterSink;
+  fold: (events: readonly FlowtrailEvent[]) => InstanceState;
+  maxEventBytes: number;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export interface BatchOutcome {
+  indexed: number;
+  deadLettered: number;
+  statesWritten: number;
+}
+
+interface Decoded {
+  message: IncomingMessage;
+  event: FlowtrailEvent;
+}
+
+export class BatchProcessor {
+  constructor(private readonly deps: BatchProcessorDeps) {}
+
+  async process(messages: readonly IncomingMessage[]): Promise<BatchOutcome> {
+    const { metrics } = this.deps;
+    metrics.add('consumed', messages.length);
+    const { valid, letters } = this.decode(messages);
+
+    const written = await this.deps.writer.writeEvents(valid.map((d) => d.event));
+    const rejectedIds = new Set<string>();
+    for (const failure of written.rejected) {
+      rejectedIds.add(failure.item.id);
+      const source = valid.find((d) => d.event.id === failure.item.id);
+      if (source !== undefined) {
+        letters.push({
+          message: source.message,
+          reason: 'storage-rejected',
+          errors: [failure.error],
+        });
+      }
+    }
+    if (written.retriable.length > 0) {
+      // The retrying writer only returns retriable items when it was told to stop.
+      throw new Error(`${written.retriable.length} event(s) not stored before stopping`);
+    }
+    const stored = valid.filter((d) => !rejectedIds.has(d.event.id)).map((d) => d.event);
+    metrics.add('indexed', stored.length);
+    metrics.add('storageRejected', written.rejected.length);
+
+    await this.deps.deadLetters.send(letters);
+    metrics.add('dlq', letters.length);
+    for (const letter of letters) {
+      this.deps.logger.warn(
+        {
+          reason: letter.reason,
+          topic: letter.message.topic,
+          partition: letter.message.partition,
+          offset: letter.message.offset,
+          errors: letter.errors.slice(0, 5),
+        },
+        'input sent to the dead-letter topic',
+      );
+    }
+
+    const statesWritten = await this.refold(stored);
+    return { indexed: stored.length, deadLettered: letters.length, statesWritten };
+  }
+
+  private decode(messages: readonly IncomingMessage[]): {
+    valid: Decoded[];
+    letters: DeadLetter[];
+  } {
+    const valid: Decoded[] = [];
+    const seen = new Set<string>();
+    const letters: DeadLetter[] = [];
+    for (const message of messages) {
+      let result: ReturnType<typeof decodeKafkaMessage>;
+      try {
+        result = decodeKafkaMessage(message.value, message.headers, {
+          maxBytes: this.deps.maxEventBytes,
+        });
+      } catch (err) {
+        result = {
+          ok: false,
+          reason: 'schema-violation',
+          errors: [`decoder failed: ${(err as Error).message}`],
+        };
+      }
+      if (!result.ok) {
+        letters.push({ message, reason: result.reason, errors: result.errors });
+      } else if (seen.has(result.event.id)) {
+        this.deps.metrics.add('duplicatesInBatch');
+      } else {
+        seen.add(result.event.id);
+        valid.push({ message, event: result.event });
+      }
+    }
+    return { valid, letters };
+  }
+
+  /** Folds every instance touched by `stored` from ALL its stored events. */
+  private async refold(stored: readonly FlowtrailEvent[]): Promise<number> {
+    const keys = [...new Set(stored.map((event) => instanceKeyOf(event)))];
+    if (keys.length === 0) return 0;
+    const eventsByKey = await this.deps.writer.eventsOfInstances(keys);
+    const states: InstanceState[] = [];
+    for (const key of keys) {
+      const events = eventsByKey.get(key);
+      if (events === undefined || events.length === 0) {
+        this.deps.logger.error(
+          { key },
+          'stored events of an instance are not readable; state not updated',
+        );
+        continue;
+      }
+      try {
+        states.push(this.deps.fold(events));
+      } catch (err) {
+        this.deps.metrics.add('foldFailures');
+        this.deps.logger.error(
+          { err, key, events: events.length },
+          'fold failed; state not updated',
+        );
+      }
+    }
+    const result = await this.deps.writer.writeStates(states);
+    for (const failure of result.rejected) {
+      this.deps.logger.error(
+        { key: failure.item.key, error: failure.error },
+        'instance state rejected by the store',
+      );
+    }
+    if (result.retriable.length > 0) {
+      throw new Error(`${result.retriable.length} state(s) not stored before stopping`);
+    }
+    const written = states.length - result.rejected.length;
+    this.deps.metrics.add('statesWritten', written);
+    this.deps.metrics.add('statesRejected', result.rejected.length);
+    return written;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * `EventWriter` decorator for the HTTP path: a request must not wait for a store that is
+ * down (the client retries instead), so bulk items the store failed with a retriable
+ * status are thrown as one retriable `StorageError` — the API answers 503 — while
+ * permanently rejected items are returned as usual (they become `storage-rejected`).
+ */
+import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import type { InstanceState } from '../../domain/instance/instance-state.ts';
+import { StorageError } from '../../shared/errors.ts';
+import type { EventWriter, WriteResult } from '../../ports/event-store.ts';
+
+export class FailFastEventWriter implements EventWriter {
+  constructor(private readonly inner: EventWriter) {}
+
+  async writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
+    return failOnRetriable('write events', await this.inner.writeEvents(events));
+  }
+
+  async writeStates(states: readonly InstanceState[]): Promise<WriteResult<InstanceState>> {
+    return failOnRetriable('write states', await this.inner.writeStates(states));
+  }
+
+  eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>> {
+    return this.inner.eventsOfInstances(keys);
+  }
+}
+
+function failOnRetriable<T>(operation: string, result: WriteResult<T>): WriteResult<T> {
+  const [failure] = result.retriable;
+  if (failure === undefined) return result;
+  throw new StorageError(
+    `${operation}: ${result.retriable.length} item(s) failed with retriable status ${failure.status}`,
+    true,
+    failure.status,
+  );
+}

@@ -1,0 +1,51 @@
+/**
+ * Retry wrapper around an `EventWriter` (Jaeger style: a cross-cutting concern as a
+ * decorator). Whole-request failures with a retriable `StorageError` and bulk items with
+ * retriable statuses (429, 5xx) are retried with backoff until they succeed or the
+ * collector stops; only permanently rejected items come back to the caller.
+ */
+import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import type { InstanceState } from '../../domain/instance/instance-state.ts';
+import type { Retrier } from '../../shared/retry/retrier.ts';
+import type { EventWriter, ItemFailure, WriteResult } from '../../ports/event-store.ts';
+
+export class RetryingEventWriter implements EventWriter {
+  constructor(
+    private readonly inner: EventWriter,
+    private readonly retrier: Retrier,
+  ) {}
+
+  writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
+    return this.retryItems('write events', events, (batch) => this.inner.writeEvents(batch));
+  }
+
+  writeStates(states: readonly InstanceState[]): Promise<WriteResult<InstanceState>> {
+    return this.retryItems('write states', states, (batch) => this.inner.writeStates(batch));
+  }
+
+  eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>> {
+    return this.retrier.run('read events of instances', () => this.inner.eventsOfInstances(keys));
+  }
+
+  private async retryItems<T>(
+    operation: string,
+    items: readonly T[],
+    write: (items: readonly T[]) => Promise<WriteResult<T>>,
+  ): Promise<WriteResult<T>> {
+    const rejected: ItemFailure<T>[] = [];
+    const last = await this.retrier.runUntil<WriteResult<T>>(
+      operation,
+      async (previous) => {
+        const pending = previous === undefined ? items : previous.retriable.map((f) => f.item);
+        const result = await write(pending);
+        rejected.push(...result.rejected);
+        return result;
+      },
+      (result) =>
+        result.retriable.length === 0
+          ? undefined
+          : `${result.retriable.length} item(s) failed with retriable status ${result.retriable[0]?.status}`,
+    );
+    return { retriable: last.retriable, rejected };
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * The collector's configuration: read from the environment once, at start, into a typed
+ * `CollectorConfig`. Parsing never stops at the first problem: `parseConfig` throws one
+ * `ConfigError` listing every bad variable, so an operator fixes them all in one go.
+ */
+import { EnvReader, type Env } from '../../shared/env-reader.ts';
+import { ConfigError } from '../../shared/errors.ts';
+import { parseNotifyConfig, type NotifyConfig } from './notify-config.ts';
+import { readDetectionConfig, type DetectionConfig } from './detection-config.ts';
+
+export { EnvReader, type Env } from '../../shared/env-reader.ts';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  groupId: string;
+  /** Explicit input topics; exactly one of `topics` and `topicPattern` is set. */
+  topics?: string[];
+  /** Input topics by pattern (topic per event type); matched once at start. */
+  topicPattern?: RegExp;
+  dlqTopic: string;
+  /** Where resend commands go (`flowtrail.commands`). */
+  commandsTopic: string;
+  /** Where HTTP command acks go, so every collector forgets them (`flowtrail.command-acks`). */
+  commandAcksTopic: string;
+  /** Partitions of topics the collector creates because they are missing. */
+  topicPartitions: number;
+  createTopics: boolean;
+  /** Consumer-group session timeout; a crashed collector's partitions move after it. */
+  sessionTimeoutMs: number;
+}
+
+export interface ElasticsearchConfig {
+  url: string;
+  username?: string;
+  password?: string;
+  apiKey?: string;
+  indexPrefix: string;
+  replicas: number;
+  requestTimeoutMs: number;
+}
+
+export interface RetryConfig {
+  minMs: number;
+  maxMs: number;
+}
+
+/** The HTTP API (CloudEvents ingest + queries), in Kafka mode and in embedded mode. */
+export interface HttpConfig {
+  /** Kafka mode only: serve the API next to the consumer (embedded mode always does). */
+  enabled: boolean;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** When set, `/api/*` (except `/api/health`) needs `authorization: Bearer <key>` or `x-api-key`. */
+  apiKey?: string;
+  /** Larger request bodies are refused with 413 before they are parsed. */
+  maxBodyBytes: number;
+  /** How often the live channel (`GET /api/live`) reads the change feed while a client listens. */
+  livePollMs: number;
+}
+
+export interface CollectorConfig {
+  kafka: KafkaConfig;
+  detection: DetectionConfig;
+  notify: NotifyConfig;
+  http: HttpConfig;
+  elasticsearch: ElasticsearchConfig;
+  maxEventBytes: number;
+  /** Messages per storage round trip (bulk write + fold + commit). */
+  batchSize: number;
+  logLevel: LogLevel;
+  retry: RetryConfig;
+  statsIntervalMs: number;
+  shutdownTimeoutMs: number;
+}
+
+const INDEX_PREFIX = /^[a-z0-9][a-z0-9._-]*$/;
+const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
+const BROKER = /^[^\s:,]+:\d{1,5}$/;
+
+function checkUrl(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:'
+      ? undefined
+      : 'expected an http(s) URL';
+  } catch {
+    return 'expected an http(s) URL';
+  }
+}
+
+const checkTopic = (v: string): string | undefined =>
+  TOPIC.test(v) ? undefined : 'is not a valid Kafka topic name';
+
+/** Notifier settings (notify-config.ts), their problems listed with all the others. */
+export function readNotifyConfig(env: Env, r: EnvReader): NotifyConfig {
+  try {
+    return parseNotifyConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    r.problems.push(...err.problems);
+    return undefined as unknown as NotifyConfig; // never returned: problems throw below
+  }
+}
+
+/** Parses the collector configuration from `env`; throws `ConfigError` listing every problem. */
+export function parseConfig(env: Env = process.env): CollectorConfig {
+  const r = new EnvReader(env);
+  const brokers = r.list('KAFKA_BROKERS', '127.0.0.1:9092', (b) =>
+    BROKER.test(b) ? undefined : 'is not host:port',
+  );
+  const dlqTopic = r.string('FLOWTRAIL_DLQ_TOPIC', 'flowtrail.dlq', checkTopic);
+
+  let topics: string[] | undefined;
+  let topicPattern: RegExp | undefined;
+  const patternSource = r.raw('FLOWTRAIL_TOPIC_PATTERN');
+  if (patternSource !== undefined) {
+    if (r.raw('FLOWTRAIL_TOPICS') !== undefined) {
+      r.problems.push('FLOWTRAIL_TOPICS and FLOWTRAIL_TOPIC_PATTERN are both set; set only one');
+    }
+    try {
+      topicPattern = new RegExp(patternSource);
+    } catch (err) {
+      r.problems.push(
+        `FLOWTRAIL_TOPIC_PATTERN=${JSON.stringify(patternSource)}: ${(err as Error).message}`,
+      );
+    }
+  } else {
+    topics = r.list('FLOWTRAIL_TOPICS', 'flowtrail.events', checkTopic);
+    if (topics.includes(dlqTopic)) {
+      r.problems.push(
+        `FLOWTRAIL_TOPICS: must not include the dead-letter topic ${JSON.stringify(dlqTopic)}`,
+      );
+    }
+  }
+
+  const commandsTopic = r.string('FLOWTRAIL_COMMANDS_TOPIC', 'flowtrail.commands', checkTopic);
+  const commandAcksTopic = r.string(
+    'FLOWTRAIL_COMMAND_ACKS_TOPIC',
+    'flowtrail.command-acks',
+    checkTopic,
+  );
+  if (commandAcksTopic === commandsTopic || commandAcksTopic === dlqTopic) {
+    r.problems.push(
+      `FLOWTRAIL_COMMAND_ACKS_TOPIC: must differ from the commands and dead-letter topics, got ${JSON.stringify(commandAcksTopic)}`,
+    );
+  }
+
+  const config: CollectorConfig = {
+    kafka: {
+      brokers,
+      clientId: r.string('KAFKA_CLIENT_ID', 'flowtrail-collector'),
+      groupId: r.string('FLOWTRAIL_GROUP_ID', 'flowtrail-collector'),
+      topics,
+      topicPattern,
+      dlqTopic,
+      commandsTopic,
+      commandAcksTopic,
+      topicPartitions: r.int('FLOWTRAIL_TOPIC_PARTITIONS', 6, 1, 10_000),
+      createTopics: r.bool('FLOWTRAIL_CREATE_TOPICS', true),
+      sessionTimeoutMs: r.int('FLOWTRAIL_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
+    },
+    elasticsearch: readElasticsearchConfig(r),
+    http: readHttpConfig(r),
+    detection: readDetectionConfig(r),
+    notify: readNotifyConfig(env, r),
+    maxEventBytes: readMaxEventBytes(r),
+    batchSize: r.int('FLOWTRAIL_BATCH_SIZE', 500, 1, 10_000),
+    logLevel: readLogLevel(r),
+    retry: readRetryConfig(r),
+    statsIntervalMs: r.int('FLOWTRAIL_STATS_INTERVAL_MS', 30_000, 100),
+    shutdownTimeoutMs: readShutdownTimeoutMs(r),
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
+
+/** ELASTICSEARCH_* and FLOWTRAIL_INDEX_* (every Elasticsearch-backed role: collector, query). */
+export function readElasticsearchConfig(r: EnvReader): ElasticsearchConfig {
+  const username = r.raw('ELASTICSEARCH_USERNAME');
+  const password = r.raw('ELASTICSEARCH_PASSWORD');
+  if ((username === undefined) !== (password === undefined)) {
+    r.problems.push('ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD must be set together');
+  }
+  return {
+    url: r.string('ELASTICSEARCH_URL', 'http://127.0.0.1:9200', checkUrl),
+    username,
+    password,
+    apiKey: r.raw('ELASTICSEARCH_API_KEY'),
+    indexPrefix: r.string('FLOWTRAIL_INDEX_PREFIX', 'flowtrail', (v) =>
+      INDEX_PREFIX.test(v) && v.length <= 200
+        ? undefined
+        : 'expected lowercase letters, digits, ".", "_" or "-", starting with a letter or digit',
+    ),
+    replicas: r.int('FLOWTRAIL_INDEX_REPLICAS', 1, 0, 10),
+    requestTimeoutMs: r.int('ELASTICSEARCH_REQUEST_TIMEOUT_MS', 30_000, 100),
+  };
+}
+
+/** FLOWTRAIL_RETRY_MIN_MS / _MAX_MS: the backoff bounds while storage is unavailable. */
+export function readRetryConfig(r: EnvReader): RetryConfig {
+  const minMs = r.int('FLOWTRAIL_RETRY_MIN_MS', 200, 1);
+  const maxMs = r.int('FLOWTRAIL_RETRY_MAX_MS', 30_000, 1);
+  if (minMs > maxMs) {
+    r.problems.push(
+      `FLOWTRAIL_RETRY_MIN_MS (${minMs}) must not exceed FLOWTRAIL_RETRY_MAX_MS (${maxMs})`,
+    );
+  }
+  return { minMs, maxMs };
+}
+
+/** FLOWTRAIL_SHUTDOWN_TIMEOUT_MS: how long a graceful stop waits for work in flight. */
+export function readShutdownTimeoutMs(r: EnvReader): number {
+  return r.int('FLOWTRAIL_SHUTDOWN_TIMEOUT_MS', 30_000, 100);
+}
+
+const API_KEY = /^[\x21-\x7e]+$/;
+
+/** FLOWTRAIL_HTTP_* and FLOWTRAIL_API_KEY (shared by Kafka mode and embedded mode). */
+export function readHttpConfig(r: EnvReader): HttpConfig {
+  const apiKey = r.raw('FLOWTRAIL_API_KEY');
+  if (apiKey !== undefined && !API_KEY.test(apiKey)) {
+    r.problems.push('FLOWTRAIL_API_KEY: expected printable ASCII without spaces');
+  }
+  return {
+    enabled: r.bool('FLOWTRAIL_HTTP_ENABLED', true),
+    host: r.string('FLOWTRAIL_HTTP_HOST', '127.0.0.1', (v) =>
+      /^[^\s/]+$/.test(v) ? undefined : 'expected a host name or IP address',
+    ),
+    port: r.int('FLOWTRAIL_HTTP_PORT', 4100, 0, 65_535),
+    ...(apiKey === undefined ? {} : { apiKey }),
+    maxBodyBytes: r.int('FLOWTRAIL_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024),
+    livePollMs: r.int('FLOWTRAIL_LIVE_POLL_MS', 1000, 50, 60_000),
+  };
+}
+
+export function readMaxEventBytes(r: EnvReader): number {
+  return r.int('FLOWTRAIL_MAX_EVENT_BYTES', 1_048_576, 1);
+}
+
+export function readLogLevel(r: EnvReader, fallback: LogLevel = 'info'): LogLevel {
+  return r.string('LOG_LEVEL', fallback, (v) =>
+    LOG_LEVELS.includes(v as LogLevel) ? undefined : `expected one of ${LOG_LEVELS.join(', ')}`,
+  ) as LogLevel;
+}
+
+const masked = (secret: string | undefined): string | undefined =>
+  secret === undefined ? undefined : '***';
+
+/** The configuration with secrets masked, for the start-up log line. */
+export function describeConfig(config: CollectorConfig): Record<string, unknown> {
+  return {
+    ...maskSecrets(config),
+    kafka: { ...config.kafka, topicPattern: config.kafka.topicPattern?.source },
+  };
+}
+
+/** Any role's configuration with the HTTP API key and Elasticsearch secrets masked. */
+export function maskSecrets<
+  T extends { http: { apiKey?: string }; elasticsearch: ElasticsearchConfig },
+>(config: T): T {
+  const { elasticsearch: es, http } = config;
+  return {
+    ...config,
+    http: { ...http, apiKey: masked(http.apiKey) },
+    elasticsearch: { ...es, password: masked(es.password), apiKey: masked(es.apiKey) },
+  };
+}
