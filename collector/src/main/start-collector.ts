@@ -3,6 +3,7 @@
  * fold → Elasticsearch instance states, with a Kafka dead-letter topic. Storage and
  * dead letters are reached through ports, wrapped with the retrier.
  */
+import { readDefinitionFiles } from '../adapters/files/read-definition-dir.ts';
 import { AlertService } from '../app/alerts/alert-service.ts';
 import { CommandFeed } from '../app/commands/command-feed.ts';
 import type { CommandPublisher } from '../ports/command-publisher.ts';
@@ -11,9 +12,9 @@ import { KafkaAckPublisher } from '../adapters/kafka/commands/kafka-ack-publishe
 import { KafkaCommandFeed } from '../adapters/kafka/commands/kafka-command-feed.ts';
 import { KafkaCommandPublisher } from '../adapters/kafka/commands/kafka-command-publisher.ts';
 import { SharedCommandQueue } from '../app/commands/shared-command-queue.ts';
-import { createNotifiers } from '../adapters/notify/create-notifiers.ts';
+import { createNotifiers } from './create-notifiers.ts';
 import { DetectionModel } from '../app/detection/detection-model.ts';
-import { startDetection, type RunningDetection } from '../app/detection/start-detection.ts';
+import { startDetection, type RunningDetection } from './start-detection.ts';
 import { describeConfig, type CollectorConfig } from './config/config.ts';
 import { startApiServer, type RunningApiServer } from '../adapters/http/api-server.ts';
 import { EventIngest } from '../app/ingest/event-ingest.ts';
@@ -21,7 +22,7 @@ import { createLogger, type Logger } from '../shared/logger.ts';
 import { LiveHub } from '../app/live/live-hub.ts';
 import { NudgingEventWriter } from '../app/live/nudging-writer.ts';
 import { Metrics } from '../shared/metrics.ts';
-import { BatchProcessor } from '../app/ingest/batch-processor.ts';
+import { BatchIngester } from '../app/ingest/batch-ingester.ts';
 import { createKafka } from '../adapters/kafka/kafka-client.ts';
 import { KafkaDeadLetterSink } from '../adapters/kafka/kafka-dead-letter-sink.ts';
 import { KafkaSource } from '../adapters/kafka/kafka-source.ts';
@@ -91,10 +92,13 @@ export async function startCollector(
     logger.child({ component: 'elasticsearch-definitions' }),
   );
   await retrier.run('prepare elasticsearch definitions', () => definitionStore.prepare());
-  const model = await DetectionModel.load(config.detection.definitionsDir, {
-    store: definitionStore,
-    logger: logger.child({ component: 'definitions' }),
-  });
+  const model = await DetectionModel.load(
+    await readDefinitionFiles(config.detection.definitionsDir),
+    {
+      store: definitionStore,
+      logger: logger.child({ component: 'definitions' }),
+    },
+  );
   model.startReloading();
 
   const kafka = createKafka(config.kafka, logger);
@@ -133,7 +137,7 @@ export async function startCollector(
   });
   const nudge = (): void => live.nudge();
   alerts.onTransitions(nudge);
-  const processor = new BatchProcessor({
+  const processor = new BatchIngester({
     writer: new RetryingEventWriter(new NudgingEventWriter(store, nudge), retrier),
     deadLetters: new RetryingDeadLetterSink(dlq, retrier),
     fold: model.fold,
@@ -190,7 +194,7 @@ export async function startCollector(
         reader: store,
         store: 'elasticsearch',
         alerts,
-        definitions: model,
+        definitions: model.definitions,
         commands: new SharedCommandQueue(commandQueue, commandFeed, ackPublisher),
         live,
         logger: logger.child({ component: 'http' }),

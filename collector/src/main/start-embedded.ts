@@ -1,10 +1,11 @@
 /**
  * Embedded mode: Flowtrail without Kafka or Elasticsearch. The SQLite event store and
  * the SQLite dead-letter table live in `<dataDir>/flowtrail.db`; the HTTP API ingests
- * CloudEvents through the same `BatchProcessor` as the Kafka pipeline and answers the
+ * CloudEvents through the same `BatchIngester` as the Kafka pipeline and answers the
  * queries, and pushes changes to live clients (`GET /api/live`). `stop()` closes the API
  * (live streams end at once, requests in flight finish first), then the stores.
  */
+import { readDefinitionFiles } from '../adapters/files/read-definition-dir.ts';
 import { AlertService } from '../app/alerts/alert-service.ts';
 import { CommandQueue } from '../app/commands/command-queue.ts';
 import type { HttpConfig } from './config/config.ts';
@@ -22,7 +23,7 @@ import { SqliteEventStore } from '../adapters/sqlite/sqlite-event-store.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { DetectionConfig } from './config/detection-config.ts';
 import { DetectionModel } from '../app/detection/detection-model.ts';
-import { startDetection, type RunningDetection } from '../app/detection/start-detection.ts';
+import { startDetection, type RunningDetection } from './start-detection.ts';
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_EVENT_BYTES = 1_048_576;
@@ -72,10 +73,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
     await deadLetters.prepare();
     await alertStore.prepare();
     await definitionStore.prepare();
-    model = await DetectionModel.load(options.detection?.definitionsDir, {
-      store: definitionStore,
-      logger: logger.child({ component: 'definitions' }),
-    });
+    model = await DetectionModel.load(
+      await readDefinitionFiles(options.detection?.definitionsDir),
+      {
+        store: definitionStore,
+        logger: logger.child({ component: 'definitions' }),
+      },
+    );
   } catch (err) {
     await closeStores();
     throw err;
@@ -109,7 +113,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       reader: store,
       store: 'sqlite',
       alerts,
-      definitions: model,
+      definitions: model.definitions,
       commands,
       live,
       logger: logger.child({ component: 'http' }),

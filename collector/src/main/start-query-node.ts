@@ -12,6 +12,7 @@
  * (idempotent), retrying until Elasticsearch answers, so a query node started before any
  * collector answers empty results instead of "index not found".
  */
+import { readDefinitionFiles } from '../adapters/files/read-definition-dir.ts';
 import { AlertService } from '../app/alerts/alert-service.ts';
 import { startApiServer, type RunningApiServer } from '../adapters/http/api-server.ts';
 import { LiveHub } from '../app/live/live-hub.ts';
@@ -21,7 +22,7 @@ import { Retrier } from '../shared/retry/retrier.ts';
 import { ElasticsearchAlertStore } from '../adapters/elasticsearch/es-alert-store.ts';
 import { ElasticsearchDefinitionStore } from '../adapters/elasticsearch/es-definition-store.ts';
 import { ElasticsearchEventStore } from '../adapters/elasticsearch/es-event-store.ts';
-import { DetectionModel } from '../app/detection/detection-model.ts';
+import { DefinitionCatalog } from '../app/detection/definition-catalog.ts';
 import { describeQueryConfig, type QueryConfig } from './config/query-config.ts';
 import { QUERY_NODE_ABSENT } from '../adapters/http/query-only-routes.ts';
 
@@ -71,10 +72,13 @@ export async function startQueryNode(
     await retrier.run('prepare elasticsearch', () => store.prepare());
     await retrier.run('prepare elasticsearch alerts', () => alertStore.prepare());
     await retrier.run('prepare elasticsearch definitions', () => definitionStore.prepare());
-    const definitions = await DetectionModel.load(config.definitionsDir, {
-      store: definitionStore,
-      logger: logger.child({ component: 'definitions' }),
-    });
+    const definitions = await DefinitionCatalog.load(
+      await readDefinitionFiles(config.definitionsDir),
+      {
+        store: definitionStore,
+        logger: logger.child({ component: 'definitions' }),
+      },
+    );
     const alerts = new AlertService(alertStore, { logger: logger.child({ component: 'alerts' }) });
     // Live clients of this node see every collector's writes: the hub reads the stores'
     // change feed; acknowledge/silence here nudge it at once.

@@ -9,3 +9,12 @@ export interface IncomingMessage {
   value: Buffer | null;
   headers: Headers;
 }
+
+/**
+ * What a message source (the Kafka consumer, the HTTP ingest) hands its messages to: the
+ * ingest (`app/ingest/batch-ingester.ts`). Resolves once every message is durably stored
+ * or dead-lettered; only then may the source commit them.
+ */
+export interface MessageBatchHandler {
+  process(messages: readonly IncomingMessage[]): Promise<unknown>;
+}

@@ -5,7 +5,7 @@ import {
   parseAcknowledgeBody,
   parseAlertQuery,
   parseSilenceBody,
-} from '../../src/adapters/http/alerts/alert-params.ts';
+} from '../../src/adapters/http/alert-params.ts';
 import { at, iso } from './alert-fixtures.ts';
 
 const query = (text: string) => parseAlertQuery(new URLSearchParams(text));

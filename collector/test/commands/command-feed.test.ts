@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeCommand } from '@flowtrail/sdk/protocol';
 import { resendCommand } from './command-fixtures.ts';
-import { decodeAck, encodeAck } from '../../src/adapters/kafka/commands/command-ack-record.ts';
+import { decodeAck, encodeAck } from '../../src/domain/commands/command-ack-record.ts';
 import { CommandFeed } from '../../src/app/commands/command-feed.ts';
 import { CommandPublishError } from '../../src/ports/command-publisher.ts';
 import { CommandQueue } from '../../src/app/commands/command-queue.ts';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { createNotifiers, type Notifiers } from '../../src/adapters/notify/create-notifiers.ts';
+import { createNotifiers, type Notifiers } from '../../src/main/create-notifiers.ts';
 import { parseNotifyConfig } from '../../src/main/config/notify-config.ts';
 import { at, makeEvent } from '../helpers/events.ts';
 import { waitFor } from '../helpers/wait-for.ts';

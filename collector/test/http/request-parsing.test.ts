@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAuthorized, presentedKey } from '../../src/adapters/http/auth.ts';
 import { ingestModeOf, parseMediaType } from '../../src/adapters/http/content-type.ts';
-import { ingestOutcome } from '../../src/adapters/http/ingest-outcome.ts';
+import { ingestOutcome } from '../../src/app/ingest/ingest-outcome.ts';
 import { binaryHeaders, parseIngestRequest } from '../../src/adapters/http/ingest-request.ts';
 import { matchRoute } from '../../src/adapters/http/routes.ts';
 

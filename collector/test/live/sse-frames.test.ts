@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  SSE_HEADERS,
-  sseComment,
-  sseEvent,
-  sseRetry,
-} from '../../src/adapters/http/live/sse-frames.ts';
+import { SSE_HEADERS, sseComment, sseEvent, sseRetry } from '../../src/adapters/http/sse-frames.ts';
 
 describe('SSE frames', () => {
   it('frames a named event with an id and one JSON data line', () => {

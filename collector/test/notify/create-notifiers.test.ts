@@ -1,6 +1,6 @@
 /** The configured fan-out end to end, against real HTTP and SMTP receivers. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createNotifiers, type Notifiers } from '../../src/adapters/notify/create-notifiers.ts';
+import { createNotifiers, type Notifiers } from '../../src/main/create-notifiers.ts';
 import { parseNotifyConfig } from '../../src/main/config/notify-config.ts';
 import { startHttpReceiver, startSmtpReceiver } from './receivers.ts';
 import { sampleNotification } from './sample-notification.ts';

@@ -13,10 +13,7 @@ import {
 } from '../../src/adapters/notify/format-email.ts';
 import { kafkaAlertRecord } from '../../src/adapters/kafka/notify/format-kafka.ts';
 import { slackBody, slackLink } from '../../src/adapters/notify/format-slack.ts';
-import {
-  NOTIFICATION_SCHEMA_VERSION,
-  webhookBody,
-} from '../../src/adapters/notify/format-webhook.ts';
+import { NOTIFICATION_SCHEMA_VERSION, webhookBody } from '../../src/ports/notifier.ts';
 import { sampleNotification } from './sample-notification.ts';
 
 const hostile = sampleNotification({

@@ -1,7 +1,7 @@
 /** Webhook and Slack senders against a real local HTTP server. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { slackBody } from '../../src/adapters/notify/format-slack.ts';
-import { webhookBody } from '../../src/adapters/notify/format-webhook.ts';
+import { webhookBody } from '../../src/ports/notifier.ts';
 import { SlackNotifier, WebhookNotifier } from '../../src/adapters/notify/http-notifiers.ts';
 import { NotifyCounters } from '../../src/adapters/notify/notify-counters.ts';
 import { NotifyError } from '../../src/ports/notifier.ts';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage } from 'kafkajs';
-import { webhookBody } from '../../src/adapters/notify/format-webhook.ts';
+import { webhookBody } from '../../src/ports/notifier.ts';
 import { KafkaAlertNotifier } from '../../src/adapters/kafka/notify/kafka-alert-notifier.ts';
 import { NotifyError } from '../../src/ports/notifier.ts';
 import {

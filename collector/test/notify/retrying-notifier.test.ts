@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/shared/errors.ts';
 import {
   isRetriableHttpStatus,
-  isRetriableKafkaError,
   isRetriableNotifyFailure,
   isRetriableSmtpError,
   parseRetryAfter,
 } from '../../src/adapters/notify/classify.ts';
+import { isRetriableKafkaError } from '../../src/adapters/kafka/kafka-errors.ts';
 import { NotifyCounters } from '../../src/adapters/notify/notify-counters.ts';
 import { NotifyError, type Notifier } from '../../src/ports/notifier.ts';
 import { RetryingNotifier } from '../../src/adapters/notify/retrying-notifier.ts';

@@ -8,7 +8,7 @@ import {
   pageQuery,
   passAt,
   type ChangedWalk,
-} from '../../src/domain/detection/changed-walk.ts';
+} from '../../src/app/detection/changed-walk.ts';
 
 const timing = { graceMs: 30_000, intervalMs: 2000 };
 const T0 = Date.parse('2030-01-01T00:00:00Z');

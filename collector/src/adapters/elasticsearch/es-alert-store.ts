@@ -12,7 +12,7 @@
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import type { Alert } from '../../domain/alerts/alert.ts';
-import type { ElasticsearchConfig } from '../../main/config/config.ts';
+import type { ElasticsearchConfig } from './elasticsearch-config.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type {
   AlertPage,

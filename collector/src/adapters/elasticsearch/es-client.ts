@@ -3,7 +3,7 @@
  * servers both answer), no client-side retries (the Retrier's job), auth from config.
  */
 import { Client } from '@elastic/elasticsearch';
-import type { ElasticsearchConfig } from '../../main/config/config.ts';
+import type { ElasticsearchConfig } from './elasticsearch-config.ts';
 
 export const PLAIN_JSON_HEADERS = {
   accept: 'application/json',

@@ -8,7 +8,7 @@
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
-import type { ElasticsearchConfig } from '../../main/config/config.ts';
+import type { ElasticsearchConfig } from './elasticsearch-config.ts';
 import type { DefinitionDocument } from '../../domain/definitions/definition-schema.ts';
 import {
   DefinitionConflictError,

@@ -15,7 +15,7 @@ import {
   type FlowtrailEvent,
   type InstanceRef,
 } from '@flowtrail/sdk/protocol';
-import type { ElasticsearchConfig } from '../../main/config/config.ts';
+import type { ElasticsearchConfig } from './elasticsearch-config.ts';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { ChangePage } from '../../ports/change-feed.ts';

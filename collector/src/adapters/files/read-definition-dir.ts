@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DefinitionError } from '../../domain/definitions/definition-error.ts';
 import { loadDefinitions, type DefinitionFile } from '../../domain/definitions/load-definitions.ts';
-import type { DefinitionRegistry } from '../../domain/definitions/registry.ts';
+import { emptyRegistry, type DefinitionRegistry } from '../../domain/definitions/registry.ts';
 
 const DEFINITION_FILE = /\.ya?ml$/i;
 
@@ -32,4 +32,9 @@ export async function readDefinitionDir(dir: string): Promise<DefinitionRegistry
     files.push({ name, text: await readFile(join(dir, name), 'utf8') });
   }
   return loadDefinitions(files);
+}
+
+/** The definitions of `dir` when one is configured, else none. */
+export async function readDefinitionFiles(dir: string | undefined): Promise<DefinitionRegistry> {
+  return dir === undefined ? emptyRegistry : readDefinitionDir(dir);
 }

@@ -6,18 +6,19 @@
  * queries in `../queries/`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerAlertRoute } from './alerts/alert-api.ts';
+import { answerAlertRoute } from './alert-api.ts';
 import type { AlertService } from '../../app/alerts/alert-service.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { CommandInbox } from '../../ports/command-inbox.ts';
-import { parseAckBody, parseCommandsQuery, pollCommands } from './commands/commands-route.ts';
+import { parseAckBody, parseCommandsQuery, pollCommands } from './commands-route.ts';
 import type { Heatmap } from '../../domain/views/heatmap.ts';
 import { exportLog } from '../../app/queries/event-export.ts';
 import { processHeatmap } from '../../app/queries/process-heatmap.ts';
 import type { FamilyReader } from '../../app/queries/instance-views.ts';
 import type { EventScanner, InstanceReader } from '../../ports/event-store.ts';
-import type { DetectionModel } from '../../app/detection/detection-model.ts';
+import type { DefinitionCatalog } from '../../app/detection/definition-catalog.ts';
 import type { LiveHub } from '../../app/live/live-hub.ts';
+import { serveLive } from './sse-stream.ts';
 import { parseExportQuery, parseHeatmapQuery } from './analysis-params.ts';
 import { isAuthorized, queryKey } from './auth.ts';
 import { readBody } from './body-reader.ts';
@@ -59,10 +60,10 @@ export interface ApiDeps {
   /** Alerts (`/api/alerts`); absent → those routes answer 503 "alerts not enabled". */
   alerts?: AlertService;
   /**
-   * Process definitions (`/api/definitions`): the detection model, holding the files and
+   * Process definitions (`/api/definitions`): the definition catalog, holding the files and
    * the definition store; absent → those routes answer 503.
    */
-  definitions?: DetectionModel;
+  definitions?: DefinitionCatalog;
   /** Commands for services on the HTTP transport (`/api/commands`); absent → 404. */
   commands?: CommandInbox;
   /**
@@ -273,7 +274,7 @@ export function createApiHandler(
     }
     if (match.route.name === 'live' && deps.live !== undefined) {
       try {
-        deps.live.attach(request, response); // streams until the client or the server ends it
+        serveLive(deps.live, request, response); // streams until the client or the server ends it
       } catch (err) {
         request.resume();
         fail(err);

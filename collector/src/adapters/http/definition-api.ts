@@ -7,7 +7,7 @@
  *   JSON body → validated (400 listing every problem), stored and applied at once:
  *   201 when new, 200 when the same version with the same content was there already,
  *   409 when that version is defined differently (versions are immutable).
- * Without a detection model the routes answer 503; without a definition store a put
+ * Without a definition catalog the routes answer 503; without a definition store a put
  * answers 503 (the files are still listed).
  */
 import type { IncomingMessage } from 'node:http';
@@ -21,7 +21,7 @@ import type {
   ProcessDefinition,
 } from '../../domain/definitions/definition-schema.ts';
 import { parseDefinition, parseDefinitionYaml } from '../../domain/definitions/parse-definition.ts';
-import type { DetectionModel } from '../../app/detection/detection-model.ts';
+import type { DefinitionCatalog } from '../../app/detection/definition-catalog.ts';
 import { knownParams, type ParamsResult } from './analysis-params.ts';
 import { readBody } from './body-reader.ts';
 import { parseMediaType } from './content-type.ts';
@@ -124,12 +124,12 @@ function invalidParams(problems: readonly string[]): HttpError {
 }
 
 async function put(
-  model: DetectionModel,
+  catalog: DefinitionCatalog,
   process: string,
   request: IncomingMessage,
   maxBodyBytes: number,
 ): Promise<{ status: number; body: unknown }> {
-  if (!model.acceptsDefinitions()) {
+  if (!catalog.acceptsDefinitions()) {
     request.resume();
     throw new HttpError(503, 'storing process definitions is not enabled on this collector');
   }
@@ -137,8 +137,8 @@ async function put(
   const parsed = parseDefinitionBody(body, request.headers['content-type'], process);
   if (!parsed.ok) throw new HttpError(parsed.status, parsed.error, false, parsed.problems);
   try {
-    const { created } = await model.putDefinition(parsed.definition);
-    const applied = model.registry().get(process, parsed.definition.version);
+    const { created } = await catalog.putDefinition(parsed.definition);
+    const applied = catalog.registry().get(process, parsed.definition.version);
     return {
       status: created ? 201 : 200,
       body: definitionView(applied ?? parsed.definition),
@@ -153,21 +153,23 @@ async function put(
 
 /** Status and JSON body of a definition route, or an `HttpError`. */
 export async function answerDefinitionRoute(
-  model: DetectionModel | undefined,
+  catalog: DefinitionCatalog | undefined,
   route: DefinitionRoute,
   request: IncomingMessage,
   url: URL,
   maxBodyBytes: number,
 ): Promise<{ status: number; body: unknown }> {
-  if (model === undefined) {
+  if (catalog === undefined) {
     request.resume();
     throw new HttpError(503, 'process definitions not enabled on this collector');
   }
   if (route.name === 'definition' && request.method === 'PUT') {
-    return put(model, route.process, request, maxBodyBytes);
+    return put(catalog, route.process, request, maxBodyBytes);
   }
   // Reads see what any collector stored, not only what the last reload saw.
-  const registry = model.acceptsDefinitions() ? await model.reloadFromStore() : model.registry();
+  const registry = catalog.acceptsDefinitions()
+    ? await catalog.reloadFromStore()
+    : catalog.registry();
   if (route.name === 'definitions') {
     const parsed = parseDefinitionListQuery(url.searchParams);
     if (!parsed.ok) throw invalidParams(parsed.problems);

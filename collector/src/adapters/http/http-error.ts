@@ -3,7 +3,15 @@
  * may succeed by sending the same request again (`retriable`), and becomes the JSON body
  * `{error, retriable, problems?}`.
  */
+import { AppError, type AppErrorKind } from '../../app/errors.ts';
 import { isRetriable } from '../../shared/errors.ts';
+
+/** The status of each kind of application error. */
+const APP_ERROR_STATUS: Record<AppErrorKind, number> = {
+  'not-found': 404,
+  invalid: 400,
+  unavailable: 503,
+};
 
 export class HttpError extends Error {
   constructor(
@@ -25,7 +33,10 @@ export interface ErrorBody {
   problems?: string[];
 }
 
-/** Status and body for any error: an `HttpError` as is, a retriable store failure as 503. */
+/**
+ * Status and body for any error: an `HttpError` as is, an application error by its kind,
+ * a retriable store failure as 503.
+ */
 export function errorResponse(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof HttpError) {
     return {
@@ -34,6 +45,17 @@ export function errorResponse(err: unknown): { status: number; body: ErrorBody }
         error: err.message,
         retriable: err.retriable,
         ...(err.problems === undefined ? {} : { problems: [...err.problems] }),
+      },
+    };
+  }
+  if (err instanceof AppError) {
+    const problems = (err as { problems?: readonly string[] }).problems;
+    return {
+      status: APP_ERROR_STATUS[err.kind],
+      body: {
+        error: err.message,
+        retriable: err.retriable,
+        ...(problems === undefined ? {} : { problems: [...problems] }),
       },
     };
   }

@@ -1,7 +1,7 @@
 /**
  * Turns one `POST /api/events` body into the pipeline's units: one `IncomingMessage` per
  * event (topic `http`, partition 0, offset = the event's index in the request), so HTTP
- * input goes through the same `BatchProcessor` — same decoding, validation and dead
+ * input goes through the same `BatchIngester` — same decoding, validation and dead
  * letters — as Kafka input. Pure: bytes and headers in, messages out.
  *
  * - structured: the body is the event; the message value is the body.
@@ -13,14 +13,11 @@
 import { STRUCTURED_CONTENT_TYPE, type Headers } from '@flowtrail/sdk/protocol';
 import type { IncomingMessage } from '../../ports/incoming-message.ts';
 import type { IngestMode } from './content-type.ts';
+import type { IngestUnit } from '../../app/ingest/ingest-outcome.ts';
 
 export const HTTP_TOPIC = 'http';
 
-export interface IngestUnit {
-  message: IncomingMessage;
-  /** The event's `id` when it could be read, for the rejection report. */
-  id?: string;
-}
+export type { IngestUnit };
 
 export type ParseResult = { ok: true; units: IngestUnit[] } | { ok: false; error: string };
 

@@ -3,7 +3,18 @@
  * reports every problem at once (the API answers 400 with all of them).
  */
 import type { InstanceStatus } from '../../domain/instance/instance-state.ts';
-import type { InstanceQuery, InstanceSortField } from '../../ports/event-store.ts';
+import type { InstanceSortField } from '../../ports/event-store.ts';
+import {
+  DEFAULT_PAGE_SIZE,
+  type AlertDerivedStatus,
+  type InstanceSearch,
+} from '../../app/queries/instance-queries.ts';
+
+export {
+  DEFAULT_PAGE_SIZE,
+  type AlertDerivedStatus,
+  type InstanceSearch,
+} from '../../app/queries/instance-queries.ts';
 
 export const INSTANCE_STATUSES: readonly InstanceStatus[] = [
   'running',
@@ -13,19 +24,11 @@ export const INSTANCE_STATUSES: readonly InstanceStatus[] = [
   'cancelled',
 ];
 
-/** Statuses no fold produces: resolved through open alerts (instance-queries.ts). */
-export type AlertDerivedStatus = 'stuck' | 'inconsistent';
 export const ALERT_DERIVED_STATUSES: readonly AlertDerivedStatus[] = ['stuck', 'inconsistent'];
 export const SEARCH_STATUSES: readonly string[] = [...INSTANCE_STATUSES, ...ALERT_DERIVED_STATUSES];
 
 export const SORT_FIELDS: readonly InstanceSortField[] = ['lastEventAt', 'startedAt', 'durationMs'];
 
-/** An `InstanceQuery` plus the status the query layer resolves through alerts. */
-export interface InstanceSearch extends InstanceQuery {
-  alertStatus?: AlertDerivedStatus;
-}
-
-export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 /** `from + size` stays within Elasticsearch's default `max_result_window`. */
 export const MAX_RESULT_WINDOW = 10_000;

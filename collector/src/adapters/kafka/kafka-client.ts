@@ -1,6 +1,8 @@
-/** The kafkajs client, logging through pino. */
+/** The kafkajs clients of the collector: logging through pino, or quiet. */
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
-import type { KafkaConfig } from '../../main/config/config.ts';
+
+export type { Kafka } from 'kafkajs';
+import type { KafkaConfig } from './kafka-config.ts';
 import type { Logger } from '../../shared/logger.ts';
 
 export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
@@ -20,4 +22,9 @@ export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
         else log.debug(fields, message);
       },
   });
+}
+
+/** A client with its own id and kafkajs' own logging at ERROR level (the demo's producers). */
+export function createQuietKafka(clientId: string, brokers: string[]): Kafka {
+  return new Kafka({ clientId, brokers, logLevel: logLevel.ERROR });
 }

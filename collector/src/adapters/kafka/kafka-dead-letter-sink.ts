@@ -1,5 +1,6 @@
 /** Dead-letter sink on a Kafka topic (acks from all in-sync replicas before resolving). */
 import type { Kafka, Message, Producer } from 'kafkajs';
+import { isRetriableKafkaError } from './kafka-errors.ts';
 import { DeadLetterError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import {
@@ -92,16 +93,4 @@ function toMessage(letter: DeadLetter): Message {
     value: letter.message.value,
     headers: deadLetterHeaders(letter),
   };
-}
-
-/**
- * kafkajs marks its errors `retriable`; anything unmarked (network, timeouts) is retried.
- * "Number of retries exceeded" wraps the error that was being retried: judge that one.
- */
-function isRetriableKafkaError(err: unknown): boolean {
-  let current = err as { name?: string; retriable?: unknown; cause?: unknown } | undefined;
-  while (current?.name === 'KafkaJSNumberOfRetriesExceeded' && current.cause !== undefined) {
-    current = current.cause as typeof current;
-  }
-  return current?.retriable !== false;
 }

@@ -7,22 +7,28 @@
  * resumes it when storage answers again.
  */
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import type { CollectorConfig } from '../../main/config/config.ts';
+import type { KafkaConfig } from './kafka-config.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Metrics } from '../../shared/metrics.ts';
 import { runInRetryScope } from '../../shared/retry/retry-scope.ts';
-import type { BatchProcessor } from '../../app/ingest/batch-processor.ts';
-import type { IncomingMessage } from '../../ports/incoming-message.ts';
+import type { IncomingMessage, MessageBatchHandler } from '../../ports/incoming-message.ts';
 
 export interface KafkaSourceOptions {
   kafka: Kafka;
-  config: CollectorConfig;
+  config: KafkaSourceConfig;
   topics: readonly string[];
-  processor: BatchProcessor;
+  processor: MessageBatchHandler;
   logger: Logger;
   metrics: Metrics;
   /** Called when the consumer crashed and will not restart by itself. */
   onFatal: (err: unknown) => void;
+}
+
+/** The part of the collector's configuration the consumer reads. */
+export interface KafkaSourceConfig {
+  kafka: Pick<KafkaConfig, 'groupId' | 'sessionTimeoutMs'>;
+  batchSize: number;
+  shutdownTimeoutMs: number;
 }
 
 export function sliceOf<T>(items: readonly T[], size: number): T[][] {

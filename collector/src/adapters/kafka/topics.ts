@@ -1,6 +1,6 @@
 /** Input topic resolution and creation of missing topics at start. */
 import type { Admin } from 'kafkajs';
-import type { KafkaConfig } from '../../main/config/config.ts';
+import type { KafkaConfig } from './kafka-config.ts';
 import { KafkaSetupError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 

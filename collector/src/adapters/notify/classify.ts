@@ -36,18 +36,6 @@ export function isRetriableSmtpError(err: unknown): boolean {
   return typeof code === 'string' && SMTP_CONNECTION_CODES.has(code);
 }
 
-/**
- * kafkajs marks its errors `retriable`; unmarked ones (network, timeouts) are retried.
- * "Number of retries exceeded" wraps the error that was being retried: judge that one.
- */
-export function isRetriableKafkaError(err: unknown): boolean {
-  let current = err as { name?: string; retriable?: unknown; cause?: unknown } | undefined;
-  while (current?.name === 'KafkaJSNumberOfRetriesExceeded' && current.cause !== undefined) {
-    current = current.cause as typeof current;
-  }
-  return current?.retriable !== false;
-}
-
 /** What the retry wrapper asks: a `NotifyError` or collector error that says so. Else no. */
 export function isRetriableNotifyFailure(err: unknown): boolean {
   if (err instanceof NotifyError) return err.retriable;

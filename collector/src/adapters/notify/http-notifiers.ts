@@ -5,7 +5,7 @@
  */
 import { isRetriableHttpStatus, parseRetryAfter } from './classify.ts';
 import { slackBody } from './format-slack.ts';
-import { webhookBody } from './format-webhook.ts';
+import { webhookBody } from '../../ports/notifier.ts';
 import { NotifyError, type Notification, type Notifier } from '../../ports/notifier.ts';
 
 export interface HttpNotifierOptions {
@@ -72,7 +72,7 @@ export class HttpJsonNotifier implements Notifier {
   }
 }
 
-/** Generic JSON webhook: the notification plus `schemaVersion` (see `format-webhook.ts`). */
+/** Generic JSON webhook: the notification plus `schemaVersion` (see `ports/notifier.ts`). */
 export class WebhookNotifier extends HttpJsonNotifier {
   constructor(options: HttpNotifierOptions) {
     super('webhook', webhookBody, options);

@@ -6,7 +6,7 @@
  * published again is not served again. Pure: no Kafka, so unit tests drive it directly.
  */
 import { decodeCommand } from '@flowtrail/sdk/protocol';
-import { decodeAck } from '../../adapters/kafka/commands/command-ack-record.ts';
+import { decodeAck } from '../../domain/commands/command-ack-record.ts';
 import type { CommandQueue } from './command-queue.ts';
 import { RecentIds } from '../../shared/recent-ids.ts';
 

@@ -14,11 +14,14 @@
  * next rung). With Kafka, the `flowtrail.commands` topic is the durable queue.
  */
 import type { FlowtrailCommand } from '@flowtrail/sdk/protocol';
+import type { TakeOptions } from '../../ports/command-inbox.ts';
 import { CommandPublishError, type CommandPublisher } from '../../ports/command-publisher.ts';
 
 export const DEFAULT_MAX_PER_SYSTEM = 1000;
 export const DEFAULT_LEASE_MS = 30_000;
 export const DEFAULT_TAKE_MAX = 100;
+
+export type { TakeOptions } from '../../ports/command-inbox.ts';
 
 export interface CommandQueueOptions {
   /** Pending commands kept per target system; beyond it the oldest is dropped. Default 1000. */
@@ -27,15 +30,6 @@ export interface CommandQueueOptions {
   leaseMs?: number;
   /** Clock in ms. Default `Date.now` (so fake timers drive it in tests). */
   now?: () => number;
-}
-
-export interface TakeOptions {
-  /** Wait up to this long for a command when none is visible now. Default 0. */
-  waitMs?: number;
-  /** Hand out at most this many. Default 100. */
-  max?: number;
-  /** Aborting ends the wait with nothing (e.g. the HTTP client went away). */
-  signal?: AbortSignal;
 }
 
 export interface CommandQueueStats {

@@ -22,13 +22,7 @@ import { LadderRunner, type RungTaken } from './ladder-runner.ts';
 import type { CommandPublisher } from '../../ports/command-publisher.ts';
 import { sweepCandidates } from './sweep-candidates.ts';
 import type { DeadlineRederiver, RederivationStep } from './deadline-rederivation.ts';
-import {
-  afterPage,
-  lagMs,
-  pageQuery,
-  passAt,
-  type ChangedWalk,
-} from '../../domain/detection/changed-walk.ts';
+import { afterPage, lagMs, pageQuery, passAt, type ChangedWalk } from './changed-walk.ts';
 
 /** The catch-up walk after a start covers every stored instance (sweep-candidates.ts). */
 const CATCH_UP_SINCE = new Date(0).toISOString();

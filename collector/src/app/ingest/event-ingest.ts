@@ -1,5 +1,5 @@
 /**
- * HTTP ingest through the collector's `BatchProcessor`: the same decoding, validation,
+ * HTTP ingest through the collector's `BatchIngester`: the same decoding, validation,
  * de-duplication, dead letters and re-fold as the Kafka path. Each request gets its own
  * processor whose dead-letter sink forwards to the configured sink (the SQLite table in
  * embedded mode, the Kafka DLQ topic in Kafka mode) and remembers the letters, so the
@@ -10,12 +10,11 @@ import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Metrics } from '../../shared/metrics.ts';
-import { BatchProcessor } from './batch-processor.ts';
+import { BatchIngester } from './batch-ingester.ts';
 import type { DeadLetter, DeadLetterSink } from '../../ports/dead-letter-sink.ts';
 import type { EventWriter } from '../../ports/event-store.ts';
 import { FailFastEventWriter } from './fail-fast-writer.ts';
-import { ingestOutcome, type IngestOutcome } from '../../adapters/http/ingest-outcome.ts';
-import type { IngestUnit } from '../../adapters/http/ingest-request.ts';
+import { ingestOutcome, type IngestOutcome, type IngestUnit } from './ingest-outcome.ts';
 
 export interface EventIngestDeps {
   /** The store itself, not a retrying wrapper: HTTP clients retry on 503. */
@@ -42,7 +41,7 @@ export class EventIngest {
     if (units.length === 0) return { accepted: 0, rejected: [] };
     const letters: DeadLetter[] = [];
     const sink = this.deps.deadLetters;
-    const processor = new BatchProcessor({
+    const processor = new BatchIngester({
       ...this.deps,
       writer: this.writer,
       deadLetters: {

@@ -10,17 +10,14 @@
  * goes away is dropped at once (and one that does not read its stream once its buffer is
  * full). `close` ends every stream (the server's shutdown is not held up by them) and
  * refuses new ones.
+ *
+ * The hub knows streams only as `LiveStream`s; the HTTP adapter opens them over SSE
+ * (adapters/http/sse-stream.ts), so the hub holds no HTTP types.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError } from '../../adapters/http/http-error.ts';
+import { UnavailableError } from '../errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { ChangePoller, readChanges, type ChangeSources } from './change-poller.ts';
-import {
-  SSE_HEADERS,
-  sseComment,
-  sseEvent,
-  sseRetry,
-} from '../../adapters/http/live/sse-frames.ts';
+import type { LiveFrame, LiveStream } from './live-stream.ts';
 import {
   DEFAULT_MAX_CHANGE_KEYS,
   missedChange,
@@ -51,14 +48,10 @@ export const DEFAULT_LIVE_POLL_MS = 1000;
 const MAX_BUFFERED_BYTES = 256 * 1024;
 
 interface Client {
-  response: ServerResponse;
+  stream: LiveStream;
   /** The watermark the client saw last (`Last-Event-ID`), when it reconnects. */
   lastSeen: Watermark | undefined;
   ready: boolean;
-}
-
-function header(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 export class LiveHub {
@@ -92,32 +85,30 @@ export class LiveHub {
     return this.poller.isRunning;
   }
 
-  /** Serves one `GET`/`HEAD /api/live`; throws an `HttpError` (503) when it cannot. */
-  attach(request: IncomingMessage, response: ServerResponse): void {
-    if (this.closed) throw new HttpError(503, 'the server is shutting down', true);
-    const maxClients = this.options.maxClients ?? 1000;
-    if (this.clients.size >= maxClients) {
-      throw new HttpError(503, `too many live streams (${maxClients})`, true);
-    }
-    request.resume();
-    response.writeHead(200, SSE_HEADERS);
-    if (request.method === 'HEAD') {
-      response.end();
-      return;
-    }
-    request.socket.setNoDelay(true);
-    response.write(sseRetry(this.options.retryMs ?? 2000, 'flowtrail live'));
-    const client: Client = {
-      response,
-      lastSeen: parseWatermarkId(header(request.headers['last-event-id'])),
-      ready: false,
-    };
+  /**
+   * Takes one stream opened by a client (`lastEventId`: its `Last-Event-ID`, when it
+   * reconnects); throws an `UnavailableError` when it cannot. Call `admit` first to
+   * refuse before anything is written.
+   */
+  attach(stream: LiveStream, lastEventId: string | undefined): void {
+    this.admit();
+    stream.send({ kind: 'retry', ms: this.options.retryMs ?? 2000, comment: 'flowtrail live' });
+    const client: Client = { stream, lastSeen: parseWatermarkId(lastEventId), ready: false };
     this.clients.add(client);
-    response.once('close', () => this.detach(client));
+    stream.onClose(() => this.detach(client));
     this.options.logger.debug({ clients: this.clients.size }, 'live: client connected');
     if (this.clients.size === 1) this.startRunning();
     const current = this.poller.current;
     if (current !== undefined) this.sendReady(client, current);
+  }
+
+  /** Throws an `UnavailableError` when a new stream would be refused now. */
+  admit(): void {
+    if (this.closed) throw new UnavailableError('the server is shutting down', true);
+    const maxClients = this.options.maxClients ?? 1000;
+    if (this.clients.size >= maxClients) {
+      throw new UnavailableError(`too many live streams (${maxClients})`, true);
+    }
   }
 
   /**
@@ -139,7 +130,7 @@ export class LiveHub {
   async close(): Promise<void> {
     this.closed = true;
     this.stopRunning();
-    for (const client of [...this.clients]) client.response.end();
+    for (const client of [...this.clients]) client.stream.end();
     this.clients.clear();
     await this.poller.stop();
   }
@@ -147,7 +138,10 @@ export class LiveHub {
   private startRunning(): void {
     this.poller.start();
     const every = this.options.heartbeatMs ?? 15_000;
-    this.heartbeat = setInterval(() => this.broadcast(sseComment('heartbeat')), every);
+    this.heartbeat = setInterval(
+      () => this.broadcast({ kind: 'comment', text: 'heartbeat' }),
+      every,
+    );
     this.heartbeat.unref?.();
   }
 
@@ -168,7 +162,12 @@ export class LiveHub {
   }
 
   private onChange(change: LiveChange): void {
-    const frame = sseEvent('change', change, watermarkId(change));
+    const frame: LiveFrame = {
+      kind: 'event',
+      event: 'change',
+      data: change,
+      id: watermarkId(change),
+    };
     const watermark = { events: change.events, alerts: change.alerts };
     for (const client of this.clients) {
       if (client.ready) this.send(client, frame);
@@ -178,23 +177,30 @@ export class LiveHub {
 
   private sendReady(client: Client, watermark: Watermark): void {
     client.ready = true;
-    this.send(client, sseEvent('ready', watermark, watermarkId(watermark)));
+    this.send(client, {
+      kind: 'event',
+      event: 'ready',
+      data: watermark,
+      id: watermarkId(watermark),
+    });
     const missed = missedChange(client.lastSeen, watermark);
-    if (missed !== undefined) this.send(client, sseEvent('change', missed, watermarkId(missed)));
+    if (missed !== undefined) {
+      this.send(client, { kind: 'event', event: 'change', data: missed, id: watermarkId(missed) });
+    }
   }
 
-  private broadcast(frame: string): void {
+  private broadcast(frame: LiveFrame): void {
     for (const client of this.clients) this.send(client, frame);
   }
 
-  private send(client: Client, frame: string): void {
-    const { response } = client;
-    if (response.writableEnded || response.destroyed) return;
-    if (response.writableLength > MAX_BUFFERED_BYTES) {
+  private send(client: Client, frame: LiveFrame): void {
+    const { stream } = client;
+    if (stream.ended) return;
+    if (stream.bufferedBytes > MAX_BUFFERED_BYTES) {
       this.options.logger.debug('live: dropping a client that does not read its stream');
-      response.destroy();
+      stream.destroy();
       return;
     }
-    response.write(frame);
+    stream.send(frame);
   }
 }

@@ -4,7 +4,8 @@
  * No IO of its own: the caller writes the chunks (HTTP response, file).
  */
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { writeOcel, writeXes } from '../../tools/eventlog/index.ts';
+import { writeOcel } from '../../domain/eventlog/ocel-writer.ts';
+import { writeXes } from '../../domain/eventlog/xes-writer.ts';
 import type { EventScanFilter, EventScanner } from '../../ports/event-store.ts';
 
 export type ExportFormat = 'xes' | 'ocel';

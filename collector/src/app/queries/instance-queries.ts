@@ -1,7 +1,7 @@
 /**
  * The query layer over the storage port's `InstanceReader`: what the HTTP API's query
  * routes answer (the dashboard and the CLI read them over HTTP, so there is one query
- * implementation). Unknown instances are `HttpError` 404.
+ * implementation). Unknown instances are `NotFoundError`.
  */
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
@@ -13,12 +13,17 @@ import {
   type InstanceQuery,
   type InstanceReader,
 } from '../../ports/event-store.ts';
-import { HttpError } from '../../adapters/http/http-error.ts';
-import {
-  DEFAULT_PAGE_SIZE,
-  type AlertDerivedStatus,
-  type InstanceSearch,
-} from '../../adapters/http/query-params.ts';
+import { NotFoundError, UnavailableError } from '../errors.ts';
+
+/** Statuses no fold produces: resolved through open alerts (`searchInstances`). */
+export type AlertDerivedStatus = 'stuck' | 'inconsistent';
+
+/** An `InstanceQuery` plus the status the query layer resolves through alerts. */
+export interface InstanceSearch extends InstanceQuery {
+  alertStatus?: AlertDerivedStatus;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
 
 /** What the alert-derived statuses need: the open alerts of a scope. */
 export type OpenAlertSource = Pick<AlertStore, 'openAlerts'>;
@@ -78,7 +83,10 @@ export async function searchInstances(
   let capped = false;
   if (alertStatus !== undefined) {
     if (alerts === undefined) {
-      throw new HttpError(503, `status ${alertStatus} needs alerts, which are not enabled`);
+      throw new UnavailableError(
+        `status ${alertStatus} needs alerts, which are not enabled`,
+        false,
+      );
     }
     const resolved = await keysWithOpenAlerts(alerts, alertStatus, query.process);
     query.keys = intersect(query.keys, resolved.keys);
@@ -104,7 +112,7 @@ export async function searchInstances(
 
 export async function findInstance(reader: InstanceReader, key: string): Promise<InstanceState> {
   const state = await reader.getInstance(key);
-  if (state === undefined) throw new HttpError(404, `no instance with key "${key}"`);
+  if (state === undefined) throw new NotFoundError(`no instance with key "${key}"`);
   return state;
 }
 
@@ -115,7 +123,7 @@ export async function instanceEvents(
 ): Promise<{ events: FlowtrailEvent[] }> {
   const events = await reader.getEvents(key);
   if (events.length === 0 && (await reader.getInstance(key)) === undefined) {
-    throw new HttpError(404, `no instance with key "${key}"`);
+    throw new NotFoundError(`no instance with key "${key}"`);
   }
   return { events };
 }

@@ -3,13 +3,13 @@
  * end-to-end timeline of an instance with its family (parent, children, siblings, across
  * systems) and the instance's state as of an instant (the time slider). Reads through the
  * storage ports; the geometry is the pure `buildTimeline`. Unknown instances are
- * `HttpError` 404.
+ * `NotFoundError`.
  */
 import { instanceKey, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { Alert } from '../../domain/alerts/alert.ts';
 import { foldInstanceAsOf } from '../../domain/instance/fold.ts';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
-import { HttpError } from '../../adapters/http/http-error.ts';
+import { NotFoundError } from '../errors.ts';
 import type { AlertStore } from '../../ports/alert-store.ts';
 import type { DetectionReader, InstanceReader } from '../../ports/event-store.ts';
 import { buildTimeline, type Timeline } from '../../domain/views/timeline.ts';
@@ -22,7 +22,7 @@ const ALERTS_PER_INSTANCE = 100;
 
 async function instanceOrNotFound(reader: InstanceReader, key: string): Promise<InstanceState> {
   const state = await reader.getInstance(key);
-  if (state === undefined) throw new HttpError(404, `no instance with key "${key}"`);
+  if (state === undefined) throw new NotFoundError(`no instance with key "${key}"`);
   return state;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { InstanceState, InstanceStatus } from '../../domain/instance/instance-state.ts';
-import { HttpError } from '../../adapters/http/http-error.ts';
+import { NotFoundError } from '../errors.ts';
 import type { AlertStore } from '../../ports/alert-store.ts';
 import type { EventScanner, InstanceReader } from '../../ports/event-store.ts';
 import { ownership, type Ownership } from '../../domain/views/ownership.ts';
@@ -31,7 +31,7 @@ export async function processGraphOf(
     instances += 1;
     events.push(...group.events);
   }
-  if (instances === 0) throw new HttpError(404, `no instances of process "${query.process}"`);
+  if (instances === 0) throw new NotFoundError(`no instances of process "${query.process}"`);
   return processGraph(events, query.process, { mode: query.mode });
 }
 

@@ -11,13 +11,3 @@ export {
   phaseRank,
 } from './event-order.ts';
 export { stepSamples, type StepSample } from './step-samples.ts';
-export {
-  bucketOf,
-  percentile,
-  stepHeatmap,
-  type HeatCell,
-  type HeatDimension,
-  type Heatmap,
-  type HeatmapOptions,
-  type StepRank,
-} from '../views/heatmap.ts';

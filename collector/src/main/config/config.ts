@@ -5,71 +5,20 @@
  */
 import { EnvReader, type Env } from '../../shared/env-reader.ts';
 import { ConfigError } from '../../shared/errors.ts';
+import { LOG_LEVELS, type LogLevel } from '../../shared/logger.ts';
+import type { KafkaConfig } from '../../adapters/kafka/kafka-config.ts';
+import type { ElasticsearchConfig } from '../../adapters/elasticsearch/elasticsearch-config.ts';
+import type { HttpConfig } from '../../adapters/http/http-config.ts';
+import type { RetryConfig } from '../../shared/retry/retry-config.ts';
 import { parseNotifyConfig, type NotifyConfig } from './notify-config.ts';
 import { readDetectionConfig, type DetectionConfig } from './detection-config.ts';
 
 export { EnvReader, type Env } from '../../shared/env-reader.ts';
-
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-const LOG_LEVELS: readonly LogLevel[] = [
-  'fatal',
-  'error',
-  'warn',
-  'info',
-  'debug',
-  'trace',
-  'silent',
-];
-
-export interface KafkaConfig {
-  brokers: string[];
-  clientId: string;
-  groupId: string;
-  /** Explicit input topics; exactly one of `topics` and `topicPattern` is set. */
-  topics?: string[];
-  /** Input topics by pattern (topic per event type); matched once at start. */
-  topicPattern?: RegExp;
-  dlqTopic: string;
-  /** Where resend commands go (`flowtrail.commands`). */
-  commandsTopic: string;
-  /** Where HTTP command acks go, so every collector forgets them (`flowtrail.command-acks`). */
-  commandAcksTopic: string;
-  /** Partitions of topics the collector creates because they are missing. */
-  topicPartitions: number;
-  createTopics: boolean;
-  /** Consumer-group session timeout; a crashed collector's partitions move after it. */
-  sessionTimeoutMs: number;
-}
-
-export interface ElasticsearchConfig {
-  url: string;
-  username?: string;
-  password?: string;
-  apiKey?: string;
-  indexPrefix: string;
-  replicas: number;
-  requestTimeoutMs: number;
-}
-
-export interface RetryConfig {
-  minMs: number;
-  maxMs: number;
-}
-
-/** The HTTP API (CloudEvents ingest + queries), in Kafka mode and in embedded mode. */
-export interface HttpConfig {
-  /** Kafka mode only: serve the API next to the consumer (embedded mode always does). */
-  enabled: boolean;
-  host: string;
-  /** 0 picks a free port. */
-  port: number;
-  /** When set, `/api/*` (except `/api/health`) needs `authorization: Bearer <key>` or `x-api-key`. */
-  apiKey?: string;
-  /** Larger request bodies are refused with 413 before they are parsed. */
-  maxBodyBytes: number;
-  /** How often the live channel (`GET /api/live`) reads the change feed while a client listens. */
-  livePollMs: number;
-}
+export type { KafkaConfig } from '../../adapters/kafka/kafka-config.ts';
+export type { ElasticsearchConfig } from '../../adapters/elasticsearch/elasticsearch-config.ts';
+export type { HttpConfig } from '../../adapters/http/http-config.ts';
+export type { RetryConfig } from '../../shared/retry/retry-config.ts';
+export type { LogLevel } from '../../shared/logger.ts';
 
 export interface CollectorConfig {
   kafka: KafkaConfig;

@@ -1,6 +1,6 @@
 /** Detection settings from the environment (parsed once at start, every problem listed). */
 import { ConfigError } from '../../shared/errors.ts';
-import { EnvReader, type Env } from './config.ts';
+import { EnvReader, type Env } from '../../shared/env-reader.ts';
 import type { SweepSettings } from '../../app/detection/sweeper.ts';
 
 export interface DetectionConfig extends SweepSettings {

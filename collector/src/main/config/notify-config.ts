@@ -3,7 +3,7 @@
  * it lists every problem in one `ConfigError`; unlike it, problems never echo URL values
  * (a Slack webhook URL or an SMTP URL holds a secret). A channel is on when its URL is set.
  */
-import { EnvReader, type Env } from './config.ts';
+import { EnvReader, type Env } from '../../shared/env-reader.ts';
 import { ConfigError } from '../../shared/errors.ts';
 import { DEFAULT_ALERTS_TOPIC } from '../../adapters/kafka/notify/kafka-alert-notifier.ts';
 import type { RetryPolicy } from '../../adapters/notify/retrying-notifier.ts';

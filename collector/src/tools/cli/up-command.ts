@@ -14,7 +14,7 @@ import {
 } from '../../main/config/embedded-config.ts';
 import { firstEventCurl } from './first-event.ts';
 import { startEmbedded, type RunningEmbedded } from '../../main/start-embedded.ts';
-import { createNotifiers, type Notifiers } from '../../adapters/notify/create-notifiers.ts';
+import { createNotifiers, type Notifiers } from '../../main/create-notifiers.ts';
 import { startDashboard, type RunningDashboard } from '../dashboard/dashboard-server.ts';
 import { ensureDashboardBuild, locateDashboard } from '../dashboard/dashboard-build.ts';
 

@@ -1,6 +1,6 @@
 /** The transports `flowtrail demo` can send through: the collector's HTTP ingest or Kafka. */
-import { Kafka, logLevel } from 'kafkajs';
 import { HttpTransport, KafkaTransport, type HttpRejection, type Transport } from '@flowtrail/sdk';
+import { createQuietKafka } from '../../adapters/kafka/kafka-client.ts';
 import type { SystemName } from './plan.ts';
 
 export type DemoTransportOptions =
@@ -27,11 +27,7 @@ export function demoTransports(options: DemoTransportOptions): DemoTransports {
         }),
     };
   }
-  const kafka = new Kafka({
-    clientId: 'flowtrail-demo',
-    brokers: options.brokers,
-    logLevel: logLevel.ERROR,
-  });
+  const kafka = createQuietKafka('flowtrail-demo', options.brokers);
   return {
     target: `kafka ${options.brokers.join(',')} topic ${options.topic}`,
     transportFor: () => new KafkaTransport({ kafka, topic: options.topic }),

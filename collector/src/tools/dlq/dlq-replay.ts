@@ -2,14 +2,14 @@
  * Replay and deletion of stored dead letters, over ports (no SQLite here).
  *
  * Replay runs each letter's ORIGINAL message (bytes, key, headers, origin) through the
- * same path as live input (`BatchProcessor`: decode → store → re-fold) with a dead-letter
+ * same path as live input (`BatchIngester`: decode → store → re-fold) with a dead-letter
  * sink that stores nothing but records which messages were rejected again. A letter
  * whose message was not rejected is deleted from the table only AFTER its chunk is
  * stored (events and instance states), so a crash in between replays it again, which is
  * idempotent (events are upserted by id). A rejected letter is left exactly as it is.
  */
 import { isRetriable } from '../../shared/errors.ts';
-import { BatchProcessor, type BatchProcessorDeps } from '../../app/ingest/batch-processor.ts';
+import { BatchIngester, type BatchIngesterDeps } from '../../app/ingest/batch-ingester.ts';
 import type { DeadLetter, DeadLetterReason, DeadLetterSink } from '../../ports/dead-letter-sink.ts';
 import type { IncomingMessage } from '../../ports/incoming-message.ts';
 import type {
@@ -56,10 +56,10 @@ export function failureOf(err: unknown): Failure {
   return { message: err instanceof Error ? err.message : String(err), retriable: isRetriable(err) };
 }
 
-/** `run` backed by a `BatchProcessor` (its dead-letter sink is supplied per chunk). */
-export function processorRun(deps: Omit<BatchProcessorDeps, 'deadLetters'>): ReplayRun {
+/** `run` backed by a `BatchIngester` (its dead-letter sink is supplied per chunk). */
+export function processorRun(deps: Omit<BatchIngesterDeps, 'deadLetters'>): ReplayRun {
   return async (messages, sink) => {
-    await new BatchProcessor({ ...deps, deadLetters: sink }).process(messages);
+    await new BatchIngester({ ...deps, deadLetters: sink }).process(messages);
   };
 }
 

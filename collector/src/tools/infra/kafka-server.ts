@@ -14,8 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
-import type { Admin } from 'kafkajs';
+import { createMissingTopics, probeKafka } from '../../adapters/kafka/kafka-admin.ts';
 import { javaBin, resolveJdk } from './java.ts';
 import type { Jdk } from './java.ts';
 import { kafkaLog4j2Properties, kafkaServerProperties } from './kafka-config.ts';
@@ -23,8 +22,6 @@ import { assertMaven, copyDependencies } from './maven.ts';
 import type { InfraPaths } from './paths.ts';
 import { livePid, spawnDetached, tailFile } from './process.ts';
 import { waitFor } from './wait.ts';
-
-const { Kafka, logLevel } = kafkajs;
 
 export const KAFKA_VERSION = '4.3.1';
 export const KAFKA_SCALA = '2.13';
@@ -139,28 +136,7 @@ export function startKafka(p: InfraPaths): { pid: number; jdk: Jdk; formatted: b
   return { pid, jdk, formatted };
 }
 
-function newAdmin(brokers: string[], quick: boolean): Admin {
-  const kafka = new Kafka({
-    clientId: 'flowtrail-infra',
-    brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 3000,
-    requestTimeout: 10_000,
-    retry: quick ? { retries: 0 } : { retries: 5 },
-  });
-  return kafka.admin();
-}
-
-/** Lists topics if a Kafka broker answers at `brokers`; throws otherwise. */
-export async function probeKafka(brokers: string[]): Promise<string[]> {
-  const admin = newAdmin(brokers, true);
-  try {
-    await admin.connect();
-    return await admin.listTopics();
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
+export { probeKafka };
 
 export async function waitForKafka(
   brokers: string[],
@@ -187,19 +163,5 @@ export async function ensureTopics(
   brokers: string[],
   topics = FLOWTRAIL_TOPICS,
 ): Promise<string[]> {
-  const admin = newAdmin(brokers, false);
-  try {
-    await admin.connect();
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS })),
-        waitForLeaders: true,
-      });
-    }
-    return missing;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  return createMissingTopics(brokers, topics, TOPIC_PARTITIONS);
 }

@@ -4,7 +4,7 @@
  * queue. Idempotent producer, `acks: all` (kafka-record-producer.ts).
  */
 import type { Kafka } from 'kafkajs';
-import { encodeAck } from './command-ack-record.ts';
+import { encodeAck } from '../../../domain/commands/command-ack-record.ts';
 import { KafkaRecordProducer } from './kafka-record-producer.ts';
 
 export interface KafkaAckPublisherOptions {

@@ -15,14 +15,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
+import { isRetriableKafkaError } from '../kafka-errors.ts';
 import { KafkaSetupError } from '../../../shared/errors.ts';
 import type { Logger } from '../../../shared/logger.ts';
-import type { CommandFeed } from '../../../app/commands/command-feed.ts';
+import type { CommandRecordSink } from '../../../ports/command-inbox.ts';
 import { kafkaCommandError } from './kafka-record-producer.ts';
 
 export interface KafkaCommandFeedOptions {
   kafka: Kafka;
-  feed: CommandFeed;
+  feed: CommandRecordSink;
   commandsTopic: string;
   acksTopic: string;
   /** The collector's consumer group; the feed's group is `<groupId>.command-feed.<random>`. */
@@ -91,7 +92,7 @@ export class KafkaCommandFeed {
     } catch (err) {
       if (err instanceof KafkaSetupError) throw err;
       // A `CollectorError`, so the collector's retrier retries it while it is retriable.
-      const retriable = (err as { retriable?: unknown } | null)?.retriable !== false;
+      const retriable = isRetriableKafkaError(err);
       const why = err instanceof Error ? err.message : String(err);
       throw new KafkaSetupError(
         `looking up the end of the command topics failed: ${why}`,

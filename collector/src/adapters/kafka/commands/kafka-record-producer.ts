@@ -4,6 +4,7 @@
  * failed connect; every failure is a `CommandPublishError` (`kafkaCommandError`).
  */
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { isRetriableKafkaError } from '../kafka-errors.ts';
 import { CommandPublishError } from '../../../ports/command-publisher.ts';
 
 export class KafkaRecordProducer {
@@ -62,8 +63,7 @@ export class KafkaRecordProducer {
 
 /** A Kafka failure as a `CommandPublishError`, retriable unless Kafka said it is not. */
 export function kafkaCommandError(what: string, err: unknown): CommandPublishError {
-  const e = err as { name?: unknown; retriable?: unknown } | null;
-  const retriable = e?.name === 'KafkaJSNumberOfRetriesExceeded' || e?.retriable !== false;
+  const retriable = isRetriableKafkaError(err);
   return new CommandPublishError(
     `${what}: ${err instanceof Error ? err.message : err}`,
     retriable,

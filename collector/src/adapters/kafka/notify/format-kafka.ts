@@ -1,6 +1,5 @@
 /** The record on the alerts topic (`flowtrail.alerts`). Pure. */
-import { webhookBody } from '../../notify/format-webhook.ts';
-import type { Notification } from '../../../ports/notifier.ts';
+import { webhookBody, type Notification } from '../../../ports/notifier.ts';
 
 export const ALERT_KIND_HEADER = 'flowtrail-alert-kind';
 export const ALERT_STATUS_HEADER = 'flowtrail-alert-status';

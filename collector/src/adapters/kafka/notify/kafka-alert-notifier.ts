@@ -3,7 +3,7 @@
  * all in-sync replicas. The topic must exist (the producer does not create topics).
  */
 import type { Kafka, Producer } from 'kafkajs';
-import { isRetriableKafkaError } from '../../notify/classify.ts';
+import { isRetriableKafkaError } from '../kafka-errors.ts';
 import { kafkaAlertRecord } from './format-kafka.ts';
 import { NotifyError, type Notification, type Notifier } from '../../../ports/notifier.ts';
 

@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { FlowtrailCommand } from '@flowtrail/sdk/protocol';
-import type { CommandInbox } from '../../../ports/command-inbox.ts';
+import type { CommandInbox } from '../../ports/command-inbox.ts';
 
 export const MAX_WAIT_SECONDS = 30;
 export const MAX_TAKE = 1000;

@@ -4,7 +4,7 @@ import { foldInstance } from '../../src/domain/instance/fold.ts';
 import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { Metrics } from '../../src/shared/metrics.ts';
-import { BatchProcessor } from '../../src/app/ingest/batch-processor.ts';
+import { BatchIngester } from '../../src/app/ingest/batch-ingester.ts';
 import type { DeadLetter } from '../../src/ports/dead-letter-sink.ts';
 import type { IncomingMessage } from '../../src/ports/incoming-message.ts';
 import type { EventWriter, WriteResult } from '../../src/ports/event-store.ts';
@@ -76,7 +76,7 @@ function setup(maxEventBytes = 10_000) {
   const writer = new MemoryWriter();
   const letters: DeadLetter[] = [];
   const metrics = new Metrics();
-  const processor = new BatchProcessor({
+  const processor = new BatchIngester({
     writer,
     deadLetters: { send: async (l) => void letters.push(...l) },
     fold: foldInstance,
@@ -87,7 +87,7 @@ function setup(maxEventBytes = 10_000) {
   return { writer, letters, metrics, processor };
 }
 
-describe('BatchProcessor', () => {
+describe('BatchIngester', () => {
   it('stores valid events once, folds their instances and dead-letters the rest', async () => {
     const { writer, letters, metrics, processor } = setup(2_000);
     const started = event('e1', 'flowtrail.process.started');

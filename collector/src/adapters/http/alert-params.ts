@@ -5,12 +5,12 @@
  * `GET /api/instances`: empty values count as absent, unknown or repeated ones are
  * problems. `status` and `kind` take one value or a comma-separated list.
  */
-import { parseDuration } from '../../../domain/definitions/duration.ts';
-import { FINDING_KINDS, type FindingKind } from '../../../domain/detection/finding.ts';
-import { knownParams, type ParamsResult } from '../analysis-params.ts';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_RESULT_WINDOW } from '../query-params.ts';
-import type { AlertQuery } from '../../../ports/alert-store.ts';
-import { ALERT_STATUSES, type AlertStatus } from '../../../domain/alerts/alert.ts';
+import { parseDuration } from '../../domain/definitions/duration.ts';
+import { FINDING_KINDS, type FindingKind } from '../../domain/detection/finding.ts';
+import { knownParams, type ParamsResult } from './analysis-params.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_RESULT_WINDOW } from './query-params.ts';
+import type { AlertQuery } from '../../ports/alert-store.ts';
+import { ALERT_STATUSES, type AlertStatus } from '../../domain/alerts/alert.ts';
 
 /** Longest silence: a forgotten silence must not hide a problem for ever. */
 export const MAX_SILENCE_MS = 30 * 24 * 60 * 60 * 1000;

@@ -6,15 +6,15 @@
  * instance once after the start, and of a process's open instances whenever its
  * effective definition changes or its learned deadlines moved.
  */
-import type { AlertService } from '../alerts/alert-service.ts';
-import type { CommandPublisher } from '../../ports/command-publisher.ts';
-import type { Logger } from '../../shared/logger.ts';
-import type { Notifier } from '../../ports/notifier.ts';
-import type { EventStore } from '../../ports/event-store.ts';
-import type { DetectionConfig } from '../../main/config/detection-config.ts';
-import type { DetectionModel } from './detection-model.ts';
-import { DeadlineRederiver } from './deadline-rederivation.ts';
-import { Sweeper } from './sweeper.ts';
+import type { AlertService } from '../app/alerts/alert-service.ts';
+import type { CommandPublisher } from '../ports/command-publisher.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { Notifier } from '../ports/notifier.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import type { DetectionConfig } from './config/detection-config.ts';
+import type { DetectionModel } from '../app/detection/detection-model.ts';
+import { DeadlineRederiver } from '../app/detection/deadline-rederivation.ts';
+import { Sweeper } from '../app/detection/sweeper.ts';
 
 export interface DetectionDeps {
   config: DetectionConfig;

@@ -4,7 +4,14 @@
  * built from the request's units and the dead letters the pipeline produced for them.
  */
 import type { DeadLetter } from '../../ports/dead-letter-sink.ts';
-import type { IngestUnit } from './ingest-request.ts';
+import type { IncomingMessage } from '../../ports/incoming-message.ts';
+
+/** One event of an ingest request, as the HTTP adapter cut it out (adapters/http/ingest-request.ts). */
+export interface IngestUnit {
+  message: IncomingMessage;
+  /** The event's `id` when it could be read, for the rejection report. */
+  id?: string;
+}
 
 export interface Rejection {
   index: number;

@@ -3,16 +3,16 @@
  * webhook, Slack and e-mail when their URL is set, Kafka when a Kafka client is given
  * (Kafka mode; the embedded default has none).
  */
-import type { Kafka } from 'kafkajs';
-import type { Logger } from '../../shared/logger.ts';
-import { EmailNotifier } from './email-notifier.ts';
-import { FanOutNotifier } from './fan-out-notifier.ts';
-import { SlackNotifier, WebhookNotifier } from './http-notifiers.ts';
-import { KafkaAlertNotifier } from '../kafka/notify/kafka-alert-notifier.ts';
-import type { NotifyConfig } from '../../main/config/notify-config.ts';
-import { NotifyCounters } from './notify-counters.ts';
-import type { Notifier } from '../../ports/notifier.ts';
-import { RetryingNotifier } from './retrying-notifier.ts';
+import type { Kafka } from '../adapters/kafka/kafka-client.ts';
+import type { Logger } from '../shared/logger.ts';
+import { EmailNotifier } from '../adapters/notify/email-notifier.ts';
+import { FanOutNotifier } from '../adapters/notify/fan-out-notifier.ts';
+import { SlackNotifier, WebhookNotifier } from '../adapters/notify/http-notifiers.ts';
+import { KafkaAlertNotifier } from '../adapters/kafka/notify/kafka-alert-notifier.ts';
+import type { NotifyConfig } from './config/notify-config.ts';
+import { NotifyCounters } from '../adapters/notify/notify-counters.ts';
+import type { Notifier } from '../ports/notifier.ts';
+import { RetryingNotifier } from '../adapters/notify/retrying-notifier.ts';
 
 export interface NotifierDeps {
   kafka?: Kafka;

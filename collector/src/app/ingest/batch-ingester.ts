@@ -14,7 +14,7 @@ import type { EventWriter } from '../../ports/event-store.ts';
 import type { DeadLetter, DeadLetterSink } from '../../ports/dead-letter-sink.ts';
 import type { IncomingMessage } from '../../ports/incoming-message.ts';
 
-export interface BatchProcessorDeps {
+export interface BatchIngesterDeps {
   /** Should retry retriable failures itself (see `RetryingEventWriter`). */
   writer: EventWriter;
   /** Should retry retriable failures itself (see `RetryingDeadLetterSink`). */
@@ -36,8 +36,8 @@ interface Decoded {
   event: FlowtrailEvent;
 }
 
-export class BatchProcessor {
-  constructor(private readonly deps: BatchProcessorDeps) {}
+export class BatchIngester {
+  constructor(private readonly deps: BatchIngesterDeps) {}
 
   async process(messages: readonly IncomingMessage[]): Promise<BatchOutcome> {
     const { metrics } = this.deps;

@@ -4,13 +4,13 @@
  * API's handler. Without an alert service the routes answer 503 "alerts not enabled".
  */
 import type { IncomingMessage } from 'node:http';
-import { readBody } from '../body-reader.ts';
-import { HttpError } from '../http-error.ts';
-import type { Route } from '../routes.ts';
-import type { Alert, AlertHistoryEntry, AlertStatus } from '../../../domain/alerts/alert.ts';
-import type { JsonValue } from '../../../domain/detection/finding.ts';
+import { readBody } from './body-reader.ts';
+import { HttpError } from './http-error.ts';
+import type { Route } from './routes.ts';
+import type { Alert, AlertHistoryEntry, AlertStatus } from '../../domain/alerts/alert.ts';
+import type { JsonValue } from '../../domain/detection/finding.ts';
 import { parseAcknowledgeBody, parseAlertQuery, parseSilenceBody } from './alert-params.ts';
-import { AlertActionError, type AlertService } from '../../../app/alerts/alert-service.ts';
+import { AlertActionError, type AlertService } from '../../app/alerts/alert-service.ts';
 
 /** Action bodies are tiny; refuse anything larger than this. */
 const MAX_ACTION_BODY_BYTES = 16 * 1024;
