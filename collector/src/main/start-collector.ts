@@ -1,38 +1,34 @@
 /**
- * Wires the collector pipeline: Kafka consumer group → decode → Elasticsearch events →
- * fold → Elasticsearch instance states, with a Kafka dead-letter topic. Storage and
- * dead letters are reached through ports, wrapped with the retrier.
+ * The collector, assembled (assemble.ts) on the Elasticsearch stores with the Kafka
+ * pipeline beside it: Kafka consumer group → decode → Elasticsearch events → fold →
+ * Elasticsearch instance states, with a Kafka dead-letter topic; storage and dead letters
+ * are reached through ports, wrapped with the retrier. Resend commands go to the commands
+ * topic; every collector's feed copies them into the queue its HTTP API serves.
  */
-import { readDefinitionFiles } from '../adapters/files/read-definition-dir.ts';
-import { AlertService } from '../app/alerts/alert-service.ts';
-import { CommandFeed } from '../app/commands/command-feed.ts';
-import type { CommandPublisher } from '../ports/command-publisher.ts';
-import { CommandQueue, type CommandQueueOptions } from '../app/commands/command-queue.ts';
 import { KafkaAckPublisher } from '../adapters/kafka/commands/kafka-ack-publisher.ts';
 import { KafkaCommandFeed } from '../adapters/kafka/commands/kafka-command-feed.ts';
 import { KafkaCommandPublisher } from '../adapters/kafka/commands/kafka-command-publisher.ts';
-import { SharedCommandQueue } from '../app/commands/shared-command-queue.ts';
-import { createNotifiers } from './create-notifiers.ts';
-import { DetectionModel } from '../app/detection/detection-model.ts';
-import { startDetection, type RunningDetection } from './start-detection.ts';
-import { describeConfig, type CollectorConfig } from './config/config.ts';
-import { startApiServer, type RunningApiServer } from '../adapters/http/api-server.ts';
-import { EventIngest } from '../app/ingest/event-ingest.ts';
-import { createLogger, type Logger } from '../shared/logger.ts';
-import { LiveHub } from '../app/live/live-hub.ts';
-import { NudgingEventWriter } from '../app/live/nudging-writer.ts';
-import { Metrics } from '../shared/metrics.ts';
-import { BatchIngester } from '../app/ingest/batch-ingester.ts';
+import type { RunningApiServer } from '../adapters/http/api-server.ts';
 import { createKafka } from '../adapters/kafka/kafka-client.ts';
 import { KafkaDeadLetterSink } from '../adapters/kafka/kafka-dead-letter-sink.ts';
 import { KafkaSource } from '../adapters/kafka/kafka-source.ts';
-import { RetryingDeadLetterSink } from '../app/ingest/retrying-dead-letter-sink.ts';
 import { ensureTopics, prepareTopics } from '../adapters/kafka/topics.ts';
-import { Retrier } from '../shared/retry/retrier.ts';
-import { ElasticsearchAlertStore } from '../adapters/elasticsearch/es-alert-store.ts';
-import { ElasticsearchDefinitionStore } from '../adapters/elasticsearch/es-definition-store.ts';
-import { ElasticsearchEventStore } from '../adapters/elasticsearch/es-event-store.ts';
+import type { AlertService } from '../app/alerts/alert-service.ts';
+import { CommandFeed } from '../app/commands/command-feed.ts';
+import { CommandQueue, type CommandQueueOptions } from '../app/commands/command-queue.ts';
+import { SharedCommandQueue } from '../app/commands/shared-command-queue.ts';
+import { BatchIngester } from '../app/ingest/batch-ingester.ts';
+import { RetryingDeadLetterSink } from '../app/ingest/retrying-dead-letter-sink.ts';
 import { RetryingEventWriter } from '../app/ingest/retrying-event-store.ts';
+import type { CommandPublisher } from '../ports/command-publisher.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
+import { Metrics } from '../shared/metrics.ts';
+import { Retrier } from '../shared/retry/retrier.ts';
+import { assemble } from './assemble.ts';
+import { describeConfig, type CollectorConfig } from './config/config.ts';
+import { createNotifiers } from './create-notifiers.ts';
+import type { RunningDetection } from './start-detection.ts';
+import { elasticsearchStores } from './store-sets.ts';
 
 export interface StartOptions {
   logger?: Logger;
@@ -75,32 +71,6 @@ export async function startCollector(
   });
   logger.info({ config: describeConfig(config) }, 'collector starting');
 
-  const store = ElasticsearchEventStore.fromConfig(
-    config.elasticsearch,
-    logger.child({ component: 'elasticsearch' }),
-  );
-  await retrier.run('prepare elasticsearch', () => store.prepare());
-  const alertStore = ElasticsearchAlertStore.fromConfig(
-    config.elasticsearch,
-    logger.child({ component: 'elasticsearch-alerts' }),
-  );
-  await retrier.run('prepare elasticsearch alerts', () => alertStore.prepare());
-  const alerts = new AlertService(alertStore, { logger: logger.child({ component: 'alerts' }) });
-
-  const definitionStore = ElasticsearchDefinitionStore.fromConfig(
-    config.elasticsearch,
-    logger.child({ component: 'elasticsearch-definitions' }),
-  );
-  await retrier.run('prepare elasticsearch definitions', () => definitionStore.prepare());
-  const model = await DetectionModel.load(
-    await readDefinitionFiles(config.detection.definitionsDir),
-    {
-      store: definitionStore,
-      logger: logger.child({ component: 'definitions' }),
-    },
-  );
-  model.startReloading();
-
   const kafka = createKafka(config.kafka, logger);
   const admin = kafka.admin();
   let topics: string[];
@@ -120,7 +90,6 @@ export async function startCollector(
   } finally {
     await admin.disconnect();
   }
-
   const dlq = new KafkaDeadLetterSink(
     kafka,
     config.kafka.dlqTopic,
@@ -128,32 +97,6 @@ export async function startCollector(
   );
   await dlq.connect();
 
-  // The live channel (`GET /api/live`) reads the change feed of the shared Elasticsearch,
-  // so it sees every collector's writes; this process's own writes nudge it.
-  const live = new LiveHub({
-    sources: { instances: store, alerts: alertStore },
-    pollIntervalMs: config.http.livePollMs,
-    logger: logger.child({ component: 'live' }),
-  });
-  const nudge = (): void => live.nudge();
-  alerts.onTransitions(nudge);
-  const processor = new BatchIngester({
-    writer: new RetryingEventWriter(new NudgingEventWriter(store, nudge), retrier),
-    deadLetters: new RetryingDeadLetterSink(dlq, retrier),
-    fold: model.fold,
-    maxEventBytes: config.maxEventBytes,
-    metrics,
-    logger: logger.child({ component: 'pipeline' }),
-  });
-  const source = new KafkaSource({
-    kafka,
-    config,
-    topics,
-    processor,
-    logger: logger.child({ component: 'consumer' }),
-    metrics,
-    onFatal: (err) => options.onFatal?.(err),
-  });
   // Resend commands: the ladder publishes to the Kafka topic only (services with the Kafka
   // transport read it); every collector's feed copies every command from it into the queue
   // the HTTP API serves, and acks go through the acks topic to every collector.
@@ -176,99 +119,101 @@ export async function startCollector(
   });
   const ackPublisher = new KafkaAckPublisher({ kafka, topic: config.kafka.commandAcksTopic });
   const notifiers = createNotifiers(config.notify, { kafka, logger });
-  let api: RunningApiServer | undefined;
-  if (config.http.enabled) {
+  const closeKafka = async (): Promise<void> => {
+    await kafkaFeed.stop().catch((err: unknown) => feedLogger.warn({ err }, 'stop failed'));
+    await kafkaCommands.close().catch(() => undefined);
+    await ackPublisher.close().catch(() => undefined);
+    await notifiers.close().catch(() => undefined);
+    await dlq
+      .disconnect()
+      .catch((err: unknown) => logger.warn({ err }, 'dlq producer disconnect failed'));
+  };
+
+  const assembly = await assemble({
+    stores: elasticsearchStores(config.elasticsearch, logger, retrier),
+    logger,
+    metrics,
+    definitionsDir: config.detection.definitionsDir,
+    detection: config.detection,
+    livePollMs: config.http.livePollMs,
     // HTTP ingest: same processor semantics, Kafka DLQ; no retry loop (clients retry on 503).
-    const ingest = new EventIngest({
-      writer: new NudgingEventWriter(store, nudge),
-      deadLetters: dlq,
-      fold: model.fold,
-      maxEventBytes: config.maxEventBytes,
-      metrics,
-      logger: logger.child({ component: 'http-pipeline' }),
-    });
+    ...(config.http.enabled
+      ? {
+          api: {
+            host: config.http.host,
+            port: config.http.port,
+            ...(config.http.apiKey === undefined ? {} : { apiKey: config.http.apiKey }),
+            maxBodyBytes: config.http.maxBodyBytes,
+          },
+          ingest: {
+            deadLetters: dlq,
+            maxEventBytes: config.maxEventBytes,
+            component: 'http-pipeline',
+          },
+        }
+      : {}),
+    commands: {
+      publisher: kafkaCommands,
+      inbox: new SharedCommandQueue(commandQueue, commandFeed, ackPublisher),
+      close: () => commandQueue.close(),
+    },
+    notifier: notifiers.notifier,
+  }).catch(async (err: unknown) => {
+    await closeKafka();
+    throw err;
+  });
+  const { model, api } = assembly;
+  if (model === undefined) throw new Error('a collector has a detection model');
+  const processor = new BatchIngester({
+    writer: new RetryingEventWriter(assembly.liveWriter, retrier),
+    deadLetters: new RetryingDeadLetterSink(dlq, retrier),
+    fold: model.fold,
+    maxEventBytes: config.maxEventBytes,
+    metrics,
+    logger: logger.child({ component: 'pipeline' }),
+  });
+  const source = new KafkaSource({
+    kafka,
+    config,
+    topics,
+    processor,
+    logger: logger.child({ component: 'consumer' }),
+    metrics,
+    onFatal: (err) => options.onFatal?.(err),
+  });
+  const stopKafka = async (): Promise<void> => {
     try {
-      api = await startApiServer({
-        ...config.http,
-        ingest,
-        reader: store,
-        store: 'elasticsearch',
-        alerts,
-        definitions: model.definitions,
-        commands: new SharedCommandQueue(commandQueue, commandFeed, ackPublisher),
-        live,
-        logger: logger.child({ component: 'http' }),
-      });
-    } catch (err) {
-      model.stop();
-      await dlq.disconnect().catch(() => undefined);
-      await store.close().catch(() => undefined);
-      await alertStore.close().catch(() => undefined);
-      await definitionStore.close().catch(() => undefined);
-      throw err;
+      await source.stop();
+    } finally {
+      await closeKafka();
     }
-  }
+  };
   try {
     await retrier.run('look up the command topics', () => kafkaFeed.prepare());
     await kafkaFeed.start();
     await source.start();
   } catch (err) {
-    await api?.close();
-    await kafkaFeed.stop().catch(() => undefined);
+    await assembly.stop(stopKafka);
     throw err;
   }
-  const detection = startDetection({
-    config: config.detection,
-    model,
-    store,
-    alerts,
-    commands: kafkaCommands,
-    notifier: notifiers.notifier,
-    logger,
-  });
+  const detection = assembly.startDetection();
+  if (detection === undefined) throw new Error('a collector runs detection');
   const stopStats = metrics.logEvery(config.statsIntervalMs, logger);
   logger.info({ topics, groupId: config.kafka.groupId }, 'collector consuming');
 
-  let stopping: Promise<void> | undefined;
   return {
     metrics,
     topics,
-    alerts,
+    alerts: assembly.alerts,
     detection,
     commands: commandQueue,
     commandPublisher: kafkaCommands,
     ...(api === undefined ? {} : { api }),
-    stop: () =>
-      (stopping ??= (async () => {
-        logger.info('collector stopping');
-        stopStats();
-        try {
-          await detection.stop();
-          model.stop();
-          await commandQueue.close();
-          await api?.close();
-          await source.stop();
-        } finally {
-          await kafkaFeed.stop().catch((err: unknown) => feedLogger.warn({ err }, 'stop failed'));
-          await kafkaCommands.close().catch(() => undefined);
-          await ackPublisher.close().catch(() => undefined);
-          await notifiers.close().catch(() => undefined);
-          await dlq
-            .disconnect()
-            .catch((err: unknown) => logger.warn({ err }, 'dlq producer disconnect failed'));
-          await store
-            .close()
-            .catch((err: unknown) => logger.warn({ err }, 'elasticsearch close failed'));
-          await alertStore
-            .close()
-            .catch((err: unknown) => logger.warn({ err }, 'elasticsearch alerts close failed'));
-          await definitionStore
-            .close()
-            .catch((err: unknown) =>
-              logger.warn({ err }, 'elasticsearch definitions close failed'),
-            );
-          logger.info({ counters: metrics.snapshot() }, 'collector stopped');
-        }
-      })()),
+    stop: async () => {
+      logger.info('collector stopping');
+      stopStats();
+      await assembly.stop(stopKafka);
+      logger.info({ counters: metrics.snapshot() }, 'collector stopped');
+    },
   };
 }

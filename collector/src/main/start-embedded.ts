@@ -1,29 +1,26 @@
 /**
- * Embedded mode: Flowtrail without Kafka or Elasticsearch. The SQLite event store and
- * the SQLite dead-letter table live in `<dataDir>/flowtrail.db`; the HTTP API ingests
- * CloudEvents through the same `BatchIngester` as the Kafka pipeline and answers the
- * queries, and pushes changes to live clients (`GET /api/live`). `stop()` closes the API
- * (live streams end at once, requests in flight finish first), then the stores.
+ * Embedded mode: Flowtrail without Kafka or Elasticsearch, assembled (assemble.ts) on the
+ * SQLite stores of `<dataDir>/flowtrail.db` with the SQLite dead-letter table: the HTTP
+ * API ingests CloudEvents through the same `BatchIngester` as the Kafka pipeline, answers
+ * the queries and pushes changes to live clients (`GET /api/live`); resend commands wait
+ * in the in-process queue `GET /api/commands` serves. `stop()` closes the API (live
+ * streams end at once, requests in flight finish first), then the stores.
  */
-import { readDefinitionFiles } from '../adapters/files/read-definition-dir.ts';
-import { AlertService } from '../app/alerts/alert-service.ts';
+import type { RunningApiServer } from '../adapters/http/api-server.ts';
+import { SqliteDeadLetterStore } from '../adapters/sqlite/sqlite-dead-letter-store.ts';
+import type { AlertService } from '../app/alerts/alert-service.ts';
 import { CommandQueue } from '../app/commands/command-queue.ts';
-import type { HttpConfig } from './config/config.ts';
+import type { DetectionModel } from '../app/detection/detection-model.ts';
+import type { LiveHub } from '../app/live/live-hub.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import type { Notifier } from '../ports/notifier.ts';
 import type { Logger } from '../shared/logger.ts';
 import { Metrics } from '../shared/metrics.ts';
-import { startApiServer, type RunningApiServer } from '../adapters/http/api-server.ts';
-import { EventIngest } from '../app/ingest/event-ingest.ts';
-import { LiveHub } from '../app/live/live-hub.ts';
-import { NudgingEventWriter } from '../app/live/nudging-writer.ts';
-import type { EventStore } from '../ports/event-store.ts';
-import { SqliteAlertStore } from '../adapters/sqlite/sqlite-alert-store.ts';
-import { SqliteDefinitionStore } from '../adapters/sqlite/sqlite-definition-store.ts';
-import { SqliteDeadLetterStore } from '../adapters/sqlite/sqlite-dead-letter-store.ts';
-import { SqliteEventStore } from '../adapters/sqlite/sqlite-event-store.ts';
-import type { Notifier } from '../ports/notifier.ts';
+import { assemble } from './assemble.ts';
+import type { HttpConfig } from './config/config.ts';
 import type { DetectionConfig } from './config/detection-config.ts';
-import { DetectionModel } from '../app/detection/detection-model.ts';
-import { startDetection, type RunningDetection } from './start-detection.ts';
+import type { RunningDetection } from './start-detection.ts';
+import { sqliteStores } from './store-sets.ts';
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_EVENT_BYTES = 1_048_576;
@@ -61,108 +58,56 @@ export interface RunningEmbedded {
 export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEmbedded> {
   const { logger, dataDir } = options;
   const metrics = new Metrics();
-  const store = new SqliteEventStore({ dataDir });
   const deadLetters = new SqliteDeadLetterStore({ dataDir });
-  const alertStore = new SqliteAlertStore({ dataDir });
-  const definitionStore = new SqliteDefinitionStore({ dataDir });
-  const closeStores = () =>
-    Promise.all([store.close(), deadLetters.close(), alertStore.close(), definitionStore.close()]);
-  await store.prepare();
-  let model: DetectionModel;
-  try {
-    await deadLetters.prepare();
-    await alertStore.prepare();
-    await definitionStore.prepare();
-    model = await DetectionModel.load(
-      await readDefinitionFiles(options.detection?.definitionsDir),
-      {
-        store: definitionStore,
-        logger: logger.child({ component: 'definitions' }),
-      },
-    );
-  } catch (err) {
-    await closeStores();
-    throw err;
-  }
-  model.startReloading();
-  const alerts = new AlertService(alertStore, { logger: logger.child({ component: 'alerts' }) });
+  await deadLetters.prepare();
   const commands = new CommandQueue();
-  // The live channel reads the change feed of the stores; this process's writes nudge it.
-  const live = new LiveHub({
-    sources: { instances: store, alerts: alertStore },
-    ...(options.http.livePollMs === undefined ? {} : { pollIntervalMs: options.http.livePollMs }),
-    logger: logger.child({ component: 'live' }),
-  });
-  alerts.onTransitions(() => live.nudge());
-  const ingest = new EventIngest({
-    writer: new NudgingEventWriter(store, () => live.nudge()),
-    deadLetters,
-    fold: model.fold,
-    maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
+  const assembly = await assemble({
+    stores: sqliteStores(dataDir, logger),
+    logger,
     metrics,
-    logger: logger.child({ component: 'pipeline' }),
-  });
-  let api: RunningApiServer;
-  try {
-    api = await startApiServer({
+    definitionsDir: options.detection?.definitionsDir,
+    ...(options.detection === undefined ? {} : { detection: options.detection }),
+    ...(options.http.livePollMs === undefined ? {} : { livePollMs: options.http.livePollMs }),
+    api: {
       host: options.http.host,
       port: options.http.port,
       ...(options.http.apiKey === undefined ? {} : { apiKey: options.http.apiKey }),
       maxBodyBytes: options.http.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-      ingest,
-      reader: store,
-      store: 'sqlite',
-      alerts,
-      definitions: model.definitions,
-      commands,
-      live,
-      logger: logger.child({ component: 'http' }),
-    });
-  } catch (err) {
-    model.stop();
-    await live.close();
-    await closeStores();
+    },
+    ingest: {
+      deadLetters,
+      maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
+      component: 'pipeline',
+    },
+    commands: { publisher: commands, inbox: commands, close: () => commands.close() },
+    ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
+  }).catch(async (err: unknown) => {
+    await deadLetters.close();
     throw err;
-  }
-  const detection =
-    options.detection === undefined
-      ? undefined
-      : startDetection({
-          config: options.detection,
-          model,
-          store,
-          alerts,
-          commands,
-          ...(options.notifier !== undefined ? { notifier: options.notifier } : {}),
-          logger,
-        });
+  });
+  const { api, model } = assembly;
+  if (api === undefined || model === undefined) throw new Error('embedded mode has an API');
+  const detection = assembly.startDetection();
   const stopStats = metrics.logEvery(options.statsIntervalMs ?? 30_000, logger);
   logger.info({ dataDir, api: api.url }, 'embedded flowtrail running');
 
-  let stopping: Promise<void> | undefined;
   return {
     api,
-    store,
+    store: assembly.stores.events,
     deadLetters,
-    alerts,
+    alerts: assembly.alerts,
     commands,
-    live,
+    live: assembly.live,
     model,
     ...(detection !== undefined ? { detection } : {}),
     metrics,
     dataDir,
-    stop: () =>
-      (stopping ??= (async () => {
-        stopStats();
-        try {
-          await detection?.stop();
-          model.stop();
-          await commands.close();
-          await api.close();
-        } finally {
-          await closeStores();
-          logger.info({ counters: metrics.snapshot() }, 'embedded flowtrail stopped');
-        }
-      })()),
+    stop: async () => {
+      stopStats();
+      await assembly.stop(async () => {
+        await deadLetters.close();
+        logger.info({ counters: metrics.snapshot() }, 'embedded flowtrail stopped');
+      });
+    },
   };
 }
