@@ -26,8 +26,10 @@ import type { CommandPublisher } from '../ports/command-publisher.ts';
 import type { DeadLetterSink } from '../ports/dead-letter-sink.ts';
 import type { EventWriter } from '../ports/event-store.ts';
 import type { Notifier } from '../ports/notifier.ts';
-import type { Logger } from '../shared/logger.ts';
-import type { Metrics } from '../shared/metrics.ts';
+import { createLogger, type LogLevel, type Logger } from '../shared/logger.ts';
+import { Metrics } from '../shared/metrics.ts';
+import { Retrier } from '../shared/retry/retrier.ts';
+import type { RetryConfig } from '../shared/retry/retry-config.ts';
 import type { DetectionConfig } from './config/detection-config.ts';
 import { startDetection, type RunningDetection } from './start-detection.ts';
 import type { StoreSet } from './store-sets.ts';
@@ -206,4 +208,18 @@ export async function assemble(choices: AssembleChoices): Promise<Assembly> {
         }
       })()),
   };
+}
+
+/** What every long-running role starts with: its logger, its counters and a retrier. */
+export function roleRuntime(
+  settings: { logLevel: LogLevel; retry: RetryConfig },
+  logger: Logger = createLogger(settings.logLevel),
+): { logger: Logger; metrics: Metrics; retrier: Retrier } {
+  const metrics = new Metrics();
+  const retrier = new Retrier({
+    bounds: settings.retry,
+    logger: logger.child({ component: 'retrier' }),
+    metrics,
+  });
+  return { logger, metrics, retrier };
 }

@@ -21,10 +21,9 @@ import { BatchIngester } from '../app/ingest/batch-ingester.ts';
 import { RetryingDeadLetterSink } from '../app/ingest/retrying-dead-letter-sink.ts';
 import { RetryingEventWriter } from '../app/ingest/retrying-event-store.ts';
 import type { CommandPublisher } from '../ports/command-publisher.ts';
-import { createLogger, type Logger } from '../shared/logger.ts';
-import { Metrics } from '../shared/metrics.ts';
-import { Retrier } from '../shared/retry/retrier.ts';
-import { assemble } from './assemble.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { Metrics } from '../shared/metrics.ts';
+import { assemble, roleRuntime } from './assemble.ts';
 import { describeConfig, type CollectorConfig } from './config/config.ts';
 import { createNotifiers } from './create-notifiers.ts';
 import type { RunningDetection } from './start-detection.ts';
@@ -62,13 +61,7 @@ export async function startCollector(
   config: CollectorConfig,
   options: StartOptions = {},
 ): Promise<RunningCollector> {
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const metrics = new Metrics();
-  const retrier = new Retrier({
-    bounds: config.retry,
-    logger: logger.child({ component: 'retrier' }),
-    metrics,
-  });
+  const { logger, metrics, retrier } = roleRuntime(config, options.logger);
   logger.info({ config: describeConfig(config) }, 'collector starting');
 
   const kafka = createKafka(config.kafka, logger);

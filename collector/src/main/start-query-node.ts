@@ -14,10 +14,8 @@
  */
 import type { RunningApiServer } from '../adapters/http/api-server.ts';
 import { QUERY_NODE_ABSENT } from '../adapters/http/query-only-routes.ts';
-import { createLogger, type Logger } from '../shared/logger.ts';
-import { Metrics } from '../shared/metrics.ts';
-import { Retrier } from '../shared/retry/retrier.ts';
-import { assemble } from './assemble.ts';
+import type { Logger } from '../shared/logger.ts';
+import { assemble, roleRuntime } from './assemble.ts';
 import { describeQueryConfig, type QueryConfig } from './config/query-config.ts';
 import { elasticsearchStores } from './store-sets.ts';
 
@@ -31,13 +29,7 @@ export async function startQueryNode(
   config: QueryConfig,
   options: { logger?: Logger } = {},
 ): Promise<RunningQueryNode> {
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const metrics = new Metrics();
-  const retrier = new Retrier({
-    bounds: config.retry,
-    logger: logger.child({ component: 'retrier' }),
-    metrics,
-  });
+  const { logger, metrics, retrier } = roleRuntime(config, options.logger);
   logger.info({ config: describeQueryConfig(config) }, 'query node starting');
   const assembly = await assemble({
     stores: elasticsearchStores(config.elasticsearch, logger, retrier),

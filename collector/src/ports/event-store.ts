@@ -208,10 +208,11 @@ export interface InstanceKeyPage {
 }
 
 /**
- * What the detection sweeps read (issue 4): indexed queries only, never a scan of every
- * open instance. Times are ISO-8601 strings compared as instants (millisecond precision,
- * like an Elasticsearch `date`); a malformed `now`/`since` or a `limit` outside
- * 0..MAX_DETECTION_PAGE (1.. for pages) is a non-retriable `StorageError` (400).
+ * What the detection sweeps read: indexed queries only, never a scan of every open
+ * instance, so a sweep's cost follows the overdue instances, not the open ones
+ * (docs/detection-runtime.md). Times are ISO-8601 strings compared as instants
+ * (millisecond precision, like an Elasticsearch `date`); a malformed `now`/`since` or a
+ * `limit` outside 0..MAX_DETECTION_PAGE (1.. for pages) is a non-retriable `StorageError` (400).
  * `overdueInstances`, `instancesChangedSince`, `instancesChangedBetween` and `childrenOf` are
  * searches: near-real-time on Elasticsearch (~1 s refresh); `instancesByKeys` is
  * read-your-writes on every store.

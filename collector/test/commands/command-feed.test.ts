@@ -1,7 +1,7 @@
 /**
  * `CommandFeed` (records of the commands and acks topics → one collector's queue),
- * `encodeAck`/`decodeAck`, `RecentIds`, `SharedCommandQueue` and `feedGroupId`: pure,
- * no Kafka.
+ * `encodeAck`/`decodeAck`, `SharedCommandQueue` and `feedGroupId`: pure, no Kafka. The
+ * acknowledged ids are a `RecentIds`, tested with the SDK (sdk/test/recent-ids.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { encodeCommand } from '@flowtrail/sdk/protocol';
@@ -11,7 +11,6 @@ import { CommandFeed } from '../../src/app/commands/command-feed.ts';
 import { CommandPublishError } from '../../src/ports/command-publisher.ts';
 import { CommandQueue } from '../../src/app/commands/command-queue.ts';
 import { feedGroupId } from '../../src/adapters/kafka/commands/kafka-command-feed.ts';
-import { RecentIds } from '../../src/shared/recent-ids.ts';
 import { SharedCommandQueue } from '../../src/app/commands/shared-command-queue.ts';
 
 const topics = { commandsTopic: 'x.commands', acksTopic: 'x.command-acks' };
@@ -36,23 +35,6 @@ describe('ack records', () => {
     for (const value of [null, undefined, '', 'not json', '{}', '{"id":""}', '{"id":3}', 'null']) {
       expect(decodeAck(value)).toBeUndefined();
     }
-  });
-});
-
-describe('RecentIds', () => {
-  it('keeps the newest ids up to its capacity', () => {
-    const recent = new RecentIds(2);
-    recent.add('a');
-    recent.add('b');
-    recent.add('a'); // newest again
-    recent.add('c'); // evicts b
-    expect([recent.has('a'), recent.has('b'), recent.has('c'), recent.size]).toEqual([
-      true,
-      false,
-      true,
-      2,
-    ]);
-    expect(() => new RecentIds(0)).toThrow(RangeError);
   });
 });
 

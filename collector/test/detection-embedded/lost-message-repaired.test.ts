@@ -1,5 +1,5 @@
 /**
- * The end-to-end of issue 4: a lost message repaired without a human. Embedded mode with
+ * The end-to-end of detection: a lost message repaired without a human. Embedded mode with
  * detection RUNNING (real timers: a sweep every 200 ms, a 500 ms grace), two systems on
  * the SDK's HTTP transport and an in-process "bus" that loses the first message. The
  * collector finds the missing subprocess, re-triggers, `shop` handles the resend command

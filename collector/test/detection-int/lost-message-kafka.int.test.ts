@@ -1,5 +1,5 @@
 /**
- * Issue 4, §4, end to end in Kafka mode (`flowtrail collector`) against the REAL Kafka and
+ * Detection end to end in Kafka mode (`flowtrail collector`) against the REAL Kafka and
  * Elasticsearch: a lost message repaired without a human. The shop (SDK, KafkaTransport
  * to the collector's input topic) starts an order, registers an expectation that payments
  * runs a payment (short deadline) and sends the message — which is LOST. Detection runs

@@ -1,5 +1,5 @@
 /**
- * Issue 4, §7, in Kafka mode (`flowtrail collector`) against the REAL Kafka and
+ * Detection in Kafka mode (`flowtrail collector`) against the REAL Kafka and
  * Elasticsearch: every event of a generated detection scenario (three systems, many
  * healthy orders, one of every fault; re-delivered, shuffled, clocks skewed) is produced
  * to the collector's input topic with a plain kafkajs producer (structured mode). The

@@ -1,5 +1,6 @@
 /**
- * Issue 4, §5/§6: "Two collectors in one consumer group never fire the same alert twice",
+ * Two collectors in one consumer group never fire the same alert twice (alert writes are
+ * compare-and-set, docs/detection-runtime.md "Alerts"),
  * in Kafka mode against the REAL Kafka and Elasticsearch. Two in-process collectors share
  * the consumer group, the index prefix, the alerts topic and the commands topic; both
  * sweep the same generated scenario at the same instants, concurrently, over several

@@ -1,5 +1,5 @@
 /**
- * `GET /api/instances` search (issue 5, view 1) against embedded mode (real SQLite store,
+ * `GET /api/instances` search (docs/http-api.md) against embedded mode (real SQLite store,
  * real HTTP server): the new filters, sort, facets, the alert-derived statuses stuck and
  * inconsistent, the business-key search across systems, and every bad parameter in one 400.
  */

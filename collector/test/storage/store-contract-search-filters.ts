@@ -1,5 +1,5 @@
 /**
- * The search filters, sort orders and facets of the storage contract (issue 5, view 1).
+ * The search filters, sort orders and facets of the storage contract (docs/http-api.md).
  * Five instances in three systems, all carrying `batch=B-<tag>` (the scope of every query):
  *
  * | name | key (system/process/instance) | activity (UTC)        | started | duration | owner | step    |

@@ -1,5 +1,5 @@
 /**
- * The answers of the definition routes (issue 4 §1, docs/http-api.md):
+ * The answers of the definition routes (docs/http-api.md, docs/definitions.md):
  * - `GET /api/definitions` → `{definitions}`: the latest version of every process
  *   (`?all=true`: every version), from the files and the definition store;
  * - `GET /api/definitions/:process` → the latest version (`?version=n`: that one);

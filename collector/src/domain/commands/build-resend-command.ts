@@ -1,6 +1,7 @@
 /**
  * The re-trigger rung's command: from a finding to the `flowtrail.command.resend` that
- * asks the system that must act (seed 000):
+ * asks the system that must act — resending, with receivers ignoring duplicates, makes
+ * delivery reliable over an unreliable transport (docs/commands.md):
  * - `missing-subprocess` → B, the parent that registered the expectation, resends the start;
  * - `lost-completion`    → C, the child that completed, resends its completion;
  * - `stuck`              → the stuck instance's own system resends what it waits for.

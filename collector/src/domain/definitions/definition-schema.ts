@@ -1,5 +1,5 @@
 /**
- * Process definitions (issue 4, docs/definitions.md): the single source of truth for
+ * Process definitions (docs/definitions.md): the single source of truth for
  * what a definition file may contain. The TypeBox schemas are plain JSON Schema and
  * give the TypeScript types; `parse-definition.ts` compiles them once and adds the
  * checks a schema cannot express (references between steps, unique names).

@@ -1,5 +1,5 @@
 /**
- * Nonconformance (BRIEF.md): the steps of an instance came in an order its process
+ * Nonconformance (docs/detection.md): the steps of an instance came in an order its process
  * definition does not allow. Pure: a function of (state, definition, events?, now).
  *
  * `ConformanceDefinition` is the structural part of a process definition this rule

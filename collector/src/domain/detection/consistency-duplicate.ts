@@ -1,6 +1,6 @@
 /**
- * `duplicate` (seed 000: "if, by bad luck, a redundant message is received, it is
- * ignored" — when it is not, the instance ran twice):
+ * `duplicate` (a redundant message that is received must be ignored — when it is not,
+ * the instance ran twice; docs/detection.md):
  * - duplicate subprocess: two or more children still alive (not failed or cancelled —
  *   a retry after a failure, or a duplicate already cancelled, is fine) run one
  *   expectation; every child after the first (by first event) is a finding, from its

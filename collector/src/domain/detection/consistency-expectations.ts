@@ -1,6 +1,6 @@
 /**
- * The two halves of seed 000's consistency seeker, per open expectation of a running
- * parent B (a parent that has ended waits for nothing):
+ * The two halves of the consistency seeker (docs/detection.md) that watch expectations,
+ * per open expectation of a running parent B (a parent that has ended waits for nothing):
  * - `missing-subprocess`: no child of B runs the expectation by its deadline + grace
  *   (the deadline of the registration, else registeredAt + the definition's deadline,
  *   else registeredAt) → ask B to resend the start.

@@ -1,5 +1,5 @@
 /**
- * Which child of a family runs which of the parent's expectations (seed 000). Pure.
+ * Which child of a family runs which of the parent's expectations (docs/detection.md). Pure.
  *
  * A child is linked to expectation E when its `parent.expectationId` is E's id. A child
  * without an expectation id (or with one the parent never registered) is linked by

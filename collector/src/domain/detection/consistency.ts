@@ -1,5 +1,5 @@
 /**
- * Inconsistent across systems (BRIEF.md, seed 000): the rules the consistency seeker
+ * Inconsistent across systems (docs/detection.md): the rules the consistency seeker
  * applies to one family (family.ts) — a parent B, the children C it started in other
  * systems, or the children of a parent nobody has seen. Pure: a function of (family,
  * definitions, events, now); no IO, no clock.

@@ -1,7 +1,7 @@
 /**
  * A family: the unit the consistency rules (consistency.ts) look at — one parent
- * instance and the child instances whose `parent` link points at it (seed 000: "system
- * B expects system C to run a subprocess"). Pure: no IO, no clock.
+ * instance and the child instances whose `parent` link points at it (system B expects
+ * system C to run a subprocess for it; docs/detection.md). Pure: no IO, no clock.
  *
  * `familiesOf` gives every instance exactly one family in which it is the parent (with
  * its children, possibly none), plus one family per parent that has no state — the

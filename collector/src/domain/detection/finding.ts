@@ -1,6 +1,6 @@
 /**
- * A finding: one problem a detection rule sees in one process instance (BRIEF.md, "What
- * the collector detects"). Rules are pure functions returning findings; the collector
+ * A finding: one problem a detection rule sees in one process instance (docs/detection.md,
+ * docs/definitions.md). Rules are pure functions returning findings; the collector
  * turns them into alerts, timeline entries and escalation steps. Plain JSON.
  */
 

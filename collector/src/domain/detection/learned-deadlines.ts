@@ -1,5 +1,5 @@
 /**
- * Learned deadlines (issue 4): a process without a definition — or a step without a
+ * Learned deadlines (docs/definitions.md): a process without a definition — or a step without a
  * deadline in it — still gets one, from the history of that step: the p-th percentile
  * of its completed attempts' durations × `factor`, never below `floorMs`, and only once
  * there are `minSamples` samples. Likewise for waits (time spent in `step.waiting`).

@@ -1,5 +1,5 @@
 /**
- * Effective deadlines of an instance (issue 4, docs/definitions.md "Deadline
+ * Effective deadlines of an instance (docs/definitions.md "Deadline
  * precedence"): for each open step or wait, the instance itself, and each open
  * expectation, the deadline that applies — from the event, else the definition, else
  * learned history, else none. Pure; `stuck.ts` compares them with `now`.

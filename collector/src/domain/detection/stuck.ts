@@ -1,7 +1,7 @@
 /**
- * The stuck rule (BRIEF.md, seed 004): a step or wait past its effective deadline with
- * no progress, an instance past its own deadline, or an open expectation past its
- * deadline. Deadlines and progress are defined in `stuck-deadlines.ts`.
+ * The stuck rule (docs/definitions.md, "Deadline precedence"): a step or wait past its
+ * effective deadline with no progress, an instance past its own deadline, or an open
+ * expectation past its deadline. Deadlines and progress are defined in `stuck-deadlines.ts`.
  *
  * Boundary: stuck only when `now` is STRICTLY after the deadline — at the deadline
  * instant itself the step is still on time (a deadline is the last moment allowed).

@@ -1,8 +1,8 @@
 /**
- * The escalation ladder (seed 004): rungs — re-trigger, notify the owner, escalate,
- * compensate or fail — each due a delay after the finding began (its `since`). Pure: which
- * rungs are due given the ones already taken and `now`. Each rung is taken once per alert
- * episode; what was taken is recorded (on the alert's history) by the caller.
+ * The escalation ladder (docs/detection-runtime.md): rungs — re-trigger, notify the owner,
+ * escalate, compensate or fail — each due a delay after the finding began (its `since`).
+ * Pure: which rungs are due given the ones already taken and `now`. Each rung is taken once
+ * per alert episode; what was taken is recorded (on the alert's history) by the caller.
  *
  * Without a definition (or a definition without `escalation`), the default ladder is:
  * re-trigger at once for the kinds that have a resend remedy (missing-subprocess,

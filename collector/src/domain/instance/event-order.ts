@@ -1,6 +1,6 @@
 /**
  * Deterministic dedupe and order of an instance's events, so that the fold gives the
- * same state for any arrival order and any duplication (BRIEF.md).
+ * same state for any arrival order and any duplication (docs/architecture.md).
  */
 import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { canonicalJson } from './canonical-json.ts';

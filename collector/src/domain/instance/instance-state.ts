@@ -1,6 +1,6 @@
 /**
- * The instance state ("dossier", BRIEF.md): one JSON document per process instance,
- * folded from its events by `fold.ts`. Stored as-is in Elasticsearch
+ * The instance state (the "dossier" of one run, docs/architecture.md): one JSON document
+ * per process instance, folded from its events by `fold.ts`. Stored as-is in Elasticsearch
  * (`flowtrail-instances`, document id = `key`), so it is plain JSON: times are
  * ISO-8601 strings exactly as the events carried them, durations are numbers of
  * milliseconds, absent optional fields are omitted (never `undefined`), arrays never
@@ -58,7 +58,7 @@ export interface OpenWait {
 
 export type ExpectationStatus = 'open' | 'fulfilled';
 
-/** "This instance expects `system` to run `process` for it" (seed 000). */
+/** "This instance expects `system` to run `process` for it" (docs/events.md). */
 export interface ExpectationState {
   id: string;
   system: string;

@@ -1,8 +1,9 @@
 /**
- * Step heat maps (seed 003's "weather forecast"): step × hour of day, or step × weekday,
- * with count, median and p95 duration and median waiting time per cell, plus a
- * bottleneck ranking. Pure: samples in, numbers out. Buckets are taken from the time the
- * attempt STARTED (when work entered the step), in UTC unless `utcOffsetMinutes` is given.
+ * Step heat maps — a "weather forecast" of when each step tends to be slow
+ * (docs/http-api.md, "Analysis"): step × hour of day, or step × weekday, with count,
+ * median and p95 duration and median waiting time per cell, plus a bottleneck ranking.
+ * Pure: samples in, numbers out. Buckets are taken from the time the attempt STARTED (when
+ * work entered the step), in UTC unless `utcOffsetMinutes` is given.
  * Percentiles interpolate linearly between closest ranks (numpy's default), so the
  * numbers equal what pandas/PM4Py compute on the same log.
  */

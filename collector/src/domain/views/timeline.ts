@@ -1,7 +1,7 @@
 /**
  * The end-to-end timeline of an instance and its related instances (parent, children,
  * across systems), in the style of jaeger-ui's trace timeline: all geometry-relevant facts
- * computed here, purely; a component only renders them (`toPixels` for x/width).
+ * computed here, purely; the dashboard scales them to pixels (dashboard/lib/timeline-layout.ts).
  * Pure: no clock (`now` is passed), no IO. The result depends only on the SET of distinct
  * events (any order, any duplication) and on the set of related instances. Every time in
  * the result is normalized ISO-8601 UTC (`toISOString`).
@@ -30,7 +30,6 @@ import { waitsOf } from './timeline-waits.ts';
 
 export type * from './timeline-types.ts';
 export type { TimelineMarker, MarkerKind } from './timeline-markers.ts';
-export { toPixels, timeScale, type Span, type TimelinePixels } from './timeline-geometry.ts';
 
 export const DEFAULT_GAP_THRESHOLD_MS = 5 * 60_000;
 

@@ -3,7 +3,8 @@
  * the plan of one order across three systems. No IO, no clock; the same inputs always
  * give the same plan, and everything but the instants is independent of `now`.
  *
- * The story (choreography over a bus, with expectations — seed 000):
+ * The story (choreography over a bus, with expectations — the cross-system families that
+ * the consistency rules check, docs/detection.md):
  * - shop / `order-fulfilment` (owner team-sales): validate-order (team-sales),
  *   reserve-stock (team-warehouse), await-payment (team-sales, a wait with a deadline),
  *   ship-order (team-warehouse). Expects payments/`payment` and logistics/`shipment`.

@@ -1,5 +1,5 @@
 /**
- * The detection scenario (issue 4, "Tests"): three systems — `shop` runs `order`, which
+ * The detection scenario (docs/detection.md): three systems — `shop` runs `order`, which
  * expects `payments` to run `payment` and `shipping` to run `shipment` — with many
  * healthy orders (finished, and in flight just inside their graces and deadlines) and
  * at least one of every fault kind: stuck wait and step, missing subprocess (with and
