@@ -130,6 +130,13 @@ module.exports = {
       to: { path: '^sdk/src/', pathNot: '^sdk/src/protocol/' },
     },
     {
+      name: 'dashboard-lib-below-the-ui',
+      severity: 'error',
+      comment: 'dashboard/lib/ (IO, pure geometry) never imports pages or components.',
+      from: { path: '^dashboard/lib/' },
+      to: { path: ['^dashboard/app/', '^dashboard/components/'] },
+    },
+    {
       name: 'dashboard-io-in-lib',
       severity: 'error',
       comment: 'Dashboard components render; IO lives in dashboard/lib/.',

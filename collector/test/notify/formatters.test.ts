@@ -97,6 +97,11 @@ describe('Slack body', () => {
                 "type": "mrkdwn",
               },
               {
+                "text": "*Status*
+      firing",
+                "type": "mrkdwn",
+              },
+              {
                 "text": "*Process*
       payment",
                 "type": "mrkdwn",

@@ -23,8 +23,12 @@ export interface SlackBody {
   blocks: SlackBlock[];
 }
 
-/** The facts shown as fields (Slack allows at most 10 per section). */
-const SLACK_FIELDS = new Set(['Kind', 'Process', 'Instance', 'Step', 'Owner', 'Waiting']);
+/**
+ * The facts shown as fields (Slack allows at most 10 per section). Status beside the
+ * header's transition: an escalated alert someone acknowledged must not read like a
+ * firing one (every channel carries the status).
+ */
+const SLACK_FIELDS = new Set(['Kind', 'Status', 'Process', 'Instance', 'Step', 'Owner', 'Waiting']);
 const HEADER_MAX = 150;
 const TEXT_MAX = 2900;
 
