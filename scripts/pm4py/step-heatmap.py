@@ -10,7 +10,7 @@ event's timestamp in the case (PM4Py's performance-DFG edge value; the first eve
 case has none). The bucket is the previous event's timestamp (when work entered the
 step), UTC hour 0-23 or weekday 0-6 (Monday = 0). Prints JSON
 {activity: {bucket: {count, median_s, p95_s}}} with numpy's linear percentiles.
-Used once to produce collector/test/core/fixtures/pm4py-receipt-heatmap-*.json.
+Used once to produce collector/test/instance/fixtures/pm4py-receipt-heatmap-*.json.
 """
 import json
 import logging

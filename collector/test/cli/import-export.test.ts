@@ -2,7 +2,7 @@
  * A real event log through the CLI, end to end: `flowtrail up` and `flowtrail import`
  * as child processes import pm4js' receipt.xes with the case, event and activity counts
  * PM4Py gives; the API then answers the instance count and heat maps equal to PM4Py's
- * (collector/test/core/fixtures); a second import changes nothing (idempotent); and
+ * (collector/test/instance/fixtures); a second import changes nothing (idempotent); and
  * `flowtrail export` writes XES and OCEL 2.0 logs with every case and event.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -156,7 +156,7 @@ describe('flowtrail import + export of receipt.xes through a running collector',
     for (const dimension of ['hour', 'weekday']) {
       const expected = JSON.parse(
         await readFile(
-          new URL(`../core/fixtures/pm4py-receipt-heatmap-${dimension}.json`, import.meta.url),
+          new URL(`../instance/fixtures/pm4py-receipt-heatmap-${dimension}.json`, import.meta.url),
           'utf8',
         ),
       ) as Expected;

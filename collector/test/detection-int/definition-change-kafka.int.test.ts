@@ -25,7 +25,7 @@ import { makeEvent } from '../helpers/events.ts';
 import { collectorTestEnv, createTopics, uniqueName } from '../helpers/servers.ts';
 import { connectSuiteServers, type SuiteServers } from '../helpers/suite-servers.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { definitionOf } from '../sweep/definition-fixtures.ts';
+import { definitionOf } from '../detection-runtime/definition-fixtures.ts';
 
 const name = uniqueName('det-defchg');
 const topic = `${name}.events`;

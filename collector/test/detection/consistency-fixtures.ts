@@ -6,8 +6,8 @@ import {
   type FlowtrailEvent,
   type ParentLink,
 } from '@flowtrail/sdk/protocol';
-import { foldInstance } from '../../src/domain/instance/index.ts';
-import type { InstanceState } from '../../src/domain/instance/index.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
+import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
 
 const T0 = Date.parse('2024-03-01T10:00:00Z');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { foldInstance } from '../../src/domain/instance/index.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
 import {
   detectAllInconsistencies,
   type ConsistencyOptions,

@@ -1,6 +1,6 @@
 /**
  * fast-check arbitraries of what deadlines are derived from, for the process of
- * `historyArb` (collector/test/core/history-arbitrary.ts): a definition (or none) with
+ * `historyArb` (collector/test/instance/history-arbitrary.ts): a definition (or none) with
  * any mix of step, wait, instance and expectation deadlines, and learned deadlines (or
  * none) for any of its steps.
  */
@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { parseDefinition } from '../../src/domain/definitions/parse-definition.ts';
 import type { ProcessDefinition } from '../../src/domain/definitions/definition-schema.ts';
 import { learnedKey, type LearnedDeadlines } from '../../src/domain/detection/learned-deadlines.ts';
-import { PROCESS } from '../core/event-builders.ts';
+import { PROCESS } from '../instance/event-builders.ts';
 
 const STEPS = ['reserve', 'pay', 'ship', 'invoice'];
 const minutesArb = fc.option(fc.integer({ min: 1, max: 90 }), { nil: undefined });

@@ -15,7 +15,7 @@ import {
   withEffectiveNextDeadline,
   type DeadlineContext,
 } from '../../src/domain/detection/stuck-deadlines.ts';
-import { historyArb } from '../core/history-arbitrary.ts';
+import { historyArb } from '../instance/history-arbitrary.ts';
 import { definitionArb, learnedArb } from './deadline-arbitraries.ts';
 
 const ctxOf = (

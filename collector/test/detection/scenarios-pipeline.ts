@@ -1,7 +1,7 @@
 /** The pure detection pipeline over raw events, as the collector will run it. */
 import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { foldInstance } from '../../src/domain/instance/index.ts';
-import type { InstanceState } from '../../src/domain/instance/index.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
+import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
 import { detectAllInconsistencies } from '../../src/domain/detection/consistency.ts';
 import type { DetectionDefinition } from '../../src/domain/detection/consistency.ts';
 import { familiesOf } from '../../src/domain/detection/family.ts';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { foldInstance } from '../../src/domain/instance/fold.ts';
 import { findingId } from '../../src/domain/detection/finding.ts';
 import { detectStuck, effectiveNextDeadline } from '../../src/domain/detection/stuck.ts';
-import { historyArb } from '../core/history-arbitrary.ts';
+import { historyArb } from '../instance/history-arbitrary.ts';
 import { definitionArb, learnedArb } from './deadline-arbitraries.ts';
 
 /** Any instant from an hour before the histories' window to hours after it, at 1 s steps. */

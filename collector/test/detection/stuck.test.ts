@@ -10,7 +10,7 @@ import {
   effectiveNextDeadline,
   type StuckContext,
 } from '../../src/domain/detection/stuck.ts';
-import { at, event, INSTANCE, PROCESS, SOURCE } from '../core/event-builders.ts';
+import { at, event, INSTANCE, PROCESS, SOURCE } from '../instance/event-builders.ts';
 
 /** `10:MM:SS` of the test day. */
 const t = (minute: number, second = 0) =>

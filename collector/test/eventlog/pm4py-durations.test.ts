@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { describe, expect, it } from 'vitest';
-import { foldInstance, instantOf } from '../../src/domain/instance/index.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
+import { instantOf } from '../../src/domain/instance/event-order.ts';
 import { readEventLog, toFlowtrailEvents } from '../../src/tools/eventlog/index.ts';
 import { collect, fixture, logFile, median } from './log-files.ts';
 

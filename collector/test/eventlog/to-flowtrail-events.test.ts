@@ -1,6 +1,6 @@
 import { EventTypes, validateEvent } from '@flowtrail/sdk/protocol';
 import { describe, expect, it } from 'vitest';
-import { foldInstance } from '../../src/domain/instance/index.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
 import {
   readEventLog,
   toFlowtrailEvents,

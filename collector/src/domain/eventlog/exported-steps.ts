@@ -6,7 +6,7 @@
  * out unless asked for, so an imported log exports as it came in.
  */
 import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { orderEvents } from '../instance/index.ts';
+import { orderEvents } from '../instance/event-order.ts';
 import { LIFECYCLE_EVENT_PREFIX } from './to-flowtrail-events.ts';
 
 export interface ExportedStep {

@@ -19,7 +19,7 @@
  *   Times are UTC ISO 8601.
  */
 import { instanceKey, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { foldInstance } from '../instance/index.ts';
+import { foldInstance } from '../instance/fold.ts';
 import { kindOf, scalarOf, widenKind, type AttributeKind } from './attribute-kind.ts';
 import { exportedSteps, processStartOf, type ExportSelection } from './exported-steps.ts';
 import { instanceGroups, type EventSource } from './instance-groups.ts';

@@ -23,7 +23,7 @@
  *   same log imported twice gives the same ids.
  */
 import { EventTypes, type EventData, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { instantOf } from '../instance/index.ts';
+import { instantOf } from '../instance/event-order.ts';
 import { businessKeysOf } from './business-keys.ts';
 import { importedEventId } from './event-id.ts';
 import type { ImportedCase, ImportedEvent } from './imported-case.ts';

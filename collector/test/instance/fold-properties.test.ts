@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { compareEvents, foldInstance, foldInstanceAsOf } from '../../src/domain/instance/index.ts';
-import type { InstanceState } from '../../src/domain/instance/index.ts';
+import { compareEvents } from '../../src/domain/instance/event-order.ts';
+import { foldInstance, foldInstanceAsOf } from '../../src/domain/instance/fold.ts';
+import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
 import { formatTime, historyArb, redeliveredArb } from './history-arbitrary.ts';
 
 const NUM_RUNS = 300;

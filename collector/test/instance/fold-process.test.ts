@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventTypes, instanceKeyOf } from '@flowtrail/sdk/protocol';
-import { foldInstance, foldInstanceAsOf } from '../../src/domain/instance/index.ts';
+import { foldInstance, foldInstanceAsOf } from '../../src/domain/instance/fold.ts';
 import { at, event, INSTANCE, PROCESS, SOURCE } from './event-builders.ts';
 
 const T = EventTypes;
