@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: `unit` needs nothing but Node; `integration` needs the real Kafka and
@@ -6,13 +7,24 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // The dashboard's modules import each other as `@/lib/…` (dashboard/tsconfig.json
+        // `paths`); its unit tests (dashboard/test) resolve them the same way.
+        resolve: {
+          alias: [
+            { find: /^@\//, replacement: fileURLToPath(new URL('dashboard/', import.meta.url)) },
+          ],
+        },
         test: {
           name: 'unit',
           // Some unit tests read real event logs (8,577 events) or start `flowtrail up`;
           // generous, so a loaded 2-core machine does not turn them into timeouts.
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          include: ['sdk/test/**/*.test.ts', 'collector/test/**/*.test.ts'],
+          include: [
+            'sdk/test/**/*.test.ts',
+            'collector/test/**/*.test.ts',
+            'dashboard/test/**/*.test.ts',
+          ],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },
       },

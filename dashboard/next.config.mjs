@@ -10,6 +10,9 @@ const nextConfig = {
   poweredByHeader: false,
   outputFileTracingRoot: root,
   turbopack: { root },
+  // The SDK's protocol (parseDuration in lib/heatmap-metric.ts) is a workspace package
+  // shipped as TypeScript source (sdk/package.json `exports`): Next compiles it.
+  transpilePackages: ['@flowtrail/sdk'],
 };
 
 export default nextConfig;

@@ -1,6 +1,6 @@
-import { deadlineBand } from '@/lib/duration';
 import { formatDuration } from '@/lib/format';
 import {
+  deadlineBand,
   METRICS,
   metricOf,
   showMetric,

@@ -2,7 +2,7 @@
  * The heat map's metrics: which number of a cell is shown, how it is written, and the
  * deadline from the process definition each step's value is measured against. Pure.
  */
-import { parseDuration } from '@/lib/duration';
+import { parseDuration } from '@flowtrail/sdk/protocol';
 import { formatDuration } from '@/lib/format';
 import type { HeatmapCell, ProcessDefinition } from '@/lib/types';
 
@@ -35,10 +35,24 @@ export function stepDeadlines(
   if (definition === null || metric === 'count') return out;
   for (const step of definition.steps ?? []) {
     const text = metric === 'waiting' ? (step.waitDeadline ?? step.deadline) : step.deadline;
-    const ms = parseDuration(text);
-    if (text !== undefined && ms !== undefined && ms > 0) out.set(step.name, { text, ms });
+    // The collector validated the text with the same parser; a text that still is not a
+    // duration, or a zero one, gives the step no deadline band.
+    const parsed = text === undefined ? undefined : parseDuration(text);
+    if (text !== undefined && parsed?.ok === true && parsed.ms > 0) {
+      out.set(step.name, { text, ms: parsed.ms });
+    }
   }
   return out;
+}
+
+/** The deadline band of a value: under half the deadline, under it, or at/over it. */
+export type DeadlineBand = 'ok' | 'near' | 'over';
+
+export function deadlineBand(valueMs: number, deadlineMs: number): DeadlineBand {
+  const ratio = valueMs / deadlineMs;
+  if (ratio < 0.5) return 'ok';
+  if (ratio < 1) return 'near';
+  return 'over';
 }
 
 export function showMetric(value: number | undefined, metric: Metric): string {

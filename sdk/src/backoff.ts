@@ -1,6 +1,12 @@
 /**
- * Exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff And
- * Jitter"): the n-th retry waits a uniformly random time in [0, min(max, initial·2ⁿ)).
+ * Exponential backoff with full jitter: the n-th retry waits a uniformly random time in
+ * [0, min(max, initial·2ⁿ)), so clients failing together do not retry together.
+ *
+ * The SDK's one backoff formula: the delivery queue's export retries (delivery-queue.ts)
+ * and the command handling's handler retries and failed polls
+ * (commands/kafka-command-consumer.ts, commands/http-command-poller.ts) all wait
+ * `fullJitterDelay`. The only other retry timing is kafkajs' own inside one `send`,
+ * bounded in transports/kafka-transport.ts.
  */
 export interface BackoffOptions {
   initialBackoffMs: number;

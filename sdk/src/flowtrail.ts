@@ -3,7 +3,7 @@
  * event before queueing it, and owns the delivery queue. Nothing here throws into
  * business code after construction.
  */
-import { BatchProcessor } from './batch-processor.ts';
+import { DeliveryQueue } from './delivery-queue.ts';
 import { InvalidEventError, asFlowtrailError, type FlowtrailError } from './errors.ts';
 import { buildEvent, type EventSpec } from './event-factory.ts';
 import type { HeaderCarrier } from './header-carrier.ts';
@@ -49,17 +49,14 @@ export class Flowtrail {
   readonly source: string;
   private readonly options: ResolvedOptions;
   private readonly counters: FlowtrailStats = emptyStats();
-  private readonly processor: BatchProcessor;
+  private readonly queue: DeliveryQueue;
   private readonly sink: EventSink;
 
   constructor(options: FlowtrailOptions) {
     this.options = resolveOptions(options);
     this.source = this.options.source;
-    this.processor = new BatchProcessor(
-      this.options.transport,
-      this.options,
-      this.counters,
-      (err) => this.report(err),
+    this.queue = new DeliveryQueue(this.options.transport, this.options, this.counters, (err) =>
+      this.report(err),
     );
     this.sink = {
       source: this.source,
@@ -109,17 +106,17 @@ export class Flowtrail {
 
   /** Sends everything queued now; resolves when done (failures go to `onError`). */
   flush(): Promise<void> {
-    return this.processor.flush();
+    return this.queue.flush();
   }
 
   /** Flushes, then closes the transport. Events emitted afterwards are dropped. */
   shutdown(): Promise<void> {
-    return this.processor.shutdown();
+    return this.queue.shutdown();
   }
 
   /** A snapshot of the delivery counters. */
   stats(): FlowtrailStats {
-    return { ...this.counters, pending: this.processor.pending };
+    return { ...this.counters, pending: this.queue.pending };
   }
 
   private emitBuilt(
@@ -145,7 +142,7 @@ export class Flowtrail {
         this.rejectInvalid(new InvalidEventError(type, result.errors));
         return id;
       }
-      this.processor.enqueue(result.event);
+      this.queue.enqueue(result.event);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.rejectInvalid(new InvalidEventError(type, [`could not build event: ${message}`], err));

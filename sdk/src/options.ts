@@ -1,8 +1,8 @@
 /**
  * Options of `createFlowtrail`: an options object only. Environment variables are read
- * at the edge by `sdkOptionsFromEnv` (env-options.ts).
+ * at the edge by `sdkOptionsFromEnv` (env/env-options.ts).
  */
-import { defaultDeliveryOptions, type DeliveryOptions } from './batch-processor.ts';
+import { defaultDeliveryOptions, type DeliveryOptions } from './delivery-queue.ts';
 import { ConfigError, type FlowtrailError } from './errors.ts';
 import type { Transport } from './transport.ts';
 

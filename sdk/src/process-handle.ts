@@ -17,6 +17,14 @@ import { extractParent, injectContext, type ParentContext } from './propagation.
 import { StepHandle, type StepOptions } from './step-handle.ts';
 import type { TraceContext } from './trace-context.ts';
 
+// A step's `process` is its ProcessHandle: step-handle.ts types it as the `StepProcess`
+// it needs, without importing this file (which imports it); here that interface becomes
+// the whole ProcessHandle, so `step.process` keeps the ProcessHandle type for users.
+declare module './step-handle.ts' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- only adds the base
+  interface StepProcess extends ProcessHandle {}
+}
+
 /** Where handles send their events (implemented by the Flowtrail client). */
 export interface EventSink {
   readonly source: string;

@@ -4,7 +4,24 @@
  */
 import { EventTypes } from './protocol/event-types.ts';
 import { errorInfo, toIso, type EmitOptions, type Instant } from './event-factory.ts';
-import type { ProcessHandle } from './process-handle.ts';
+
+/**
+ * What a step needs of its process instance: the owner to fall back to and the two calls
+ * its events go through. Declared here, not imported, because process-handle.ts (whose
+ * ProcessHandle creates the steps) imports this file, and an import back would be a
+ * cycle. process-handle.ts widens this interface to the whole ProcessHandle (module
+ * augmentation there), so to users `step.process` is still the ProcessHandle.
+ */
+export interface StepProcess {
+  readonly owner: string | undefined;
+  assignOwner(owner: string, options: EmitOptions & { step?: string }): string;
+  emitSpec(
+    type: string,
+    options: EmitOptions,
+    data: () => Record<string, unknown>,
+    extra: { step?: string; owner?: string },
+  ): string;
+}
 
 export interface StepOptions {
   /** Owner (team or person) of this step; defaults to the instance's owner. */
@@ -23,7 +40,7 @@ export class StepHandle {
   owner: string | undefined;
 
   constructor(
-    readonly process: ProcessHandle,
+    readonly process: StepProcess,
     readonly name: string,
     options: StepOptions = {},
   ) {

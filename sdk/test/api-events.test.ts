@@ -1,7 +1,7 @@
 import { CloudEvent, HTTP } from 'cloudevents';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventTypes, InvalidEventError } from '../src/index.ts';
-import type { FlowtrailEvent } from '../src/index.ts';
+import type { FlowtrailEvent, ProcessHandle } from '../src/index.ts';
 import { validateEvent } from '../src/protocol/validate.ts';
 import { T0, testClient, type TestClient } from './helpers.ts';
 
@@ -166,6 +166,16 @@ describe('the API emits valid protocol-v1 events', () => {
     const b = client.ft.process('p');
     expect(a.instance).not.toBe(b.instance);
     expect(a.instance).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('gives a step handle its process handle, typed as one', () => {
+    client = testClient();
+    const order = client.ft.process('order-fulfilment', { instance: '4711' });
+    // Compiles only while `StepHandle.process` is a ProcessHandle (see the module
+    // augmentation in src/process-handle.ts).
+    const process: ProcessHandle = order.step('pick').process;
+    expect(process).toBe(order);
+    expect(process.instance).toBe('4711');
   });
 
   it('emitEvent validates an already-built event', async () => {

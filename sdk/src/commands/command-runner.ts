@@ -8,7 +8,7 @@
 import { asFlowtrailError, type FlowtrailError } from '../errors.ts';
 import { validateCommand, type FlowtrailCommand } from '../protocol/command.ts';
 import { CommandHandlerError, InvalidCommandError } from './command-errors.ts';
-import { SeenIds } from './seen-ids.ts';
+import { RecentIds } from '../recent-ids.ts';
 
 /** Your code: resend what the command asks for. May be async; errors are caught. */
 export type CommandHandler = (command: FlowtrailCommand) => void | Promise<void>;
@@ -45,15 +45,16 @@ export function emptyCommandStats(): CommandStats {
 
 export class CommandRunner {
   readonly stats = emptyCommandStats();
-  private readonly seen: SeenIds;
+  /** Read with `touch`: a redelivered id counts as used, so it is forgotten last. */
+  private readonly seen: RecentIds;
 
   constructor(private readonly options: RunnerOptions) {
-    this.seen = new SeenIds(options.dedupeSize);
+    this.seen = new RecentIds(options.dedupeSize);
   }
 
   /** Whether a command id was already handled (or skipped for good). */
   hasSeen(id: string): boolean {
-    return this.seen.has(id);
+    return this.seen.touch(id);
   }
 
   async run(value: unknown): Promise<CommandOutcome> {
@@ -67,7 +68,7 @@ export class CommandRunner {
       return 'invalid';
     }
     const command = result.command;
-    if (this.seen.has(command.id)) {
+    if (this.seen.touch(command.id)) {
       this.stats.duplicates += 1;
       return 'duplicate';
     }

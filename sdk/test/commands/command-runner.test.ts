@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { CommandHandlerError, InvalidCommandError, type FlowtrailError } from '../../src/index.ts';
 import { CommandRunner } from '../../src/commands/command-runner.ts';
-import { SeenIds } from '../../src/commands/seen-ids.ts';
 import type { FlowtrailCommand } from '../../src/protocol/index.ts';
 import { resendCommand } from './command-fixtures.ts';
 
@@ -78,19 +77,5 @@ describe('CommandRunner', () => {
       'expired',
     );
     expect(r.stats).toMatchObject({ invalid: 1, expired: 1, handled: 0 });
-  });
-});
-
-describe('SeenIds', () => {
-  it('evicts the least recently used id beyond its capacity', () => {
-    const ids = new SeenIds(2);
-    ids.add('a');
-    ids.add('b');
-    expect(ids.has('a')).toBe(true); // a is now the most recent
-    ids.add('c');
-    expect(ids.has('b')).toBe(false);
-    expect(ids.has('a')).toBe(true);
-    expect(ids.has('c')).toBe(true);
-    expect(ids.size).toBe(2);
   });
 });

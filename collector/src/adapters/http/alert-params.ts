@@ -5,7 +5,7 @@
  * `GET /api/instances`: empty values count as absent, unknown or repeated ones are
  * problems. `status` and `kind` take one value or a comma-separated list.
  */
-import { parseDuration } from '../../domain/definitions/duration.ts';
+import { parseDuration } from '@flowtrail/sdk/protocol';
 import { FINDING_KINDS, type FindingKind } from '../../domain/detection/finding.ts';
 import { knownParams, type ParamsResult } from './analysis-params.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_RESULT_WINDOW } from './query-params.ts';

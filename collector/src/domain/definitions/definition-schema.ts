@@ -5,7 +5,7 @@
  * checks a schema cannot express (references between steps, unique names).
  */
 import { FormatRegistry, Type, type Static } from '@sinclair/typebox';
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '@flowtrail/sdk/protocol';
 
 /** JSON Schema `format` of a duration text (`PT5M`, `5m`, …), see `duration.ts`. */
 export const DURATION_FORMAT = 'flowtrail-duration';

@@ -14,7 +14,7 @@ import {
   type DefinitionDocument,
   type ProcessDefinition,
 } from './definition-schema.ts';
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '@flowtrail/sdk/protocol';
 
 export type DefinitionResult =
   { ok: true; definition: ProcessDefinition } | { ok: false; problems: DefinitionProblem[] };

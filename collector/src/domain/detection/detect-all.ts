@@ -6,7 +6,7 @@
  */
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../instance/instance-state.ts';
-import { parseDuration } from '../definitions/duration.ts';
+import { parseDuration } from '@flowtrail/sdk/protocol';
 import type { DefinitionRegistry } from '../definitions/registry.ts';
 import { detectAllInconsistencies, type DetectionDefinition } from './consistency.ts';
 import { familiesOf } from './family.ts';

@@ -4,7 +4,7 @@
  * team-payments)". Times are UTC; the date is added when it is not `now`'s day.
  */
 import type { InstanceState } from '../instance/instance-state.ts';
-import { formatDuration } from '../definitions/duration.ts';
+import { formatDuration } from '../definitions/format-duration.ts';
 import type { EffectiveDeadline } from './stuck-deadlines.ts';
 
 /** `09:15:03Z`, or `2026-11-21 09:15:03Z` on another day than `nowMs`. */

@@ -9,7 +9,7 @@
  * lost-completion), then notify the owner — so a lost message is repaired without a
  * human, and a person hears of every finding.
  */
-import { parseDuration } from '../definitions/duration.ts';
+import { parseDuration } from '@flowtrail/sdk/protocol';
 import type { EscalationAction } from '../definitions/definition-schema.ts';
 import type { FindingKind } from '../detection/finding.ts';
 

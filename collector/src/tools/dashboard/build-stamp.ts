@@ -8,8 +8,11 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
-/** Folders of the dashboard whose files go into the build. */
-export const SOURCE_DIRS = ['app', 'components', 'lib', 'public'] as const;
+/**
+ * Folders whose files go into the build, relative to the dashboard folder: its own, and
+ * the SDK's protocol, which the dashboard imports (`@flowtrail/sdk/protocol`: durations).
+ */
+export const SOURCE_DIRS = ['app', 'components', 'lib', 'public', '../sdk/src/protocol'] as const;
 /** Top-level files that change the build. */
 export const SOURCE_FILES = ['next.config.mjs', 'package.json', 'tsconfig.json'] as const;
 

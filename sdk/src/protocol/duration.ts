@@ -1,9 +1,25 @@
 /**
- * Durations in process definitions: ISO-8601 (`PT5M`, `P1DT2H`, `PT0.5S`, `P2W`) or the
- * short form (`30s`, `5m`, `2h`, `1d`, `1w`, `250ms`, compound `1h30m`). Pure.
+ * Duration texts: the one parser of the deadlines in process definitions (`deadline`,
+ * `waitDeadline`, escalation `after`) and of an alert silence's `for`. The collector
+ * validates and evaluates them with it (collector/src/domain/definitions/definition-schema.ts,
+ * parse-definition.ts); the dashboard reads the same texts back from the API and measures
+ * heat map cells against them (dashboard/lib/heatmap-metric.ts). One parser, so the two
+ * cannot disagree about which texts are durations. Pure, never throws.
+ *
+ * Accepted: ISO-8601 (`PT5M`, `P1DT2H`, `PT0.5S`, `PT1,5S`, `P2W`) or the short form
+ * (`30s`, `5m`, `2h`, `1d`, `1w`, `250ms`, compound `1h30m`, decimals `1.5h`). Letters
+ * in any case, surrounding whitespace ignored; in the short form `m` is always minutes.
+ * The result is rounded to whole milliseconds.
  *
  * Years and months are rejected: their length depends on the calendar, a deadline must
  * be a fixed number of milliseconds. A day is 24 h (no daylight-saving shifts).
+ *
+ * The dashboard used to have a parser of its own that was stricter. Where they disagreed
+ * the collector's rules (above) won: the dashboard shows deadlines the collector already
+ * accepted and alerts on, and a deadline the collector enforces must not silently lose
+ * its band on the heat map. So the dashboard now also reads a decimal comma (`PT1,5S`)
+ * and an upper-case short form (`5M` = 5 minutes, `2H`), and rounds fractional
+ * milliseconds; for a text that is not a duration it gets a reason (`ok: false`).
  */
 
 export type DurationResult = { ok: true; ms: number } | { ok: false; message: string };
@@ -72,17 +88,4 @@ export function parseDuration(text: string): DurationResult {
   if (trimmed.length === 0) return { ok: false, message: 'empty duration' };
   const upper = trimmed.toUpperCase();
   return upper.startsWith('P') ? parseIso(upper) : parseShort(trimmed.toLowerCase());
-}
-
-/** Short human form of milliseconds: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`. */
-export function formatDuration(ms: number): string {
-  const abs = Math.abs(ms);
-  if (abs < MINUTE) return `${Math.floor(abs / SECOND)} s`;
-  if (abs < HOUR) return `${Math.floor(abs / MINUTE)} min`;
-  if (abs < DAY) {
-    const minutes = Math.floor((abs % HOUR) / MINUTE);
-    return `${Math.floor(abs / HOUR)} h${minutes > 0 ? ` ${minutes} min` : ''}`;
-  }
-  const hours = Math.floor((abs % DAY) / HOUR);
-  return `${Math.floor(abs / DAY)} d${hours > 0 ? ` ${hours} h` : ''}`;
 }

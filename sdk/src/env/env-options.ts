@@ -8,9 +8,9 @@
  * | `KAFKA_BROKERS` | comma-separated `host:port` list | `127.0.0.1:9092` |
  * | `FLOWTRAIL_TOPIC` | Kafka topic of the events | `flowtrail.events` |
  */
-import { ConfigError } from './errors.ts';
-import type { FlowtrailOptions } from './options.ts';
-import { DEFAULT_TOPIC, KafkaTransport } from './transports/kafka-transport.ts';
+import { ConfigError } from '../errors.ts';
+import type { FlowtrailOptions } from '../options.ts';
+import { DEFAULT_TOPIC, KafkaTransport } from '../transports/kafka-transport.ts';
 
 export interface SdkEnv {
   source: string;

@@ -1,8 +1,9 @@
 /**
- * The delivery queue, after OpenTelemetry's BatchSpanProcessor: a bounded in-memory
- * queue, exported in batches when `maxBatchSize` events are waiting or `scheduledDelayMs`
- * after the first waiting event (timer unref'd), one export at a time. A failed export
- * is retried with exponential backoff and full jitter, then given up and counted.
+ * `DeliveryQueue`, the SDK's delivery queue, after OpenTelemetry's BatchSpanProcessor: a
+ * bounded in-memory queue, exported in batches when `maxBatchSize` events are waiting or
+ * `scheduledDelayMs` after the first waiting event (timer unref'd), one export at a time.
+ * A failed export is retried with exponential backoff and full jitter (backoff.ts), then
+ * given up and counted.
  *
  * `enqueue` is synchronous, O(1) and never throws; all IO happens on later ticks.
  */
@@ -48,7 +49,7 @@ export const defaultDeliveryOptions: DeliveryOptions = {
   exportTimeoutMs: 30_000,
 };
 
-export class BatchProcessor {
+export class DeliveryQueue {
   private queue: FlowtrailEvent[] = [];
   private inFlight = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
