@@ -1,5 +1,5 @@
 /**
- * An instance is identified by (source, process, instance) — PROTOCOL.md: `ftinstance`
+ * An instance is identified by (source, process, instance) — docs/events.md: `ftinstance`
  * is unique within (`source`, `ftprocess`). The key is the Kafka partition key and the
  * id of the instance's state document.
  */
