@@ -99,6 +99,17 @@ module.exports = {
       to: { path: layer('tools') },
     },
     {
+      name: 'tool-folders-through-their-index',
+      severity: 'error',
+      comment:
+        'tools/infra and tools/eventlog are used through their index.ts (their public surface).',
+      from: { path: SRC, pathNot: `${SRC}tools/(infra|eventlog)/` },
+      to: {
+        path: `${SRC}tools/(infra|eventlog)/`,
+        pathNot: `${SRC}tools/(infra|eventlog)/index\\.ts$`,
+      },
+    },
+    {
       name: 'kafkajs-in-the-kafka-adapter',
       severity: 'error',
       from: { path: '^(collector|bench)/', pathNot: [layer('adapters/kafka'), '^bench/'] },

@@ -6,18 +6,9 @@
 import { EnvReader, type Env } from '../../shared/env-reader.ts';
 import { ConfigError } from '../../shared/errors.ts';
 import { DEFAULT_ALERTS_TOPIC } from '../../adapters/kafka/notify/kafka-alert-notifier.ts';
-import type { RetryPolicy } from '../../adapters/notify/retrying-notifier.ts';
+import type { NotifyConfig } from '../../adapters/notify/notify-config.ts';
 
-export interface NotifyConfig {
-  webhook?: { url: string; headers: Record<string, string> };
-  slack?: { url: string };
-  email?: { smtpUrl: string; from: string; to: string[]; routes: Record<string, string> };
-  /** Kafka mode only (the embedded default has no Kafka). */
-  alertsTopic: string;
-  /** Per request (HTTP) or per SMTP stage. */
-  timeoutMs: number;
-  retry: RetryPolicy;
-}
+export type { NotifyConfig };
 
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
 const BARE_ADDRESS = /^[^\s@<>,;"]+@[^\s@<>,;"]+$/;

@@ -3,12 +3,14 @@
  * backoff and jitter, forever, until they succeed or the current scope's signal aborts.
  * While waiting it heartbeats (in slices of at most `heartbeatEveryMs`) and tells the
  * scope that storage is unavailable (so the consumer pauses fetching) and, on success,
- * that it recovered.
+ * that it recovered. It is the unbounded one of the collector's two retry loops (the
+ * bounded one, for notifiers and the CLI, is retry-attempts.ts); both wait `backoffDelay`.
  */
 import { isRetriable, RetryAbortedError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { backoffDelay, type BackoffBounds } from './backoff.ts';
+import { abortableSleep } from './retry-attempts.ts';
 import { currentRetryScope } from './retry-scope.ts';
 
 export interface RetrierOptions {
@@ -83,19 +85,7 @@ export class Retrier {
       await scope.heartbeat?.();
       const left = until - Date.now();
       if (left <= 0) return;
-      await sleep(Math.min(left, slice), scope.signal);
+      await abortableSleep(Math.min(left, slice), scope.signal);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

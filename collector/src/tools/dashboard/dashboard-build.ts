@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DashboardError } from '../../shared/errors.ts';
-import { isAlive } from '../infra/process.ts';
+import { isAlive } from '../infra/index.ts';
 import { buildStampOf, readSources } from './build-stamp.ts';
 import { spawnNext } from './next-child.ts';
 

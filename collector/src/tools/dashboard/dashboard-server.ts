@@ -6,7 +6,7 @@
 import { createServer } from 'node:net';
 import { DashboardError } from '../../shared/errors.ts';
 import { urlOf } from '../../adapters/http/api-server.ts';
-import { waitFor } from '../infra/wait.ts';
+import { waitFor } from '../infra/index.ts';
 import { spawnNext, type NextChild } from './next-child.ts';
 
 const READY_TIMEOUT_MS = 60_000;

@@ -25,6 +25,9 @@ import { livePid, stopPid, tailFile } from './process.ts';
 import { isPortOpen } from './wait.ts';
 
 export { ES_VERSION, KAFKA_VERSION };
+/** Process and polling helpers the other tools share (the dashboard child process). */
+export { isAlive } from './process.ts';
+export { waitFor, type WaitOptions } from './wait.ts';
 export type Log = (line: string) => void;
 
 const LOCAL_KAFKA = `${KAFKA_HOST}:${KAFKA_PORT}`;
