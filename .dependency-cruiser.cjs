@@ -152,7 +152,14 @@ module.exports = {
       severity: 'error',
       comment: 'Dashboard components render; IO lives in dashboard/lib/.',
       from: { path: '^dashboard/components/' },
-      to: { path: ['^dashboard/app/', '^collector/', '^node:'] },
+      to: { path: ['^dashboard/app/', '^collector/'] },
+    },
+    {
+      name: 'dashboard-components-without-node',
+      severity: 'error',
+      comment: "Dashboard components render; Node's IO modules belong in dashboard/lib/.",
+      from: { path: '^dashboard/components/' },
+      to: { dependencyTypes: ['core'] },
     },
   ],
   options: {
