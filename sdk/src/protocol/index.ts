@@ -15,6 +15,9 @@
  *   {@link PROTOCOL_VERSION} and {@link SCHEMA_VERSION}.
  * - Validation (validate.ts): {@link validateEvent} → `{ ok, event }` or
  *   `{ ok: false, errors }`; {@link isRfc3339} for event times.
+ * - Integrity (integrity.ts): what is checked before the schema so hostile input is a
+ *   rejection, not an exception — {@link MAX_NESTING_DEPTH}, {@link findIntegrityProblem},
+ *   {@link decodeUtf8Strict}, {@link isWellFormedText}, {@link toWellFormedText}.
  * - Bindings (codec.ts): CloudEvents over Kafka (structured and binary mode) and HTTP —
  *   {@link decodeKafkaMessage}, {@link decodeHttpSingle}, {@link encodeStructured},
  *   {@link encodeKafkaBinary}, the content types and {@link RejectionReason} (what the
@@ -32,6 +35,7 @@
 export * from './event-types.ts';
 export * from './schema.ts';
 export * from './validate.ts';
+export * from './integrity.ts';
 export * from './codec.ts';
 export * from './instance-key.ts';
 export * from './command.ts';

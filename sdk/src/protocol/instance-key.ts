@@ -2,7 +2,13 @@
  * An instance is identified by (source, process, instance) — docs/events.md: `ftinstance`
  * is unique within (`source`, `ftprocess`). The key is the Kafka partition key and the
  * id of the instance's state document.
+ * Neither function throws. The decoder rejects lone surrogates (integrity.ts), but keys are
+ * also built from values it never saw (events stored before that check, parent links read
+ * back, API parameters), and `encodeURIComponent` throws `URIError` on one: each part is
+ * made well-formed first (U+FFFD, what UTF-8 encoding does to it anyway).
  */
+import { toWellFormedText } from './integrity.ts';
+
 export interface InstanceRef {
   source: string;
   process: string;
@@ -10,7 +16,9 @@ export interface InstanceRef {
 }
 
 export function instanceKey(ref: InstanceRef): string {
-  return [ref.source, ref.process, ref.instance].map(encodeURIComponent).join('/');
+  return [ref.source, ref.process, ref.instance]
+    .map((part) => encodeURIComponent(toWellFormedText(String(part))))
+    .join('/');
 }
 
 export function instanceKeyOf(event: {
@@ -25,9 +33,14 @@ export function instanceKeyOf(event: {
   });
 }
 
+/** The reference a key names, or undefined when it is not a well-formed instance key. */
 export function parseInstanceKey(key: string): InstanceRef | undefined {
   const parts = key.split('/');
   if (parts.length !== 3) return undefined;
-  const [source, process, instance] = parts.map(decodeURIComponent) as [string, string, string];
-  return { source, process, instance };
+  try {
+    const [source, process, instance] = parts.map(decodeURIComponent) as [string, string, string];
+    return { source, process, instance };
+  } catch {
+    return undefined; // a malformed percent-escape (`%`, `%E0%A4`) names no instance
+  }
 }

@@ -213,7 +213,7 @@ export class ElasticsearchEventStore implements EventStore {
         'children of',
         childrenSearch(instancesIndex(this.prefix), parent, key, PAGE_SIZE, after),
       );
-      children.push(...page);
+      for (const item of page) children.push(item);
       if (page.length < PAGE_SIZE) return children;
       after = page[page.length - 1]?.key;
     }

@@ -45,7 +45,7 @@ export async function learnedStatsOfInstances(
   let samples: StepSample[] = [];
   let held = 0;
   for await (const { events } of instances) {
-    samples.push(...stepSamples(events));
+    for (const item of stepSamples(events)) samples.push(item);
     if (++held < batch) continue;
     stats = mergeLearnedStats(stats, learnedStatsOf(samples));
     samples = [];

@@ -5,6 +5,9 @@
  *   re-read ALL events of every touched instance → fold → write states.
  * Resolves only when everything is durably stored (events, dead letters, states); the
  * caller commits the offsets after that. Bad input never throws: it becomes a dead letter.
+ * Batches are unbounded (an HTTP batch of 130,000 elements is one call), so nothing here
+ * spreads an array into arguments (`push(...x)` throws RangeError past ~120k) or scans
+ * the batch once per element.
  */
 import { decodeKafkaMessage, instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
@@ -24,6 +27,15 @@ export interface BatchIngesterDeps {
   metrics: Metrics;
   logger: Logger;
 }
+
+/**
+ * Dead letters go to the sink in slices of at most this many: a sink may spread what it
+ * gets into arguments (app/ingest/event-ingest.ts does, `letters.push(...batch)`).
+ */
+/** Dead letters named in a batch's log line (the sink keeps all of them). */
+const LOGGED_LETTERS = 5;
+
+export const DEAD_LETTER_SLICE = 10_000;
 
 export interface BatchOutcome {
   indexed: number;
@@ -45,10 +57,11 @@ export class BatchIngester {
     const { valid, letters } = this.decode(messages);
 
     const written = await this.deps.writer.writeEvents(valid.map((d) => d.event));
+    const byId = new Map(valid.map((d) => [d.event.id, d]));
     const rejectedIds = new Set<string>();
     for (const failure of written.rejected) {
       rejectedIds.add(failure.item.id);
-      const source = valid.find((d) => d.event.id === failure.item.id);
+      const source = byId.get(failure.item.id);
       if (source !== undefined) {
         letters.push({
           message: source.message,
@@ -65,18 +78,31 @@ export class BatchIngester {
     metrics.add('indexed', stored.length);
     metrics.add('storageRejected', written.rejected.length);
 
-    await this.deps.deadLetters.send(letters);
+    let start = 0;
+    do {
+      // An empty batch still makes one (empty) send, as it always did.
+      await this.deps.deadLetters.send(letters.slice(start, start + DEAD_LETTER_SLICE));
+      start += DEAD_LETTER_SLICE;
+    } while (start < letters.length);
     metrics.add('dlq', letters.length);
-    for (const letter of letters) {
+    // One line per batch, not per letter: a hostile batch of 100,000 rejects must not
+    // write 100,000 log lines. The first few are shown; every letter is in the sink.
+    if (letters.length > 0) {
+      const reasons: Record<string, number> = {};
+      for (const letter of letters) reasons[letter.reason] = (reasons[letter.reason] ?? 0) + 1;
       this.deps.logger.warn(
         {
-          reason: letter.reason,
-          topic: letter.message.topic,
-          partition: letter.message.partition,
-          offset: letter.message.offset,
-          errors: letter.errors.slice(0, 5),
+          count: letters.length,
+          reasons,
+          first: letters.slice(0, LOGGED_LETTERS).map((letter) => ({
+            reason: letter.reason,
+            topic: letter.message.topic,
+            partition: letter.message.partition,
+            offset: letter.message.offset,
+            errors: letter.errors.slice(0, 5),
+          })),
         },
-        'input sent to the dead-letter topic',
+        'input sent to the dead-letter sink',
       );
     }
 

@@ -47,7 +47,7 @@ export class EventIngest {
       deadLetters: {
         send: async (batch) => {
           await sink.send(batch);
-          letters.push(...batch);
+          for (const item of batch) letters.push(item);
         },
       },
     });

@@ -38,7 +38,7 @@ export class RetryingEventWriter implements EventWriter {
       async (previous) => {
         const pending = previous === undefined ? items : previous.retriable.map((f) => f.item);
         const result = await write(pending);
-        rejected.push(...result.rejected);
+        for (const item of result.rejected) rejected.push(item);
         return result;
       },
       (result) =>

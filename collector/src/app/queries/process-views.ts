@@ -29,7 +29,7 @@ export async function processGraphOf(
   let instances = 0;
   for await (const group of scanner.scanInstanceEvents({ process: query.process })) {
     instances += 1;
-    events.push(...group.events);
+    for (const item of group.events) events.push(item);
   }
   if (instances === 0) throw new NotFoundError(`no instances of process "${query.process}"`);
   return processGraph(events, query.process, { mode: query.mode });
@@ -65,7 +65,7 @@ export async function ownershipOf(
         break;
       }
       const page = await reader.search({ status, from, size: Math.min(OWNERSHIP_PAGE, room) });
-      states.push(...page.instances);
+      for (const item of page.instances) states.push(item);
       from += page.instances.length;
       if (page.instances.length === 0 || from >= page.total) break;
     }

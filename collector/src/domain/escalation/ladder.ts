@@ -88,5 +88,7 @@ export function nextRungAt(
     .map((rung, index) => ({ id: rungId(index, rung), at: start + rung.afterMs }))
     .filter((r) => !taken.has(r.id))
     .map((r) => r.at);
-  return pending.length === 0 ? undefined : new Date(Math.min(...pending)).toISOString();
+  return pending.length === 0
+    ? undefined
+    : new Date(pending.reduce((a, b) => Math.min(a, b))).toISOString();
 }

@@ -86,8 +86,13 @@ export function buildTimeline(input: TimelineInput): Timeline {
   }
   for (const m of markers) times.push(instantOf(m.time));
   if (anyOpen) times.push(nowMs);
-  const start = Math.min(...times);
-  const end = Math.max(...times);
+  // A loop, not Math.min(...times): an instance may have more events than a call has arguments.
+  let start = Infinity;
+  let end = -Infinity;
+  for (const t of times) {
+    if (t < start) start = t;
+    if (t > end) end = t;
+  }
   const bars: TimelineBar[] = [];
   const waits: TimelineWait[] = [];
   const gaps: TimelineGap[] = [];
@@ -95,9 +100,9 @@ export function buildTimeline(input: TimelineInput): Timeline {
   for (const s of instances) {
     const events = input.events.get(s.key) ?? [];
     const own = barsOf(s, events);
-    bars.push(...own);
-    waits.push(...waitsOf(s, events));
-    gaps.push(...gapsOf(own, end, threshold));
+    for (const item of own) bars.push(item);
+    for (const item of waitsOf(s, events)) waits.push(item);
+    for (const item of gapsOf(own, end, threshold)) gaps.push(item);
   }
   return {
     rootKey: input.root.key,

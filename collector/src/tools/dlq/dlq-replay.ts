@@ -68,7 +68,7 @@ export async function allIds(table: LetterTable): Promise<number[]> {
   const ids: number[] = [];
   for (let from = 0; ; from += ID_PAGE) {
     const page = await table.list({ from, size: ID_PAGE });
-    ids.push(...page.letters.map((l) => l.id));
+    for (const item of page.letters.map((l) => l.id)) ids.push(item);
     if (page.letters.length < ID_PAGE || from + ID_PAGE >= page.total) return ids;
   }
 }
@@ -97,7 +97,11 @@ export async function replayLetters(
       }
       if (idOf.size === 0) continue;
       const rejected: DeadLetter[] = [];
-      await run([...idOf.keys()], { send: async (letters) => void rejected.push(...letters) });
+      await run([...idOf.keys()], {
+        send: async (letters) => {
+          for (const letter of letters) rejected.push(letter);
+        },
+      });
       const rejectedIds = new Set<number>();
       for (const letter of rejected) {
         const id = idOf.get(letter.message);
@@ -108,7 +112,7 @@ export async function replayLetters(
       report.replayed += idOf.size;
       const accepted = [...idOf.values()].filter((id) => !rejectedIds.has(id));
       await table.delete(accepted);
-      report.accepted.push(...accepted);
+      for (const item of accepted) report.accepted.push(item);
     }
   } catch (err) {
     report.failure = failureOf(err);

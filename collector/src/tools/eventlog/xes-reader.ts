@@ -25,10 +25,12 @@ export async function* readXesChunks(
   });
   const parser = new SaxesParser({ position: true, xmlns: false });
   const pending: EventLogItem[] = [];
-  parser.on('opentag', (tag) =>
-    pending.push(...builder.open(tag.name, tag.attributes, parser.line)),
-  );
-  parser.on('closetag', () => pending.push(...builder.close()));
+  parser.on('opentag', (tag) => {
+    for (const item of builder.open(tag.name, tag.attributes, parser.line)) pending.push(item);
+  });
+  parser.on('closetag', () => {
+    for (const item of builder.close()) pending.push(item);
+  });
   for await (const chunk of chunks) {
     parser.write(chunk);
     yield* pending.splice(0);
