@@ -15,6 +15,7 @@
 import { readDefinitionFiles } from '../adapters/files/read-definition-dir.ts';
 import type { AbsentReasons } from '../adapters/http/api-handler.ts';
 import { startApiServer, type RunningApiServer } from '../adapters/http/api-server.ts';
+import type { HttpGuardConfig } from '../adapters/http/http-config.ts';
 import { AlertService } from '../app/alerts/alert-service.ts';
 import { DefinitionCatalog } from '../app/detection/definition-catalog.ts';
 import { DetectionModel } from '../app/detection/detection-model.ts';
@@ -41,6 +42,8 @@ export interface ApiChoice {
   apiKey?: string;
   maxBodyBytes: number;
   closeTimeoutMs?: number;
+  /** Limits and browser safety (`config.http.guard`); absent ones take the API's defaults. */
+  guard?: Partial<HttpGuardConfig>;
   /** Why routes this role does not serve answer 404 (the query node's). */
   absent?: AbsentReasons;
 }

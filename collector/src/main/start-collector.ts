@@ -137,6 +137,7 @@ export async function startCollector(
             port: config.http.port,
             ...(config.http.apiKey === undefined ? {} : { apiKey: config.http.apiKey }),
             maxBodyBytes: config.http.maxBodyBytes,
+            guard: config.http.guard,
           },
           ingest: {
             deadLetters: dlq,

@@ -28,7 +28,7 @@ export const DEFAULT_MAX_EVENT_BYTES = 1_048_576;
 export interface EmbeddedOptions {
   dataDir: string;
   http: Pick<HttpConfig, 'host' | 'port'> &
-    Partial<Pick<HttpConfig, 'apiKey' | 'maxBodyBytes' | 'livePollMs'>>;
+    Partial<Pick<HttpConfig, 'apiKey' | 'maxBodyBytes' | 'livePollMs' | 'guard'>>;
   logger: Logger;
   maxEventBytes?: number;
   statsIntervalMs?: number;
@@ -73,6 +73,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       port: options.http.port,
       ...(options.http.apiKey === undefined ? {} : { apiKey: options.http.apiKey }),
       maxBodyBytes: options.http.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      ...(options.http.guard === undefined ? {} : { guard: options.http.guard }),
     },
     ingest: {
       deadLetters,

@@ -42,6 +42,7 @@ export async function startQueryNode(
       port: config.http.port,
       ...(config.http.apiKey === undefined ? {} : { apiKey: config.http.apiKey }),
       maxBodyBytes: config.http.maxBodyBytes,
+      guard: config.http.guard,
       closeTimeoutMs: config.shutdownTimeoutMs,
       absent: QUERY_NODE_ABSENT,
     },

@@ -27,7 +27,8 @@ describe('content types', () => {
     expect(ingestModeOf('application/json', true)).toEqual({ ok: true, mode: 'binary' });
     expect(ingestModeOf('text/plain', true)).toEqual({ ok: true, mode: 'binary' });
     expect(ingestModeOf('application/json', false)).toEqual({ ok: true, mode: 'structured' });
-    expect(ingestModeOf(undefined, false)).toEqual({ ok: true, mode: 'structured' });
+    expect(ingestModeOf(undefined, false)).toMatchObject({ ok: false, status: 415 });
+    expect(ingestModeOf(undefined, true)).toEqual({ ok: true, mode: 'binary' });
   });
 
   it('refuses what no mode can read with 415', () => {
@@ -101,6 +102,7 @@ describe('parseIngestRequest', () => {
     expect(parseIngestRequest('batch', Buffer.from('[{'), {}, 1000)).toMatchObject({ ok: false });
     expect(parseIngestRequest('batch', Buffer.from('{}'), {}, 1000)).toEqual({
       ok: false,
+      status: 400,
       error: 'batch body must be a JSON array of CloudEvents',
     });
     expect(parseIngestRequest('batch', Buffer.from('[]'), {}, 1000)).toEqual({

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { readBody } from './body-reader.ts';
+import { jsonBodyRefusal } from './content-type.ts';
 import { HttpError } from './http-error.ts';
 import type { Route } from './routes.ts';
 import type { Alert, AlertHistoryEntry, AlertStatus } from '../../domain/alerts/alert.ts';
@@ -88,6 +89,11 @@ async function act(
   route: Extract<AlertRoute, { name: 'alert-action' }>,
   request: IncomingMessage,
 ): Promise<AlertDetailView> {
+  const refusal = jsonBodyRefusal(request.headers);
+  if (refusal !== undefined) {
+    request.resume();
+    throw new HttpError(415, refusal);
+  }
   const body = await readBody(request, MAX_ACTION_BODY_BYTES);
   let alert: Alert | undefined;
   try {

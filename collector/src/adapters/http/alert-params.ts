@@ -15,6 +15,14 @@ import { ALERT_STATUSES, type AlertStatus } from '../../domain/alerts/alert.ts';
 /** Longest silence: a forgotten silence must not hide a problem for ever. */
 export const MAX_SILENCE_MS = 30 * 24 * 60 * 60 * 1000;
 const MAX_BY_LENGTH = 200;
+const TOO_LONG = 'a silence lasts at most 30 days';
+/** How much of a bad value a problem quotes: a 16 KB string is not echoed back whole. */
+const MAX_SHOWN = 100;
+
+function shown(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > MAX_SHOWN ? `${json.slice(0, MAX_SHOWN)}…` : json;
+}
 
 const QUERY_PARAMS = ['status', 'kind', 'process', 'owner', 'instance', 'from', 'size', 'history'];
 
@@ -110,13 +118,21 @@ function jsonObject(body: Buffer, problems: string[]): Record<string, unknown> |
   return value as Record<string, unknown>;
 }
 
+/** At most this many unknown fields are named; a body of thousands is summed up. */
+const MAX_UNKNOWN_LISTED = 20;
+
 function unknownFields(
   object: Record<string, unknown>,
   known: readonly string[],
   problems: string[],
 ): void {
-  for (const name of Object.keys(object)) {
-    if (!known.includes(name)) problems.push(`${name}: unknown field (known: ${known.join(', ')})`);
+  const unknown = Object.keys(object).filter((name) => !known.includes(name));
+  for (const name of unknown.slice(0, MAX_UNKNOWN_LISTED)) {
+    const shownName = name.length > MAX_SHOWN ? `${name.slice(0, MAX_SHOWN)}…` : name;
+    problems.push(`${shownName}: unknown field (known: ${known.join(', ')})`);
+  }
+  if (unknown.length > MAX_UNKNOWN_LISTED) {
+    problems.push(`…and ${unknown.length - MAX_UNKNOWN_LISTED} more unknown fields`);
   }
 }
 
@@ -161,14 +177,16 @@ export function parseSilenceBody(
   } else if (rawUntil !== undefined) {
     const ms = typeof rawUntil === 'string' ? Date.parse(rawUntil) : NaN;
     if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(rawUntil as string)) {
-      problems.push(`until: expected an ISO-8601 time, got ${JSON.stringify(rawUntil)}`);
+      problems.push(`until: expected an ISO-8601 time, got ${shown(rawUntil)}`);
     } else until = new Date(ms);
   } else {
     const parsed =
       typeof rawFor === 'string'
         ? parseDuration(rawFor)
-        : { ok: false as const, message: `${JSON.stringify(rawFor)} is not a duration string` };
+        : { ok: false as const, message: `${shown(rawFor)} is not a duration string` };
     if (!parsed.ok) problems.push(`for: ${parsed.message}`);
+    // checked before building the Date: `99999999999999h` is past the last valid time
+    else if (!(parsed.ms <= MAX_SILENCE_MS)) problems.push(`for: ${TOO_LONG}`);
     else until = new Date(now.getTime() + parsed.ms);
   }
   if (until !== undefined) {
@@ -176,7 +194,7 @@ export function parseSilenceBody(
       problems.push(`until: ${until.toISOString()} is not in the future`);
     } else if (until.getTime() - now.getTime() > MAX_SILENCE_MS) {
       problems.push(
-        `until: a silence lasts at most 30 days (until ${new Date(now.getTime() + MAX_SILENCE_MS).toISOString()})`,
+        `until: ${TOO_LONG} (until ${new Date(now.getTime() + MAX_SILENCE_MS).toISOString()})`,
       );
     }
   }

@@ -1,6 +1,7 @@
 /**
- * The HTTP API's request handler (node:http, no framework): auth, routing, and the JSON
- * answer of each route (the export route streams). Everything it parses or validates
+ * The HTTP API's request handler (node:http, no framework): the checks before routing
+ * (`request-guard.ts`: Host allowlist, cross-site writes, declared body size) and the body
+ * timer, auth, routing, and the JSON answer of each route (the export route streams). Everything it parses or validates
  * lives in pure functions (`routes.ts`, `auth.ts`, `content-type.ts`, `ingest-request.ts`,
  * `query-params.ts`, `analysis-params.ts`, `view-params.ts`); the analysis and view
  * queries in `../queries/`.
@@ -10,7 +11,7 @@ import { answerAlertRoute } from './alert-api.ts';
 import type { AlertService } from '../../app/alerts/alert-service.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { CommandInbox } from '../../ports/command-inbox.ts';
-import { parseAckBody, parseCommandsQuery, pollCommands } from './commands-route.ts';
+import { answerCommandsRoute } from './commands-route.ts';
 import type { Heatmap } from '../../domain/views/heatmap.ts';
 import { exportLog } from '../../app/queries/event-export.ts';
 import { processHeatmap } from '../../app/queries/process-heatmap.ts';
@@ -21,12 +22,13 @@ import type { LiveHub } from '../../app/live/live-hub.ts';
 import { serveLive } from './sse-stream.ts';
 import { parseExportQuery, parseHeatmapQuery } from './analysis-params.ts';
 import { isAuthorized, queryKey } from './auth.ts';
-import { readBody } from './body-reader.ts';
-import { ingestModeOf } from './content-type.ts';
+import { cutSlowBody } from './body-reader.ts';
 import type { EventIngest } from '../../app/ingest/event-ingest.ts';
 import { answerDefinitionRoute } from './definition-api.ts';
 import { errorResponse, HttpError } from './http-error.ts';
-import { parseIngestRequest } from './ingest-request.ts';
+import { DEFAULT_HTTP_GUARD } from './http-config.ts';
+import { answerIngest } from './ingest-route.ts';
+import { guardRequest, type RequestGuard } from './request-guard.ts';
 import {
   findInstance,
   instanceEvents,
@@ -56,6 +58,8 @@ export interface ApiDeps {
   store: StoreName;
   apiKey?: string;
   maxBodyBytes: number;
+  /** A batch with more events answers 413; default `DEFAULT_HTTP_GUARD.maxEventsPerRequest`. */
+  maxEventsPerRequest?: number;
   logger: Logger;
   /** Alerts (`/api/alerts`); absent → those routes answer 503 "alerts not enabled". */
   alerts?: AlertService;
@@ -120,44 +124,6 @@ function exportOf(deps: ApiDeps, url: URL): StreamReply {
   };
 }
 
-async function commandsAnswer(
-  deps: ApiDeps,
-  name: 'commands' | 'commands-ack',
-  request: IncomingMessage,
-  url: URL,
-): Promise<unknown> {
-  if (deps.commands === undefined) {
-    request.resume();
-    throw new HttpError(
-      404,
-      deps.absent?.commands ?? 'command delivery is not enabled on this node',
-    );
-  }
-  if (name === 'commands') {
-    if (request.method === 'HEAD') return { commands: [] }; // a HEAD must not lease anything
-    const parsed = parseCommandsQuery(url.searchParams);
-    if (!parsed.ok) throw invalidParams(parsed.problems);
-    return pollCommands(deps.commands, parsed.value, request);
-  }
-  const parsed = parseAckBody(await readBody(request, deps.maxBodyBytes));
-  if (!parsed.ok) throw new HttpError(400, 'invalid acknowledgement', false, parsed.problems);
-  try {
-    return { acked: await deps.commands.ack(parsed.value) };
-  } catch (err) {
-    const retriable = (err as { retriable?: unknown } | null)?.retriable !== false;
-    const status = retriable ? 503 : 500;
-    throw new HttpError(
-      status,
-      `acknowledging failed: ${(err as Error).message}`,
-      retriable,
-      undefined,
-      {
-        cause: err,
-      },
-    );
-  }
-}
-
 async function answer(
   deps: ApiDeps,
   route: Route,
@@ -196,7 +162,7 @@ async function answer(
       return answerDefinitionRoute(deps.definitions, route, request, url, deps.maxBodyBytes);
     case 'commands':
     case 'commands-ack':
-      return { status: 200, body: await commandsAnswer(deps, route.name, request, url) };
+      return { status: 200, body: await answerCommandsRoute(deps, route.name, request, url) };
     case 'live': // with a live hub, the handler hands the request to it
       request.resume();
       throw new HttpError(404, 'live updates are not enabled on this node');
@@ -206,40 +172,32 @@ async function answer(
         throw new HttpError(404, 'live updates are not enabled on this node');
       }
       return { status: 200, body: await deps.live.watermark() };
-    case 'ingest': {
-      if (deps.ingest === undefined) {
-        request.resume();
-        throw new HttpError(404, deps.absent?.ingest ?? 'ingest is not enabled on this node');
-      }
-      const mode = ingestModeOf(
-        request.headers['content-type'],
-        'ce-specversion' in request.headers,
+    case 'ingest':
+      return answerIngest(
+        {
+          ...(deps.ingest === undefined ? {} : { ingest: deps.ingest }),
+          maxBodyBytes: deps.maxBodyBytes,
+          maxEventsPerRequest: deps.maxEventsPerRequest ?? DEFAULT_HTTP_GUARD.maxEventsPerRequest,
+          ...(deps.absent?.ingest === undefined ? {} : { absent: deps.absent.ingest }),
+        },
+        request,
       );
-      if (!mode.ok) {
-        await readBody(request, deps.maxBodyBytes).catch(() => undefined); // drain
-        throw new HttpError(mode.status, mode.error);
-      }
-      const body = await readBody(request, deps.maxBodyBytes);
-      const parsed = parseIngestRequest(
-        mode.mode,
-        body,
-        request.headers,
-        deps.ingest.maxEventBytes,
-      );
-      if (!parsed.ok) throw new HttpError(400, parsed.error);
-      return { status: 202, body: await deps.ingest.ingest(parsed.units) };
-    }
   }
 }
 
 /** The `request` listener of the API server. */
 export function createApiHandler(
   deps: ApiDeps,
+  guard?: RequestGuard,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     const started = Date.now();
     const method = request.method ?? 'GET';
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    // `GET http://[x` (an absolute-form target) is no URL: 400 below, never a throw
+    const parsedUrl = URL.canParse(request.url ?? '/', 'http://localhost')
+      ? new URL(request.url ?? '/', 'http://localhost')
+      : undefined;
+    const url = parsedUrl ?? new URL('http://localhost/');
     const done = (status: number, body: unknown, headers?: Record<string, string>): void => {
       if (!response.headersSent) sendJson(response, status, body, headers);
       deps.logger.debug(
@@ -254,6 +212,22 @@ export function createApiHandler(
       done(status, body, headers);
     };
 
+    if (parsedUrl === undefined) {
+      request.resume();
+      fail(new HttpError(400, 'request target is not a URL path'));
+      return;
+    }
+    if (guard !== undefined) {
+      const refused = guardRequest(method, request.headers, guard.rules);
+      if (refused !== undefined) {
+        // answered at once; `connection: close` ends the socket after the answer, so
+        // a declared-too-large body is not read (only what is already in flight)
+        request.resume();
+        fail(refused, { connection: 'close' });
+        return;
+      }
+      cutSlowBody(request, response, guard.bodyTimeoutMs, fail);
+    }
     if (url.pathname.startsWith('/api/') && url.pathname !== '/api/health') {
       if (!isAuthorized(request.headers, deps.apiKey, queryKey(url.pathname, url.searchParams))) {
         request.resume();

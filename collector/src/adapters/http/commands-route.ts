@@ -5,11 +5,22 @@
  *   arrives, else after `wait` seconds with `{commands:[]}`;
  * - `POST /api/commands/ack` `{ids:[…]}` → `{acked:n}`; unacknowledged commands are
  *   delivered again after their lease.
- * Parsing is pure; `pollCommands` ends the wait when the client goes away.
+ * Parsing is pure; `pollCommands` ends the wait when the client goes away;
+ * `answerCommandsRoute` is what the API handler calls.
  */
 import type { IncomingMessage } from 'node:http';
 import type { FlowtrailCommand } from '@flowtrail/sdk/protocol';
 import type { CommandInbox } from '../../ports/command-inbox.ts';
+import { readBody } from './body-reader.ts';
+import { jsonBodyRefusal } from './content-type.ts';
+import { HttpError } from './http-error.ts';
+
+/** What the command routes need of the API's dependencies (api-handler.ts `ApiDeps`). */
+export interface CommandsRouteDeps {
+  commands?: CommandInbox;
+  maxBodyBytes: number;
+  absent?: { commands?: string };
+}
 
 export const MAX_WAIT_SECONDS = 30;
 export const MAX_TAKE = 1000;
@@ -93,5 +104,49 @@ export async function pollCommands(
     return { commands };
   } finally {
     socket.off('close', onClose);
+  }
+}
+
+/** The JSON body of `GET /api/commands` and `POST /api/commands/ack` (status 200). */
+export async function answerCommandsRoute(
+  deps: CommandsRouteDeps,
+  name: 'commands' | 'commands-ack',
+  request: IncomingMessage,
+  url: URL,
+): Promise<unknown> {
+  if (deps.commands === undefined) {
+    request.resume();
+    throw new HttpError(
+      404,
+      deps.absent?.commands ?? 'command delivery is not enabled on this node',
+    );
+  }
+  if (name === 'commands') {
+    if (request.method === 'HEAD') return { commands: [] }; // a HEAD must not lease anything
+    const parsed = parseCommandsQuery(url.searchParams);
+    if (!parsed.ok) throw new HttpError(400, 'invalid query parameters', false, parsed.problems);
+    return pollCommands(deps.commands, parsed.value, request);
+  }
+  const refusal = jsonBodyRefusal(request.headers);
+  if (refusal !== undefined) {
+    request.resume();
+    throw new HttpError(415, refusal);
+  }
+  const parsed = parseAckBody(await readBody(request, deps.maxBodyBytes));
+  if (!parsed.ok) throw new HttpError(400, 'invalid acknowledgement', false, parsed.problems);
+  try {
+    return { acked: await deps.commands.ack(parsed.value) };
+  } catch (err) {
+    const retriable = (err as { retriable?: unknown } | null)?.retriable !== false;
+    const status = retriable ? 503 : 500;
+    throw new HttpError(
+      status,
+      `acknowledging failed: ${(err as Error).message}`,
+      retriable,
+      undefined,
+      {
+        cause: err,
+      },
+    );
   }
 }

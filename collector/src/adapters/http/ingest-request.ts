@@ -7,8 +7,11 @@
  * - structured: the body is the event; the message value is the body.
  * - binary: the `ce-*` headers become `ce_*` message headers (the Kafka binary binding),
  *   the body is the value (`data`).
- * - batch: the body must be a JSON array (else 400); each element becomes a structured
- *   message whose value is that element's JSON.
+ * - batch: the body must be a JSON array (else 400) of at most `maxEvents` elements (else
+ *   413); each element becomes a structured message whose value is that element's JSON.
+ *   The count is taken after `JSON.parse` (the body is already bounded by the body
+ *   limit) and before any element is re-serialized, decoded or stored — the per-event
+ *   work is what the cap protects. Structured and binary requests are one event each.
  */
 import { STRUCTURED_CONTENT_TYPE, type Headers } from '@flowtrail/sdk/protocol';
 import type { IncomingMessage } from '../../ports/incoming-message.ts';
@@ -19,7 +22,8 @@ export const HTTP_TOPIC = 'http';
 
 export type { IngestUnit };
 
-export type ParseResult = { ok: true; units: IngestUnit[] } | { ok: false; error: string };
+export type ParseResult =
+  { ok: true; units: IngestUnit[] } | { ok: false; status: 400 | 413; error: string };
 
 export type RequestHeaders = Record<string, string | string[] | undefined>;
 
@@ -46,6 +50,14 @@ function tryParse(bytes: Buffer): { ok: true; value: unknown } | { ok: false; er
     return { ok: true, value: JSON.parse(bytes.toString('utf8')) };
   } catch (err) {
     return { ok: false, error: (err as Error).message };
+  }
+}
+
+function reserialized(element: unknown): string | undefined {
+  try {
+    return JSON.stringify(element) ?? 'null';
+  } catch {
+    return undefined;
   }
 }
 
@@ -79,6 +91,7 @@ export function parseIngestRequest(
   body: Buffer,
   headers: RequestHeaders,
   maxEventBytes: number,
+  maxEvents = Number.POSITIVE_INFINITY,
 ): ParseResult {
   if (mode === 'binary') {
     const ceId = first(headers['ce-id']);
@@ -92,15 +105,32 @@ export function parseIngestRequest(
     return { ok: true, units: [withId(unit, parsed?.ok ? idOf(parsed.value) : undefined)] };
   }
   const parsed = tryParse(body);
-  if (!parsed.ok) return { ok: false, error: `batch body is not valid JSON: ${parsed.error}` };
-  if (!Array.isArray(parsed.value)) {
-    return { ok: false, error: 'batch body must be a JSON array of CloudEvents' };
+  if (!parsed.ok) {
+    return { ok: false, status: 400, error: `batch body is not valid JSON: ${parsed.error}` };
   }
-  const units = parsed.value.map((element: unknown, index) =>
-    withId(
-      { message: message(index, Buffer.from(JSON.stringify(element) ?? 'null'), structured) },
-      idOf(element),
-    ),
-  );
+  if (!Array.isArray(parsed.value)) {
+    return { ok: false, status: 400, error: 'batch body must be a JSON array of CloudEvents' };
+  }
+  if (parsed.value.length > maxEvents) {
+    return {
+      ok: false,
+      status: 413,
+      error: `batch of ${parsed.value.length} events is over the limit of ${maxEvents} per request`,
+    };
+  }
+  const units: IngestUnit[] = [];
+  for (const [index, element] of (parsed.value as unknown[]).entries()) {
+    const json = reserialized(element);
+    if (json === undefined) {
+      // JSON.stringify recurses: an element nested ~10,000 deep overflows the stack
+      // (JSON.parse does not). Refused whole, named, rather than answered with a 500.
+      return {
+        ok: false,
+        status: 400,
+        error: `batch element ${index} is nested too deeply to process`,
+      };
+    }
+    units.push(withId({ message: message(index, Buffer.from(json), structured) }, idOf(element)));
+  }
   return { ok: true, units };
 }

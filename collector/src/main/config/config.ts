@@ -8,7 +8,12 @@ import { ConfigError } from '../../shared/errors.ts';
 import { LOG_LEVELS, type LogLevel } from '../../shared/logger.ts';
 import type { KafkaConfig } from '../../adapters/kafka/kafka-config.ts';
 import type { ElasticsearchConfig } from '../../adapters/elasticsearch/elasticsearch-config.ts';
-import type { HttpConfig } from '../../adapters/http/http-config.ts';
+import {
+  DEFAULT_HTTP_GUARD,
+  type HttpConfig,
+  type HttpGuardConfig,
+} from '../../adapters/http/http-config.ts';
+import { normalizeOrigin } from '../../adapters/http/request-guard.ts';
 import type { RetryConfig } from '../../shared/retry/retry-config.ts';
 import { parseNotifyConfig, type NotifyConfig } from './notify-config.ts';
 import { readDetectionConfig, type DetectionConfig } from './detection-config.ts';
@@ -16,7 +21,7 @@ import { readDetectionConfig, type DetectionConfig } from './detection-config.ts
 export { EnvReader, type Env } from '../../shared/env-reader.ts';
 export type { KafkaConfig } from '../../adapters/kafka/kafka-config.ts';
 export type { ElasticsearchConfig } from '../../adapters/elasticsearch/elasticsearch-config.ts';
-export type { HttpConfig } from '../../adapters/http/http-config.ts';
+export type { HttpConfig, HttpGuardConfig } from '../../adapters/http/http-config.ts';
 export type { RetryConfig } from '../../shared/retry/retry-config.ts';
 export type { LogLevel } from '../../shared/logger.ts';
 
@@ -192,6 +197,54 @@ export function readHttpConfig(r: EnvReader): HttpConfig {
     ...(apiKey === undefined ? {} : { apiKey }),
     maxBodyBytes: r.int('FLOWTRAIL_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024),
     livePollMs: r.int('FLOWTRAIL_LIVE_POLL_MS', 1000, 50, 60_000),
+    guard: readHttpGuardConfig(r),
+  };
+}
+
+/** A comma-separated list; unset or blank → `fallback`. */
+function optionalList(r: EnvReader, name: string, fallback: readonly string[]): string[] {
+  const raw = r.raw(name);
+  if (raw === undefined) return [...fallback];
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+const HOST_NAME = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(:\d{1,5})?$/i;
+
+/** FLOWTRAIL_HTTP_* limits and browser safety (docs/http-api.md, docs/security.md). */
+export function readHttpGuardConfig(r: EnvReader): HttpGuardConfig {
+  const d = DEFAULT_HTTP_GUARD;
+  const origins: string[] = [];
+  for (const value of optionalList(r, 'FLOWTRAIL_HTTP_ALLOWED_ORIGINS', d.allowedOrigins)) {
+    const origin = normalizeOrigin(value);
+    if (origin === undefined) {
+      r.problems.push(
+        `FLOWTRAIL_HTTP_ALLOWED_ORIGINS: ${JSON.stringify(value)} is not an origin (http(s)://host[:port])`,
+      );
+    } else origins.push(origin);
+  }
+  const hosts = optionalList(r, 'FLOWTRAIL_HTTP_ALLOWED_HOSTS', d.allowedHosts);
+  for (const host of hosts) {
+    if (!HOST_NAME.test(host)) {
+      r.problems.push(
+        `FLOWTRAIL_HTTP_ALLOWED_HOSTS: ${JSON.stringify(host)} is not a host name (name or name:port)`,
+      );
+    }
+  }
+  return {
+    maxEventsPerRequest: r.int(
+      'FLOWTRAIL_HTTP_MAX_EVENTS_PER_REQUEST',
+      d.maxEventsPerRequest,
+      1,
+      1_000_000,
+    ),
+    headersTimeoutMs: r.int('FLOWTRAIL_HTTP_HEADERS_TIMEOUT_MS', d.headersTimeoutMs, 1000, 300_000),
+    bodyTimeoutMs: r.int('FLOWTRAIL_HTTP_BODY_TIMEOUT_MS', d.bodyTimeoutMs, 1000, 300_000),
+    maxConnections: r.int('FLOWTRAIL_HTTP_MAX_CONNECTIONS', d.maxConnections, 1, 1_000_000),
+    allowedOrigins: origins,
+    allowedHosts: hosts.map((h) => h.toLowerCase()),
   };
 }
 

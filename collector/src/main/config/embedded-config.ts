@@ -46,6 +46,20 @@ export interface EmbeddedOverrides {
   dashboardPort?: number;
 }
 
+/**
+ * The dashboard this process starts may post to the API from the browser: its origin
+ * joins the allowed ones (docs/security.md), whatever port it was given. Port 0 (any
+ * free port) cannot be named in advance; the dashboard's own calls are server-side anyway.
+ */
+function withDashboardOrigin(http: HttpConfig, host: string, port: number): HttpConfig {
+  if (port === 0) return http;
+  const name = host.includes(':') ? `[${host}]` : host;
+  const loopback = ['127.0.0.1', 'localhost'].includes(host);
+  const extra = (loopback ? ['127.0.0.1', 'localhost'] : [name]).map((h) => `http://${h}:${port}`);
+  const allowedOrigins = [...new Set([...http.guard.allowedOrigins, ...extra])];
+  return { ...http, guard: { ...http.guard, allowedOrigins } };
+}
+
 /** Reads the environment (`cwd` anchors a relative data dir); flags override it. */
 export function parseEmbeddedConfig(
   env: Env,
@@ -62,13 +76,18 @@ export function parseEmbeddedConfig(
         ? resolve(cwd, DEFAULT_DEFINITIONS_DIR)
         : undefined;
   const notify = readNotifyConfig(env, r);
+  const dashboardPort =
+    overrides.dashboardPort ?? r.int('FLOWTRAIL_DASHBOARD_PORT', DEFAULT_DASHBOARD_PORT, 0, 65_535);
+  const dashboardHost = r.string('FLOWTRAIL_DASHBOARD_HOST', DEFAULT_DASHBOARD_HOST);
   const config: EmbeddedConfig = {
     dataDir: resolve(cwd, overrides.dataDir ?? r.string('FLOWTRAIL_DATA_DIR', DEFAULT_DATA_DIR)),
-    http: overrides.port === undefined ? http : { ...http, port: overrides.port },
-    dashboardPort:
-      overrides.dashboardPort ??
-      r.int('FLOWTRAIL_DASHBOARD_PORT', DEFAULT_DASHBOARD_PORT, 0, 65_535),
-    dashboardHost: r.string('FLOWTRAIL_DASHBOARD_HOST', DEFAULT_DASHBOARD_HOST),
+    http: withDashboardOrigin(
+      overrides.port === undefined ? http : { ...http, port: overrides.port },
+      dashboardHost,
+      dashboardPort,
+    ),
+    dashboardPort,
+    dashboardHost,
     maxEventBytes: readMaxEventBytes(r),
     // `up` talks to a person on stdout; the JSON logs only say what went wrong
     logLevel: readLogLevel(r, 'warn'),
