@@ -7,6 +7,8 @@
  * streams end at once, requests in flight finish first), then the stores.
  */
 import type { RunningApiServer } from '../adapters/http/api-server.ts';
+import { DEFAULT_MAX_BODY_BYTES } from '../adapters/http/http-config.ts';
+import { DEFAULT_MAX_EVENT_BYTES } from '../app/ingest/batch-ingester.ts';
 import { SqliteDeadLetterStore } from '../adapters/sqlite/sqlite-dead-letter-store.ts';
 import type { AlertService } from '../app/alerts/alert-service.ts';
 import { CommandQueue } from '../app/commands/command-queue.ts';
@@ -21,9 +23,6 @@ import type { HttpConfig } from './config/config.ts';
 import type { DetectionConfig } from './config/detection-config.ts';
 import type { RunningDetection } from './start-detection.ts';
 import { sqliteStores } from './store-sets.ts';
-
-export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
-export const DEFAULT_MAX_EVENT_BYTES = 1_048_576;
 
 export interface EmbeddedOptions {
   dataDir: string;

@@ -1,5 +1,8 @@
 /** What the HTTP API is configured with (read from the environment by main/config/config.ts). */
 
+/** Larger request bodies are refused with 413 (`FLOWTRAIL_MAX_BODY_BYTES`). */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
 /**
  * The limits and browser-safety settings of the API (docs/security.md): read once by
  * `readHttpConfig`; `startApiServer` falls back to `DEFAULT_HTTP_GUARD` for any not given.

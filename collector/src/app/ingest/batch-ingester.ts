@@ -32,6 +32,9 @@ export interface BatchIngesterDeps {
  * Dead letters go to the sink in slices of at most this many: a sink may spread what it
  * gets into arguments (app/ingest/event-ingest.ts does, `letters.push(...batch)`).
  */
+/** Larger events are dead-lettered as `oversized` (`FLOWTRAIL_MAX_EVENT_BYTES`). */
+export const DEFAULT_MAX_EVENT_BYTES = 1_048_576;
+
 /** Dead letters named in a batch's log line (the sink keeps all of them). */
 const LOGGED_LETTERS = 5;
 

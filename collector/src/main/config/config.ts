@@ -5,11 +5,13 @@
  */
 import { EnvReader, type Env } from '../../shared/env-reader.ts';
 import { ConfigError } from '../../shared/errors.ts';
+import { DEFAULT_MAX_EVENT_BYTES } from '../../app/ingest/batch-ingester.ts';
 import { LOG_LEVELS, type LogLevel } from '../../shared/logger.ts';
 import type { KafkaConfig } from '../../adapters/kafka/kafka-config.ts';
 import type { ElasticsearchConfig } from '../../adapters/elasticsearch/elasticsearch-config.ts';
 import {
   DEFAULT_HTTP_GUARD,
+  DEFAULT_MAX_BODY_BYTES,
   type HttpConfig,
   type HttpGuardConfig,
 } from '../../adapters/http/http-config.ts';
@@ -195,7 +197,7 @@ export function readHttpConfig(r: EnvReader): HttpConfig {
     ),
     port: r.int('FLOWTRAIL_HTTP_PORT', 4100, 0, 65_535),
     ...(apiKey === undefined ? {} : { apiKey }),
-    maxBodyBytes: r.int('FLOWTRAIL_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024),
+    maxBodyBytes: r.int('FLOWTRAIL_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1024),
     livePollMs: r.int('FLOWTRAIL_LIVE_POLL_MS', 1000, 50, 60_000),
     guard: readHttpGuardConfig(r),
   };
@@ -249,7 +251,7 @@ export function readHttpGuardConfig(r: EnvReader): HttpGuardConfig {
 }
 
 export function readMaxEventBytes(r: EnvReader): number {
-  return r.int('FLOWTRAIL_MAX_EVENT_BYTES', 1_048_576, 1);
+  return r.int('FLOWTRAIL_MAX_EVENT_BYTES', DEFAULT_MAX_EVENT_BYTES, 1);
 }
 
 export function readLogLevel(r: EnvReader, fallback: LogLevel = 'info'): LogLevel {
