@@ -188,6 +188,8 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                408: components["responses"]["Timeout"];
                 413: components["responses"]["TooLarge"];
                 415: components["responses"]["UnsupportedMediaType"];
                 503: components["responses"]["Unavailable"];
@@ -817,7 +819,9 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                408: components["responses"]["Timeout"];
                 409: components["responses"]["Conflict"];
                 503: components["responses"]["Unavailable"];
             };
@@ -946,6 +950,8 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                408: components["responses"]["Timeout"];
                 409: components["responses"]["Conflict"];
                 413: components["responses"]["TooLarge"];
                 415: components["responses"]["UnsupportedMediaType"];
@@ -1044,7 +1050,9 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                408: components["responses"]["Timeout"];
                 503: components["responses"]["Unavailable"];
             };
         };
@@ -1492,7 +1500,25 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Body over the limit. */
+        /** @description A cross-site write (foreign or `null` Origin, `Sec-Fetch-Site: cross-site`) or a Host outside the allowlist of a loopback-bound API (docs/security.md). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The body did not arrive within `FLOWTRAIL_HTTP_BODY_TIMEOUT_MS`; retriable. */
+        Timeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Body over the limit, or a batch over `FLOWTRAIL_HTTP_MAX_EVENTS_PER_REQUEST` events. */
         TooLarge: {
             headers: {
                 [name: string]: unknown;
