@@ -3,6 +3,8 @@
  * every collector sharing the storage applies them. Versioned and immutable: a
  * (process, version) is written once; putting the same content again is a no-op, other
  * content under a stored version is refused (`DefinitionConflictError`, HTTP 409).
+ * A version can be deleted (`DELETE /api/definitions/:process[/:version]`), which is
+ * the only way to change what a stored version says.
  * Elasticsearch (`elasticsearch/es-definition-store.ts`, index `<prefix>-definitions`)
  * and the embedded SQLite store (`sqlite/sqlite-definition-store.ts`, table
  * `definitions`) implement it; collector/test/storage/definition-contract.ts runs
@@ -36,6 +38,12 @@ export interface DefinitionStore extends StorageLifecycle {
   putDefinition(document: DefinitionDocument, storedAt?: Date): Promise<PutDefinitionResult>;
   /** Every stored version of every process, by process then version; read-your-writes. */
   listDefinitions(): Promise<StoredDefinition[]>;
+  /**
+   * Removes one stored version of `process`, or every stored version when `version` is
+   * omitted; returns how many were removed (0: none stored). The next `listDefinitions`
+   * of any connection no longer lists them.
+   */
+  deleteDefinitions(process: string, version?: number): Promise<number>;
 }
 
 export function byProcessAndVersion(a: StoredDefinition, b: StoredDefinition): number {

@@ -62,8 +62,11 @@ describe('DetectionModel: definition changes', () => {
     await model.putDefinition(definitionOf('late', 2, '1h'));
     await model.putDefinition(definitionOf('billing', 3, '2h'));
     expect(heard).toEqual([['late'], ['late'], ['billing']]);
-    // A version older than the latest does not change what detection applies.
-    await model.putDefinition(definitionOf('billing', 2, '3h'));
+    // A version older than the latest would never apply: refused, nothing heard.
+    await expect(model.putDefinition(definitionOf('billing', 2, '3h'))).rejects.toMatchObject({
+      name: 'DefinitionVersionError',
+      retriable: false,
+    });
     expect(heard).toHaveLength(3);
     off();
     await model.putDefinition(definitionOf('late', 3, '2h'));

@@ -188,8 +188,8 @@ steps:
     // The same content as the file is fine (and stored for the other collectors).
     expect([200, 201]).toContain((await put('billing', FILE_YAML)).status);
     expect(
-      (await call(`${base}/api/definitions/conflict`, { method: 'DELETE' })).headers.get('allow'),
-    ).toBe('GET, PUT');
+      (await call(`${base}/api/definitions/conflict`, { method: 'PATCH' })).headers.get('allow'),
+    ).toBe('GET, PUT, DELETE');
   });
 
   it('applies a put definition to detection at once: a stuck alert after a sweep', async () => {

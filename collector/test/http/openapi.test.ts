@@ -110,6 +110,7 @@ const SAMPLE: Record<string, string> = {
   '{process}': 'order%20fulfilment',
   '{id}': encodeURIComponent('stuck/shop%2Forder%2Fo-1/step:pay'),
   '{action}': 'silence',
+  '{version}': '2',
 };
 
 describe('the spec documents every route', () => {

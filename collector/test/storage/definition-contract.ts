@@ -2,6 +2,7 @@
  * The definition store contract, run against every backend:
  * `sqlite-definition-store.test.ts` (temp dir) and `es-definition-store.int.test.ts`
  * (real Elasticsearch). One store per suite; each test uses its own process names.
+ * Puts, lists and deletes (one version, or all of a process).
  * `openAnother` opens a second, independent connection to the same data, as a second
  * collector would.
  */
@@ -150,6 +151,37 @@ export function describeDefinitionStoreContract(
       ]);
     });
 
+    it('deletes one version or every version of a process, and says how many', async () => {
+      const t = `delete-${tag()}`;
+      for (const version of [1, 2, 3]) await store().putDefinition(definitionDoc(t, version));
+      await store().putDefinition(definitionDoc(`${t}-other`, 1));
+      expect(await store().deleteDefinitions(t, 2)).toBe(1);
+      expect(await store().deleteDefinitions(t, 2)).toBe(0);
+      expect(await store().deleteDefinitions(t, 9)).toBe(0);
+      expect((await mine(t)).map((d) => `${d.process}@${d.version}`)).toEqual([
+        `${t}@1`,
+        `${t}@3`,
+        `${t}-other@1`,
+      ]);
+      // A deleted version can be stored again, with other content.
+      expect((await store().putDefinition(definitionDoc(t, 2, '1h'))).created).toBe(true);
+      // Right after a put: the delete of all versions sees it too.
+      expect(await store().deleteDefinitions(t)).toBe(3);
+      expect(await store().deleteDefinitions(t)).toBe(0);
+      expect((await mine(t)).map((d) => `${d.process}@${d.version}`)).toEqual([`${t}-other@1`]);
+      expect(await store().deleteDefinitions(`${t}-unknown`)).toBe(0);
+    });
+
+    it('deletes a process with a long name and odd characters', async () => {
+      const long = `del-long-${tag()}-${'ü/@'.repeat(300)}`;
+      await store().putDefinition(definitionDoc(long, 1));
+      await store().putDefinition(definitionDoc(long, 2));
+      await store().putDefinition(definitionDoc(`${long}x`, 1));
+      expect(await store().deleteDefinitions(long, 1)).toBe(1);
+      expect(await store().deleteDefinitions(long)).toBe(1);
+      expect((await mine(long)).map((d) => d.process)).toEqual([`${long}x`]);
+    });
+
     it('is shared: another connection sees the puts, and of two racing puts one creates', async () => {
       if (sut === undefined) throw new Error('store not created');
       const other = await sut.openAnother();
@@ -171,6 +203,11 @@ export function describeDefinitionStoreContract(
         const rejected = different.find((r) => r.status === 'rejected');
         expect(rejected?.reason).toBeInstanceOf(DefinitionConflictError);
         expect((await mine(t)).map((d) => d.version)).toEqual([1, 2, 3]);
+        // A delete through one connection is seen by the other at once.
+        expect(await other.deleteDefinitions(t, 3)).toBe(1);
+        expect((await mine(t)).map((d) => d.version)).toEqual([1, 2]);
+        expect(await store().deleteDefinitions(t)).toBe(2);
+        expect((await other.listDefinitions()).filter((d) => d.process === t)).toEqual([]);
       } finally {
         await other.close();
       }

@@ -4,7 +4,9 @@
  * (process, version), id `process@version` (hashed beyond the 512-byte id limit).
  * Written with `op_type: create`, so a version is stored once: of two collectors putting
  * it at once exactly one creates it, the other gets 409 and compares the stored content
- * (a real-time get). `listDefinitions` refreshes the index first (read-your-writes).
+ * (a real-time get). `listDefinitions` refreshes the index first (read-your-writes);
+ * a delete removes by id (one version) or finds the ids and bulk-deletes them (all of a
+ * process), refreshing after.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
@@ -125,13 +127,12 @@ export class ElasticsearchDefinitionStore implements DefinitionStore {
   }
 
   async listDefinitions(): Promise<StoredDefinition[]> {
-    await this.call('refresh definitions', () =>
-      this.client.indices.refresh({
-        index: this.index,
-        allow_no_indices: true,
-        ignore_unavailable: true,
-      }),
-    );
+    return (await this.search({ match_all: {} })).sort(byProcessAndVersion);
+  }
+
+  /** Every stored definition matching `query`, after a refresh (read-your-writes). */
+  private async search(query: estypes.QueryDslQueryContainer): Promise<StoredDefinition[]> {
+    await this.refresh();
     const out: StoredDefinition[] = [];
     let after: estypes.SortResults | undefined;
     for (;;) {
@@ -140,7 +141,7 @@ export class ElasticsearchDefinitionStore implements DefinitionStore {
           index: this.index,
           allow_no_indices: true,
           ignore_unavailable: true,
-          query: { match_all: {} },
+          query,
           sort: [{ process: 'asc' }, { version: 'asc' }],
           size: PAGE_SIZE,
           ...(after !== undefined ? { search_after: after } : {}),
@@ -151,7 +152,43 @@ export class ElasticsearchDefinitionStore implements DefinitionStore {
       if (hits.length < PAGE_SIZE) break;
       after = hits[hits.length - 1]?.sort;
     }
-    return out.sort(byProcessAndVersion);
+    return out;
+  }
+
+  async deleteDefinitions(process: string, version?: number): Promise<number> {
+    if (version !== undefined) {
+      const id = definitionDocumentId(process, version);
+      return this.call('delete definition', async () => {
+        const response = await this.client.delete(
+          { index: this.index, id, refresh: true },
+          { ignore: [404] },
+        );
+        return response.result === 'deleted' ? 1 : 0;
+      });
+    }
+    // No delete_by_query (the reindex module is missing from the minimal distribution,
+    // docs/architecture.md): find the ids, then bulk-delete them.
+    const ids = (await this.search({ term: { process } })).map((hit) =>
+      definitionDocumentId(hit.process, hit.version),
+    );
+    if (ids.length === 0) return 0;
+    return this.call('delete definitions', async () => {
+      const response = await this.client.bulk({
+        refresh: true,
+        operations: ids.map((id) => ({ delete: { _index: this.index, _id: id } })),
+      });
+      return response.items.filter((item) => item.delete?.result === 'deleted').length;
+    });
+  }
+
+  private async refresh(): Promise<void> {
+    await this.call('refresh definitions', () =>
+      this.client.indices.refresh({
+        index: this.index,
+        allow_no_indices: true,
+        ignore_unavailable: true,
+      }),
+    );
   }
 
   private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {

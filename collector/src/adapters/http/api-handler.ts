@@ -86,6 +86,12 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
+  if (status === 204) {
+    // No Content (a definition deleted): no body, so no content-type or length either.
+    response.writeHead(status, { 'cache-control': 'no-store', ...headers });
+    response.end();
+    return;
+  }
   const json = JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -159,6 +165,7 @@ async function answer(
       return { status: 200, body: await answerAlertRoute(deps.alerts, route, request, url) };
     case 'definitions':
     case 'definition':
+    case 'definition-version':
       return answerDefinitionRoute(deps.definitions, route, request, url, deps.maxBodyBytes);
     case 'commands':
     case 'commands-ack':

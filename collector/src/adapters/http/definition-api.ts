@@ -6,7 +6,11 @@
  * - `PUT /api/definitions/:process` with a YAML (`application/yaml`, `text/yaml`) or
  *   JSON body → validated (400 listing every problem), stored and applied at once:
  *   201 when new, 200 when the same version with the same content was there already,
- *   409 when that version is defined differently (versions are immutable).
+ *   409 when that version is defined differently (versions are immutable) or is lower
+ *   than the process's highest version;
+ * - `DELETE /api/definitions/:process[/:version]` → removes stored definitions (one
+ *   version, or all of the process) and applies that at once: 204, 404 when none is
+ *   stored, 409 for a version defined in a file.
  * Without a definition catalog the routes answer 503; without a definition store a put
  * answers 503 (the files are still listed).
  */
@@ -14,13 +18,18 @@ import type { IncomingMessage } from 'node:http';
 import { formatProblem } from '../../domain/definitions/definition-error.ts';
 import {
   DefinitionConflictError,
+  DefinitionVersionError,
   definitionDocument,
 } from '../../domain/definitions/definition-document.ts';
 import type {
   DefinitionDocument,
   ProcessDefinition,
 } from '../../domain/definitions/definition-schema.ts';
-import { parseDefinition, parseDefinitionYaml } from '../../domain/definitions/parse-definition.ts';
+import {
+  parseDefinition,
+  parseDefinitionYaml,
+  sizeProblem,
+} from '../../domain/definitions/parse-definition.ts';
 import type { DefinitionCatalog } from '../../app/detection/definition-catalog.ts';
 import { knownParams, type ParamsResult } from './analysis-params.ts';
 import { readBody } from './body-reader.ts';
@@ -28,12 +37,18 @@ import { parseMediaType } from './content-type.ts';
 import { HttpError } from './http-error.ts';
 import type { Route } from './routes.ts';
 
-export type DefinitionRoute = Extract<Route, { name: 'definitions' | 'definition' }>;
+export type DefinitionRoute = Extract<
+  Route,
+  { name: 'definitions' | 'definition' | 'definition-version' }
+>;
 
 /** A definition as the API gives it: the document as written, and where it came from. */
 export type DefinitionView = DefinitionDocument & { origin: string };
 
-/** Definitions are small; a larger body is refused. */
+/**
+ * Definitions are small; a larger body is refused (413). The text itself is limited to
+ * `MAX_DEFINITION_TEXT_BYTES` (256 KiB, parse-definition.ts), a 400 listing the problem.
+ */
 export const MAX_DEFINITION_BYTES = 1024 * 1024;
 
 /** The name the problems of a put body carry as their origin. */
@@ -55,6 +70,20 @@ export function parseDefinitionListQuery(params: URLSearchParams): ParamsResult<
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, query: { all: all === 'true' } };
+}
+
+const isVersion = (raw: string): boolean =>
+  /^\d{1,16}$/.test(raw) && Number(raw) >= 1 && Number.isSafeInteger(Number(raw));
+
+/** The `:version` of `DELETE /api/definitions/:process/:version` (a positive safe integer). */
+export function parseVersionSegment(raw: string): ParamsResult<{ version: number }> {
+  if (!isVersion(raw)) {
+    return {
+      ok: false,
+      problems: [`version: expected a positive integer, got ${JSON.stringify(raw)}`],
+    };
+  }
+  return { ok: true, query: { version: Number(raw) } };
 }
 
 /** `version` (an integer ≥ 1) on one definition. */
@@ -97,6 +126,8 @@ export function parseDefinitionBody(
     media.type.endsWith('+json')
   ) {
     let value: unknown;
+    const tooLarge = sizeProblem(text, BODY_ORIGIN);
+    if (tooLarge !== undefined) return invalid([formatProblem(tooLarge)]);
     try {
       value = JSON.parse(text);
     } catch (err) {
@@ -144,11 +175,44 @@ async function put(
       body: definitionView(applied ?? parsed.definition),
     };
   } catch (err) {
-    if (err instanceof DefinitionConflictError) {
-      throw new HttpError(409, err.message, false, undefined, { cause: err });
-    }
-    throw err;
+    throw conflictOf(err);
   }
+}
+
+/** 409 for the refusals a put or delete can meet; anything else as it is. */
+function conflictOf(err: unknown): unknown {
+  return err instanceof DefinitionConflictError || err instanceof DefinitionVersionError
+    ? new HttpError(409, err.message, false, undefined, { cause: err })
+    : err;
+}
+
+async function remove(
+  catalog: DefinitionCatalog,
+  process: string,
+  versionSegment: string | undefined,
+  request: IncomingMessage,
+): Promise<{ status: number; body: unknown }> {
+  request.resume();
+  if (!catalog.acceptsDefinitions()) {
+    throw new HttpError(503, 'storing process definitions is not enabled on this collector');
+  }
+  let version: number | undefined;
+  if (versionSegment !== undefined) {
+    const parsed = parseVersionSegment(versionSegment);
+    if (!parsed.ok) throw new HttpError(400, 'invalid definition version', false, parsed.problems);
+    version = parsed.query.version;
+  }
+  let removed: number;
+  try {
+    removed = await catalog.deleteDefinitions(process, version);
+  } catch (err) {
+    throw conflictOf(err);
+  }
+  if (removed === 0) {
+    const which = version === undefined ? '' : ` version ${version}`;
+    throw new HttpError(404, `no stored definition of process "${process}"${which}`);
+  }
+  return { status: 204, body: undefined };
 }
 
 /** Status and JSON body of a definition route, or an `HttpError`. */
@@ -165,6 +229,12 @@ export async function answerDefinitionRoute(
   }
   if (route.name === 'definition' && request.method === 'PUT') {
     return put(catalog, route.process, request, maxBodyBytes);
+  }
+  if (route.name === 'definition-version') {
+    return remove(catalog, route.process, route.version, request);
+  }
+  if (route.name === 'definition' && request.method === 'DELETE') {
+    return remove(catalog, route.process, undefined, request);
   }
   // Reads see what any collector stored, not only what the last reload saw.
   const registry = catalog.acceptsDefinitions()

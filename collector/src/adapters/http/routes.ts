@@ -10,7 +10,8 @@
  * An instance's sub-resources follow its key: `/events`, `/timeline`, `/state`.
  *
  * A process name in `/api/processes/<process>/heatmap`, `/api/processes/<process>/graph`
- * and `/api/definitions/<process>` is one URI-encoded segment.
+ * and `/api/definitions/<process>` is one URI-encoded segment; `/api/definitions/<process>/<version>`
+ * (DELETE only) addresses one version.
  *
  * An alert id (`stuck/shop%2Forder-fulfilment%2Fo-1/step:pick`) is addressed either
  * encoded as one segment or as its raw segments (always two or more), optionally followed
@@ -34,6 +35,7 @@ export type Route =
   | { name: 'alerts' }
   | { name: 'definitions' }
   | { name: 'definition'; process: string }
+  | { name: 'definition-version'; process: string; version: string }
   | { name: 'alert'; id: string }
   | { name: 'alert-action'; id: string; action: AlertAction }
   | { name: 'live' }
@@ -69,7 +71,8 @@ export const ROUTE_TABLE: Readonly<
   alert: { path: '/api/alerts/{id}', methods: ['GET'] },
   'alert-action': { path: '/api/alerts/{id}/{action}', methods: ['POST'] },
   definitions: { path: '/api/definitions', methods: ['GET'] },
-  definition: { path: '/api/definitions/{process}', methods: ['GET', 'PUT'] },
+  definition: { path: '/api/definitions/{process}', methods: ['GET', 'PUT', 'DELETE'] },
+  'definition-version': { path: '/api/definitions/{process}/{version}', methods: ['DELETE'] },
   live: { path: '/api/live', methods: ['GET'] },
   'live-watermark': { path: '/api/live/watermark', methods: ['GET'] },
 };
@@ -145,16 +148,25 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
   if (path === '/api/alerts') return only(method, 'GET', { name: 'alerts' });
   if (path.startsWith('/api/alerts/')) return matchAlert(method, path);
   if (path === '/api/definitions') return only(method, 'GET', { name: 'definitions' });
-  const definition = /^\/api\/definitions\/([^/]+)$/.exec(path);
+  const definition = /^\/api\/definitions\/([^/]+)(?:\/([^/]+))?$/.exec(path);
   if (definition !== null) {
     const process = decodedSegment(definition[1] as string);
     if (process === undefined || process === '') {
       return { ok: false, status: 404, error: `not found: ${path} (process name not URI-encoded)` };
     }
-    if (method === 'GET' || method === 'HEAD' || method === 'PUT') {
+    const version = definition[2];
+    // The version is checked by the definition API (400), so a typo is not a 404.
+    if (version !== undefined)
+      return only(method, 'DELETE', { name: 'definition-version', process, version });
+    if (method === 'GET' || method === 'HEAD' || method === 'PUT' || method === 'DELETE') {
       return { ok: true, route: { name: 'definition', process } };
     }
-    return { ok: false, status: 405, error: `method ${method} not allowed`, allow: 'GET, PUT' };
+    return {
+      ok: false,
+      status: 405,
+      error: `method ${method} not allowed`,
+      allow: 'GET, PUT, DELETE',
+    };
   }
   if (path === '/api/commands') return only(method, 'GET', { name: 'commands' });
   if (path === '/api/commands/ack') return only(method, 'POST', { name: 'commands-ack' });

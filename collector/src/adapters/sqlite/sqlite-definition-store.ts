@@ -2,7 +2,8 @@
  * Embedded (SQLite) adapter of the definition store port: the `definitions` table of
  * `<dataDir>/flowtrail.db` (definition-store-schema.ts). A put reads and inserts inside
  * one IMMEDIATE transaction (the write lock is taken first), so of two connections
- * putting one version exactly one inserts it. Every read is read-your-writes.
+ * putting one version exactly one inserts it; a delete is one statement. Every read is
+ * read-your-writes.
  */
 import { SqliteComponent } from './sqlite-component.ts';
 import type { DefinitionDocument } from '../../domain/definitions/definition-schema.ts';
@@ -87,5 +88,15 @@ export class SqliteDefinitionStore extends SqliteComponent implements Definition
       db.prepare('SELECT * FROM definitions ORDER BY process, version').all(),
     ) as Row[];
     return rows.map(toStored);
+  }
+
+  async deleteDefinitions(process: string, version?: number): Promise<number> {
+    return this.run('delete definitions', (db) =>
+      version === undefined
+        ? db.prepare('DELETE FROM definitions WHERE process = ?').run(process).changes
+        : db
+            .prepare('DELETE FROM definitions WHERE process = ? AND version = ?')
+            .run(process, version).changes,
+    );
   }
 }

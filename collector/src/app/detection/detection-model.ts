@@ -101,6 +101,8 @@ export class DetectionModel {
   reloadFromStore = (): Promise<DefinitionRegistry> => this.definitions.reloadFromStore();
   putDefinition = (definition: ProcessDefinition): Promise<PutDefinitionResult> =>
     this.definitions.putDefinition(definition);
+  deleteDefinitions = (process: string, version?: number): Promise<number> =>
+    this.definitions.deleteDefinitions(process, version);
   startReloading = (everyMs?: number): void => this.definitions.startReloading(everyMs);
 
   refreshLearned = (

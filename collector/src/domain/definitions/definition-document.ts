@@ -58,3 +58,20 @@ export class DefinitionConflictError extends CollectorError {
     );
   }
 }
+
+/**
+ * A put or delete refused because of the versions already defined: a version lower than
+ * the process's highest (it would never apply, as detection uses the latest), or a
+ * version that a file defines (the API cannot remove a file). Not retriable; HTTP 409.
+ */
+export class DefinitionVersionError extends CollectorError {
+  readonly source = 'config';
+  readonly retriable = false;
+
+  constructor(
+    readonly process: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

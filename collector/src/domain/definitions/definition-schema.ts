@@ -69,7 +69,8 @@ export const EscalationRungSchema = Type.Object(
 export const DefinitionSchema = Type.Object(
   {
     process: Name,
-    version: Type.Integer({ minimum: 1 }),
+    /** A safe integer: a version beyond 2^53 cannot be told from its neighbours. */
+    version: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
     description: Type.Optional(Type.String()),
     owner: Type.Optional(Name),
     /** Deadline of the whole instance, counted from its `process.started`. */

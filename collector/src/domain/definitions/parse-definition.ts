@@ -3,6 +3,11 @@
  * from the HTTP API). Pure: returns the typed definition, or EVERY problem found —
  * schema violations (`definition-schema.ts`) and the cross-references a schema cannot
  * check — each with its origin, JSON pointer and, for YAML, line and column.
+ *
+ * YAML is parsed with limits, as a put body comes from the network: at most
+ * `MAX_DEFINITION_TEXT_BYTES` of text and `MAX_YAML_ALIASES` alias expansions, so an
+ * alias bomb ("billion laughs") is a problem found in milliseconds, not a stuck or
+ * crashed collector.
  */
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler';
@@ -21,9 +26,22 @@ export type DefinitionResult =
 
 type Issue = Omit<DefinitionProblem, 'origin'>;
 
+/** The largest definition text (UTF-8 bytes) parsed; real definitions are a few KiB. */
+export const MAX_DEFINITION_TEXT_BYTES = 256 * 1024;
+/** The `yaml` package's `maxAliasCount`: how many alias expansions a document may make. */
+export const MAX_YAML_ALIASES = 100;
+
 const check = TypeCompiler.Compile(DefinitionSchema);
 
 function messageOf(error: ValueError): string {
+  // 1e308 is an integer to JSON Schema, and would shadow every later version forever.
+  if (
+    error.path === '/version' &&
+    Number.isInteger(error.value) &&
+    (error.value as number) > Number.MAX_SAFE_INTEGER
+  ) {
+    return `version must be a positive safe integer (1 … ${Number.MAX_SAFE_INTEGER}), got ${JSON.stringify(error.value)}`;
+  }
   const schema = error.schema as TSchema & { anyOf?: { const?: unknown }[] };
   if (schema.format === DURATION_FORMAT && typeof error.value === 'string') {
     const parsed = parseDuration(error.value);
@@ -155,6 +173,29 @@ export function parseDefinition(value: unknown, origin: string): DefinitionResul
   return { ok: false, problems: result.issues.map((issue) => ({ origin, ...issue })) };
 }
 
+/** A problem when the text is over `MAX_DEFINITION_TEXT_BYTES` (JSON bodies are checked too). */
+export function sizeProblem(text: string, origin: string): DefinitionProblem | undefined {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: count exactly only when it may matter.
+  if (text.length * 3 <= MAX_DEFINITION_TEXT_BYTES) return undefined;
+  const bytes = new TextEncoder().encode(text).length;
+  if (bytes <= MAX_DEFINITION_TEXT_BYTES) return undefined;
+  return {
+    origin,
+    path: '/',
+    message: `definition is ${bytes} bytes, more than the limit of ${MAX_DEFINITION_TEXT_BYTES}`,
+  };
+}
+
+/** The parser's message, or a clear one where the parser only reports its own failure. */
+function yamlMessage(message: string): string {
+  if (/excessive alias count/i.test(message)) {
+    return `too many YAML aliases (more than ${MAX_YAML_ALIASES} expansions): refused as a possible alias bomb`;
+  }
+  // The parser recurses per nesting level; about 10^4 levels exhaust the stack.
+  if (/maximum call stack/i.test(message)) return 'YAML nested too deeply';
+  return message;
+}
+
 /** Where a JSON pointer points in the YAML text: the deepest existing node on it. */
 function locate(
   doc: Document,
@@ -179,6 +220,8 @@ function locate(
 
 /** Parses one YAML definition file. Never throws: YAML errors are problems too. */
 export function parseDefinitionYaml(text: string, origin: string): DefinitionResult {
+  const tooLarge = sizeProblem(text, origin);
+  if (tooLarge !== undefined) return { ok: false, problems: [tooLarge] };
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -186,11 +229,27 @@ export function parseDefinitionYaml(text: string, origin: string): DefinitionRes
       ok: false,
       problems: doc.errors.map((error) => {
         const { line, col } = lines.linePos(error.pos[0]);
-        return { origin, path: '/', message: error.message, line, column: col };
+        return { origin, path: '/', message: yamlMessage(error.message), line, column: col };
       }),
     };
   }
-  const result = validate(doc.toJS());
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (err) {
+    // yaml throws a ReferenceError when the aliases expand beyond maxAliasCount.
+    return {
+      ok: false,
+      problems: [
+        {
+          origin,
+          path: '/',
+          message: yamlMessage(err instanceof Error ? err.message : String(err)),
+        },
+      ],
+    };
+  }
+  const result = validate(value);
   if (result.ok) return { ok: true, definition: resolve(result.doc, origin) };
   return {
     ok: false,
