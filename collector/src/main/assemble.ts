@@ -5,7 +5,7 @@
  * pipeline beside the HTTP ingest, detection) and `flowtrail query` (start-query-node.ts:
  * Elasticsearch, reads only):
  *
- *   stores ─ prepare ─▶ definitions (files + stored) ─▶ alerts ─▶ live hub (nudged by this
+ *   stores ─ prepare ─▶ definitions (files + stored) ─▶ beforeServe? ─▶ alerts ─▶ live hub (nudged by this
  *   process's writes and alert transitions) ─▶ HTTP ingest? ─▶ HTTP API? ─▶ detection?
  *
  * `stop()` takes it down in the reverse order: detection, timers, commands, the API
@@ -79,6 +79,11 @@ export interface AssembleChoices {
   ingest?: IngestChoice;
   commands?: CommandsChoice;
   notifier?: Notifier;
+  /**
+   * Runs once the stores are prepared and the definitions (and model) loaded, before the
+   * API listens: embedded mode repairs stale states here (start-embedded.ts).
+   */
+  beforeServe?: (stores: StoreSet, model: DetectionModel | undefined) => Promise<void>;
 }
 
 export interface Assembly {
@@ -117,7 +122,9 @@ export async function assemble(choices: AssembleChoices): Promise<Assembly> {
     } else {
       definitions = await DefinitionCatalog.load(files, definitionOptions);
     }
+    await choices.beforeServe?.(stores, model);
   } catch (err) {
+    model?.stop();
     await stores.close();
     throw err;
   }

@@ -3,12 +3,15 @@
  * SQLite stores of `<dataDir>/flowtrail.db` with the SQLite dead-letter table: the HTTP
  * API ingests CloudEvents through the same `BatchIngester` as the Kafka pipeline, answers
  * the queries and pushes changes to live clients (`GET /api/live`); resend commands wait
- * in the in-process queue `GET /api/commands` serves. `stop()` closes the API (live
+ * in the in-process queue `GET /api/commands` serves. At start the states of the newest
+ * events' instances are checked against those events and repaired (app/ingest/state-repair.ts). `stop()` closes the API (live
  * streams end at once, requests in flight finish first), then the stores.
  */
 import type { RunningApiServer } from '../adapters/http/api-server.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../adapters/http/http-config.ts';
 import { DEFAULT_MAX_EVENT_BYTES } from '../app/ingest/batch-ingester.ts';
+import { repairStaleStates } from '../app/ingest/state-repair.ts';
+import { isStateRepairer } from '../ports/atomic-batch.ts';
 import { SqliteDeadLetterStore } from '../adapters/sqlite/sqlite-dead-letter-store.ts';
 import type { AlertService } from '../app/alerts/alert-service.ts';
 import { CommandQueue } from '../app/commands/command-queue.ts';
@@ -81,6 +84,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
     },
     commands: { publisher: commands, inbox: commands, close: () => commands.close() },
     ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
+    // Stale states are repaired before the API takes requests, with the ingest's fold.
+    beforeServe: async (stores, model) => {
+      if (model === undefined || !isStateRepairer(stores.events)) return;
+      await repairStaleStates({
+        store: stores.events,
+        fold: model.fold,
+        logger: logger.child({ component: 'state-repair' }),
+      });
+    },
   }).catch(async (err: unknown) => {
     await deadLetters.close();
     throw err;

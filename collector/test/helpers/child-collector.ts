@@ -1,4 +1,7 @@
-/** Runs `node collector/bin/flowtrail.js collector` as a child process (for SIGKILL tests). */
+/**
+ * Runs `node collector/bin/flowtrail.js collector` (or another command, `startChildFlowtrail`)
+ * as a child process (for SIGKILL tests).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './wait-for.ts';
@@ -15,7 +18,12 @@ export interface ChildCollector {
 }
 
 export function startChildCollector(env: Record<string, string>): ChildCollector {
-  const child = spawn(process.execPath, ['collector/bin/flowtrail.js', 'collector'], {
+  return startChildFlowtrail(['collector'], env);
+}
+
+/** `flowtrail <args>`; `ready` waits for the collector's line (use it for `collector` only). */
+export function startChildFlowtrail(args: string[], env: Record<string, string>): ChildCollector {
+  const child = spawn(process.execPath, ['collector/bin/flowtrail.js', ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,6 +13,8 @@
  * - Detection (`DetectionReader`, also `openInstanceKeys`): see detection-queries.ts.
  * - Change feed (`instanceChanges`): see change-queries.ts; each state write takes the next
  *   `change_seq`.
+ * - `writeBatch` (events and their states in one transaction) and `repairStaleStates`
+ *   (start-up check of the newest events' instances): batch-transaction.ts.
  * A whole batch is one transaction; a failed one throws `StorageError` (retriable when
  * SQLite says busy/locked/full/IO error). Events with an unparseable `time` are rejected
  * item by item (status 400) instead.
@@ -55,11 +57,22 @@ import { scanRecent, type RecentScanSql } from './recent-scan-queries.ts';
 import { type SqliteOptions } from './sqlite-database.ts';
 import { INSTANCE_CHANGES, readChanges } from './change-queries.ts';
 import { eventRows, stateRows, UPSERT_EVENT, UPSERT_STATE } from './write-rows.ts';
+import { eventsOfInstances, repairStaleStates, writeBatch } from './batch-transaction.ts';
+import type {
+  AtomicBatchWriter,
+  BatchFold,
+  BatchWriteResult,
+  StateRepairer,
+  StateRepairReport,
+} from '../../ports/atomic-batch.ts';
 
 /** Instances per page of `scanInstanceEvents`. */
 const SCAN_PAGE = 200;
 
-export class SqliteEventStore extends SqliteComponent implements EventStore {
+export class SqliteEventStore
+  extends SqliteComponent
+  implements EventStore, AtomicBatchWriter, StateRepairer
+{
   constructor(options: SqliteOptions) {
     super(options, {
       component: EVENT_STORE_COMPONENT,
@@ -76,23 +89,21 @@ export class SqliteEventStore extends SqliteComponent implements EventStore {
   }
 
   async eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>> {
-    const result = new Map<string, FlowtrailEvent[]>();
-    if (keys.length === 0) return result;
-    const rows = this.run('read events of instances', (db) =>
-      this.statement(
-        db,
-        `SELECT instance_key AS key, event FROM events
-           WHERE instance_key IN (SELECT value FROM json_each(?))
-           ORDER BY instance_key, time_ms, id`,
-      ).all(JSON.stringify([...new Set(keys)])),
-    ) as { key: string; event: string }[];
-    for (const row of rows) {
-      const event = JSON.parse(row.event) as FlowtrailEvent;
-      const list = result.get(row.key);
-      if (list === undefined) result.set(row.key, [event]);
-      else list.push(event);
-    }
-    return result;
+    return this.run('read events of instances', (db) =>
+      eventsOfInstances((sql) => this.statement(db, sql), keys),
+    );
+  }
+
+  async writeBatch(events: readonly FlowtrailEvent[], fold: BatchFold): Promise<BatchWriteResult> {
+    return this.run('write batch', (db) =>
+      writeBatch(db, (sql) => this.statement(db, sql), events, fold),
+    );
+  }
+
+  async repairStaleStates(newestEvents: number, fold: BatchFold): Promise<StateRepairReport> {
+    return this.run('repair stale states', (db) =>
+      repairStaleStates(db, (sql) => this.statement(db, sql), newestEvents, fold),
+    );
   }
 
   async writeStates(states: readonly InstanceState[]): Promise<WriteResult<InstanceState>> {

@@ -3,6 +3,8 @@
  *   decode → invalid to the DLQ, valid (deduplicated by id) to the event store →
  *   items the store rejects for good to the DLQ (`storage-rejected`) →
  *   re-read ALL events of every touched instance → fold → write states.
+ * A writer with the `AtomicBatchWriter` capability (SQLite) does the store, re-read and
+ * states write in one transaction, the fold running inside it; the outcome is the same.
  * Resolves only when everything is durably stored (events, dead letters, states); the
  * caller commits the offsets after that. Bad input never throws: it becomes a dead letter.
  * Batches are unbounded (an HTTP batch of 130,000 elements is one call), so nothing here
@@ -13,7 +15,8 @@ import { decodeKafkaMessage, instanceKeyOf, type FlowtrailEvent } from '@flowtra
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Metrics } from '../../shared/metrics.ts';
-import type { EventWriter } from '../../ports/event-store.ts';
+import type { EventWriter, WriteResult } from '../../ports/event-store.ts';
+import { isAtomicBatchWriter } from '../../ports/atomic-batch.ts';
 import type { DeadLetter, DeadLetterSink } from '../../ports/dead-letter-sink.ts';
 import type { IncomingMessage } from '../../ports/incoming-message.ts';
 
@@ -59,7 +62,23 @@ export class BatchIngester {
     metrics.add('consumed', messages.length);
     const { valid, letters } = this.decode(messages);
 
-    const written = await this.deps.writer.writeEvents(valid.map((d) => d.event));
+    const events = valid.map((d) => d.event);
+    const { writer } = this.deps;
+    // With an atomic writer (SQLite) the events and their states commit together; the
+    // states' outcome is recorded below, in the same place as on the three-step path.
+    let atomic: { states: InstanceState[]; result: WriteResult<InstanceState> } | undefined;
+    let written: WriteResult<FlowtrailEvent>;
+    if (isAtomicBatchWriter(writer)) {
+      let states: InstanceState[] = [];
+      const result = await writer.writeBatch(events, (keys, eventsByKey) => {
+        states = this.foldStates(keys, eventsByKey);
+        return states;
+      });
+      written = result.events;
+      atomic = { states, result: result.states };
+    } else {
+      written = await writer.writeEvents(events);
+    }
     const byId = new Map(valid.map((d) => [d.event.id, d]));
     const rejectedIds = new Set<string>();
     for (const failure of written.rejected) {
@@ -109,7 +128,10 @@ export class BatchIngester {
       );
     }
 
-    const statesWritten = await this.refold(stored);
+    let statesWritten: number;
+    if (atomic === undefined) statesWritten = await this.refold(stored);
+    else if (stored.length === 0) statesWritten = 0;
+    else statesWritten = this.recordStates(atomic.states, atomic.result);
     return { indexed: stored.length, deadLettered: letters.length, statesWritten };
   }
 
@@ -150,6 +172,15 @@ export class BatchIngester {
     const keys = [...new Set(stored.map((event) => instanceKeyOf(event)))];
     if (keys.length === 0) return 0;
     const eventsByKey = await this.deps.writer.eventsOfInstances(keys);
+    const states = this.foldStates(keys, eventsByKey);
+    return this.recordStates(states, await this.deps.writer.writeStates(states));
+  }
+
+  /** The states of `keys`; a key without events or whose fold throws is logged, skipped. */
+  private foldStates(
+    keys: readonly string[],
+    eventsByKey: ReadonlyMap<string, FlowtrailEvent[]>,
+  ): InstanceState[] {
     const states: InstanceState[] = [];
     for (const key of keys) {
       const events = eventsByKey.get(key);
@@ -170,7 +201,14 @@ export class BatchIngester {
         );
       }
     }
-    const result = await this.deps.writer.writeStates(states);
+    return states;
+  }
+
+  /** Logs and counts the outcome of a states write; returns how many were stored. */
+  private recordStates(
+    states: readonly InstanceState[],
+    result: WriteResult<InstanceState>,
+  ): number {
     for (const failure of result.rejected) {
       this.deps.logger.error(
         { key: failure.item.key, error: failure.error },

@@ -3,14 +3,28 @@
  * down (the client retries instead), so bulk items the store failed with a retriable
  * status are thrown as one retriable `StorageError` — the API answers 503 — while
  * permanently rejected items are returned as usual (they become `storage-rejected`).
+ * An atomic batch write (ports/atomic-batch.ts) passes through under the same rule.
  */
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import { StorageError } from '../../shared/errors.ts';
 import type { EventWriter, WriteResult } from '../../ports/event-store.ts';
+import { isAtomicBatchWriter, type AtomicBatchWriter } from '../../ports/atomic-batch.ts';
 
 export class FailFastEventWriter implements EventWriter {
-  constructor(private readonly inner: EventWriter) {}
+  /** Present when `inner` has it (ports/atomic-batch.ts), so the capability survives. */
+  readonly writeBatch?: AtomicBatchWriter['writeBatch'];
+
+  constructor(private readonly inner: EventWriter) {
+    if (isAtomicBatchWriter(inner)) {
+      this.writeBatch = async (events, fold) => {
+        const result = await inner.writeBatch(events, fold);
+        failOnRetriable('write batch events', result.events);
+        failOnRetriable('write batch states', result.states);
+        return result;
+      };
+    }
+  }
 
   async writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
     return failOnRetriable('write events', await this.inner.writeEvents(events));

@@ -8,12 +8,34 @@ import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import type { Retrier } from '../../shared/retry/retrier.ts';
 import type { EventWriter, ItemFailure, WriteResult } from '../../ports/event-store.ts';
+import {
+  isAtomicBatchWriter,
+  type AtomicBatchWriter,
+  type BatchWriteResult,
+} from '../../ports/atomic-batch.ts';
 
 export class RetryingEventWriter implements EventWriter {
+  /** Present when `inner` has it (ports/atomic-batch.ts), so the capability survives. */
+  readonly writeBatch?: AtomicBatchWriter['writeBatch'];
+
   constructor(
     private readonly inner: EventWriter,
     private readonly retrier: Retrier,
-  ) {}
+  ) {
+    if (isAtomicBatchWriter(inner)) {
+      // The whole batch again (idempotent: events by id, states by `eventCount`) until no
+      // item is left retriable; rejected items are those of the last attempt.
+      this.writeBatch = (events, fold) =>
+        this.retrier.runUntil<BatchWriteResult>(
+          'write batch',
+          () => inner.writeBatch(events, fold),
+          (result) => {
+            const left = result.events.retriable.length + result.states.retriable.length;
+            return left === 0 ? undefined : `${left} item(s) of the batch failed retriably`;
+          },
+        );
+    }
+  }
 
   writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
     return this.retryItems('write events', events, (batch) => this.inner.writeEvents(batch));

@@ -2,17 +2,32 @@
  * An `EventWriter` decorator that nudges the live channel after every state write of this
  * process (the pipeline's last step), so a listening client hears of it at once instead
  * of at the next read of the change feed. The nudge only brings that read forward: what
- * changed is always read from the store.
+ * changed is always read from the store. An atomic batch write (events and states in one
+ * transaction) nudges the same way.
  */
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import type { EventWriter, WriteResult } from '../../ports/event-store.ts';
+import { isAtomicBatchWriter, type AtomicBatchWriter } from '../../ports/atomic-batch.ts';
 
 export class NudgingEventWriter implements EventWriter {
+  /** Present when `inner` has it (ports/atomic-batch.ts), so the capability survives. */
+  readonly writeBatch?: AtomicBatchWriter['writeBatch'];
+
   constructor(
     private readonly inner: EventWriter,
     private readonly nudge: () => void,
-  ) {}
+  ) {
+    if (isAtomicBatchWriter(inner)) {
+      this.writeBatch = async (events, fold) => {
+        try {
+          return await inner.writeBatch(events, fold);
+        } finally {
+          if (events.length > 0) this.nudge();
+        }
+      };
+    }
+  }
 
   writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
     return this.inner.writeEvents(events);
