@@ -34,25 +34,29 @@ export interface StoreSet {
 
 /** The stores of embedded mode in `<dataDir>/flowtrail.db`. */
 export function sqliteStores(dataDir: string, logger: Logger): StoreSet {
-  const named: [string, StorageLifecycle][] = [];
-  const set: StoreSet = {
+  const events = new SqliteEventStore({ dataDir });
+  const alerts = new SqliteAlertStore({ dataDir });
+  const definitions = new SqliteDefinitionStore({ dataDir });
+  const named: [string, StorageLifecycle][] = [
+    ['sqlite events', events],
+    ['sqlite alerts', alerts],
+    ['sqlite definitions', definitions],
+  ];
+  return {
     kind: 'sqlite',
-    events: new SqliteEventStore({ dataDir }),
-    alerts: new SqliteAlertStore({ dataDir }),
-    definitions: new SqliteDefinitionStore({ dataDir }),
+    events,
+    alerts,
+    definitions,
     prepare: async () => {
       try {
         for (const [, store] of named) await store.prepare();
       } catch (err) {
-        await set.close();
+        await closeAll(named, logger);
         throw err;
       }
     },
     close: () => closeAll(named, logger),
   };
-  named.push(['sqlite events', set.events], ['sqlite alerts', set.alerts]);
-  named.push(['sqlite definitions', set.definitions]);
-  return set;
 }
 
 /** The stores of Kafka mode and of the query node, on one Elasticsearch cluster. */

@@ -86,12 +86,16 @@ export class DefinitionCatalog {
     options: DefinitionSourceOptions = {},
   ): Promise<DefinitionCatalog> {
     const catalog = new DefinitionCatalog(files, options);
-    if (options.store !== undefined) {
-      await catalog.reloadFromStore().catch((err: unknown) => {
-        options.logger?.warn({ err }, 'stored process definitions not loaded; retrying');
-      });
-    }
+    await catalog.loadStored();
     return catalog;
+  }
+
+  /** The first read of the store; a store that cannot be read now is logged, not thrown. */
+  async loadStored(): Promise<void> {
+    if (this.options.store === undefined) return;
+    await this.reloadFromStore().catch((err: unknown) => {
+      this.options.logger?.warn({ err }, 'stored process definitions not loaded; retrying');
+    });
   }
 
   registry = (): DefinitionRegistry => this.registryNow;

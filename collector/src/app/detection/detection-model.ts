@@ -58,11 +58,7 @@ export class DetectionModel {
     options: DefinitionSourceOptions = {},
   ): Promise<DetectionModel> {
     const model = new DetectionModel(files, options);
-    if (options.store !== undefined) {
-      await model.reloadFromStore().catch((err: unknown) => {
-        options.logger?.warn({ err }, 'stored process definitions not loaded; retrying');
-      });
-    }
+    await model.definitions.loadStored();
     return model;
   }
 

@@ -3,14 +3,15 @@
  * backoff and jitter, forever, until they succeed or the current scope's signal aborts.
  * While waiting it heartbeats (in slices of at most `heartbeatEveryMs`) and tells the
  * scope that storage is unavailable (so the consumer pauses fetching) and, on success,
- * that it recovered. It is the unbounded one of the collector's two retry loops (the
- * bounded one, for notifiers and the CLI, is retry-attempts.ts); both wait `backoffDelay`.
+ * that it recovered. The loop itself is the collector's one retry loop
+ * (retry-attempts.ts), run without an attempt limit; this adds the scope, the partial
+ * results and the heartbeating wait.
  */
 import { isRetriable, RetryAbortedError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { backoffDelay, type BackoffBounds } from './backoff.ts';
-import { abortableSleep } from './retry-attempts.ts';
+import type { BackoffBounds } from './backoff.ts';
+import { abortableSleep, retryAttempts } from './retry-attempts.ts';
 import { currentRetryScope } from './retry-scope.ts';
 
 export interface RetrierOptions {
@@ -41,39 +42,39 @@ export class Retrier {
   ): Promise<T> {
     const scope = currentRetryScope();
     let previous: T | undefined;
-    for (let attempt = 1; ; attempt++) {
-      let problem: string;
-      let cause: unknown;
-      try {
+    let lastError: unknown;
+    const { value, attempts } = await retryAttempts(
+      async () => {
         const result = await fn(previous);
         const left = pending(result);
-        if (left === undefined) {
-          if (attempt > 1) {
-            this.options.logger.info(
-              { operation, attempts: attempt },
-              'operation succeeded after retries',
-            );
-            scope.onRecovered?.();
-          }
-          return result;
-        }
+        if (left === undefined) return result;
         previous = result;
-        problem = left;
-      } catch (err) {
-        if (!isRetriable(err)) throw err;
-        problem = (err as Error).message;
-        cause = err;
-      }
-      if (scope.signal?.aborted) throw new RetryAbortedError(operation, { cause });
-      const delay = backoffDelay(attempt, this.options.bounds, this.options.random);
-      this.options.metrics.add('retries');
-      this.options.logger.warn(
-        { operation, attempt, delayMs: delay, problem },
-        'retriable failure; backing off',
-      );
-      scope.onUnavailable?.();
-      await this.wait(delay, operation, cause);
+        throw new PendingWork(left);
+      },
+      {
+        ...this.options.bounds,
+        maxAttempts: Infinity,
+        isRetriable: (err) => err instanceof PendingWork || isRetriable(err),
+        ...(scope.signal === undefined ? {} : { signal: scope.signal }),
+        giveUp: (_attempt, err) => new RetryAbortedError(operation, { cause: causeOf(err) }),
+        onRetry: (attempt, delayMs, err) => {
+          lastError = err;
+          this.options.metrics.add('retries');
+          this.options.logger.warn(
+            { operation, attempt, delayMs, problem: (err as Error).message },
+            'retriable failure; backing off',
+          );
+          scope.onUnavailable?.();
+        },
+        sleep: (ms) => this.wait(ms, operation, causeOf(lastError)),
+        ...(this.options.random === undefined ? {} : { random: this.options.random }),
+      },
+    );
+    if (attempts > 1) {
+      this.options.logger.info({ operation, attempts }, 'operation succeeded after retries');
+      scope.onRecovered?.();
     }
+    return value;
   }
 
   private async wait(ms: number, operation: string, cause: unknown): Promise<void> {
@@ -88,4 +89,12 @@ export class Retrier {
       await abortableSleep(Math.min(left, slice), scope.signal);
     }
   }
+}
+
+/** A result with work left (`pending` said what): retried like a retriable error. */
+class PendingWork extends Error {}
+
+/** What a retry gave up on: the error thrown, not the marker of work left. */
+function causeOf(err: unknown): unknown {
+  return err instanceof PendingWork ? undefined : err;
 }
