@@ -1177,7 +1177,7 @@ export interface components {
                 index: number;
                 id?: string;
                 /** @enum {string} */
-                reason: "not-json" | "too-deep" | "invalid-unicode" | "schema-violation" | "unsupported-specversion" | "oversized" | "storage-rejected";
+                reason: "not-json" | "too-deep" | "invalid-unicode" | "schema-violation" | "unsupported-specversion" | "oversized" | "storage-rejected" | "conflicting-duplicate";
                 errors?: string[];
             }[];
         };

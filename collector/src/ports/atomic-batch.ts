@@ -33,9 +33,11 @@ export interface BatchWriteResult {
  */
 export interface AtomicBatchWriter {
   /**
-   * In one transaction: `writeEvents(events)`, then the stored events of every instance
-   * an event that was not rejected belongs to, `fold(keys, eventsByKey)`, and
-   * `writeStates` of its result. A throwing `fold` rolls everything back.
+   * In one transaction: `writeEvents(events)` (the same identity rules: an identical
+   * copy of a stored event is a no-op success, a different one `conflictingDuplicate`),
+   * then the stored events of every instance an event that was not rejected belongs to,
+   * `fold(keys, eventsByKey)`, and `writeStates` of its result. A throwing `fold` rolls
+   * everything back.
    */
   writeBatch(events: readonly FlowtrailEvent[], fold: BatchFold): Promise<BatchWriteResult>;
 }

@@ -5,8 +5,12 @@
 import type { RejectionReason } from '@flowtrail/sdk/protocol';
 import type { IncomingMessage } from './incoming-message.ts';
 
-/** Decoder reasons (`RejectionReason`) plus `storage-rejected` (store refused the event). */
-export type DeadLetterReason = RejectionReason | 'storage-rejected';
+/**
+ * Decoder reasons (`RejectionReason`) plus `storage-rejected` (the store refused the event)
+ * and `conflicting-duplicate` (its identity, source and id, is already stored or earlier
+ * in the batch with different content; the first copy is kept — docs/events.md, "Identity").
+ */
+export type DeadLetterReason = RejectionReason | 'storage-rejected' | 'conflicting-duplicate';
 
 export interface DeadLetter {
   message: IncomingMessage;

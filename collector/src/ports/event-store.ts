@@ -28,10 +28,41 @@ export interface WriteResult<T> {
   rejected: ItemFailure<T>[];
 }
 
+/** `error.type` of the `ItemFailure` of a conflicting duplicate (see `writeEvents`). */
+export const CONFLICTING_DUPLICATE = 'conflicting_duplicate';
+
+/**
+ * The rejection of an event whose identity (source, id) is already stored with different
+ * content: status 409, `{ type: 'conflicting_duplicate', reason }`. The ingester
+ * dead-letters it as `conflicting-duplicate` (not `storage-rejected`).
+ */
+export function conflictingDuplicate<T extends FlowtrailEvent>(event: T): ItemFailure<T> {
+  return {
+    item: event,
+    status: 409,
+    error: {
+      type: CONFLICTING_DUPLICATE,
+      reason:
+        `event ${JSON.stringify(event.id)} of source ${JSON.stringify(event.source)} is ` +
+        'already stored with different content; the stored event is kept',
+    },
+  };
+}
+
+export function isConflictingDuplicate(failure: ItemFailure<unknown>): boolean {
+  const error = failure.error as { type?: unknown } | null | undefined;
+  return failure.status === 409 && error?.type === CONFLICTING_DUPLICATE;
+}
+
 export interface EventWriter {
   /**
-   * Stores events; idempotent by event id (writing an id again rewrites the same
-   * document, so replays after a crash create no duplicates).
+   * Stores events, identified by (source, id) (`eventIdentity`, the protocol; the same id
+   * from two sources is two events). Idempotent: an event whose identity is stored with
+   * the same content (`sameEventContent`) is a success that changes nothing, so replays
+   * after a crash double nothing. One whose identity is stored with DIFFERENT content is
+   * never written over it: it comes back `rejected` as `conflictingDuplicate` (409), the
+   * stored event untouched. Within one call the first copy of an identity is the one
+   * stored, a later different copy is the conflicting one.
    */
   writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>>;
 

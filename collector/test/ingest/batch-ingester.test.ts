@@ -66,7 +66,7 @@ describe('BatchIngester', () => {
       message(event('e6', 'custom.thing', 'i-1', { data: { poison: true } })),
     ]);
     expect(outcome).toEqual({ indexed: 2, deadLettered: 5, statesWritten: 1 });
-    expect([...writer.events.keys()].sort()).toEqual(['e1', 'e5']);
+    expect(writer.ids().sort()).toEqual(['e1', 'e5']);
     expect(letters.map((l) => l.reason)).toEqual([
       'not-json',
       'unsupported-specversion',
@@ -108,6 +108,72 @@ describe('BatchIngester', () => {
       'content-type': 'application/json',
     };
     await processor.process([message({ businessKeys: { orderId: '9' } }, headers)]);
-    expect(writer.events.get('b1')?.data.businessKeys).toEqual({ orderId: '9' });
+    expect(writer.event('shop', 'b1')?.data.businessKeys).toEqual({ orderId: '9' });
+  });
+});
+
+describe('BatchIngester: identity is (source, id)', () => {
+  const started = (source: string, note = 'first') =>
+    event('same-id', 'flowtrail.process.started', 'i-9', {
+      source,
+      data: { businessKeys: { orderId: 'o-9' }, attributes: { note } },
+    });
+
+  it('stores the same id from two sources as two events', async () => {
+    const { writer, letters, metrics, processor } = setup();
+    const outcome = await processor.process([message(started('shop')), message(started('erp'))]);
+    expect(outcome).toEqual({ indexed: 2, deadLettered: 0, statesWritten: 2 });
+    expect(writer.event('shop', 'same-id')?.source).toBe('shop');
+    expect(writer.event('erp', 'same-id')?.source).toBe('erp');
+    expect([...writer.states.keys()].sort()).toEqual(['erp/order/i-9', 'shop/order/i-9']);
+    expect(letters).toEqual([]);
+    expect(metrics.snapshot().duplicatesInBatch).toBe(0);
+  });
+
+  it('counts an identical copy in one batch as a duplicate, whatever its key order', async () => {
+    const { writer, letters, metrics, processor } = setup();
+    const first = started('shop');
+    const reversed = Object.fromEntries(Object.entries(first).reverse());
+    const outcome = await processor.process([message(first), message(reversed)]);
+    expect(outcome).toEqual({ indexed: 1, deadLettered: 0, statesWritten: 1 });
+    expect(writer.ids()).toEqual(['same-id']);
+    expect(letters).toEqual([]);
+    expect(metrics.snapshot().duplicatesInBatch).toBe(1);
+  });
+
+  it('keeps the first of two different copies in one batch and dead-letters the other', async () => {
+    const { writer, letters, metrics, processor } = setup();
+    const later = message(started('shop', 'second'));
+    const outcome = await processor.process([message(started('shop')), later]);
+    expect(outcome).toEqual({ indexed: 1, deadLettered: 1, statesWritten: 1 });
+    expect(writer.event('shop', 'same-id')?.data.attributes).toEqual({ note: 'first' });
+    expect(letters).toHaveLength(1);
+    expect(letters[0]?.reason).toBe('conflicting-duplicate');
+    expect(letters[0]?.message).toBe(later);
+    expect(letters[0]?.errors).toMatchObject([{ type: 'conflicting_duplicate' }]);
+    expect(metrics.snapshot()).toMatchObject({ duplicatesInBatch: 0, dlq: 1, storageRejected: 0 });
+  });
+
+  it('dead-letters a different copy of a stored identity as conflicting-duplicate', async () => {
+    const { writer, letters, metrics, processor } = setup();
+    await processor.process([message(started('shop'))]);
+    const stateBefore = writer.states.get('shop/order/i-9');
+    const copy = message(started('shop', 'second'));
+    const outcome = await processor.process([copy, message(started('erp', 'second'))]);
+    expect(outcome).toEqual({ indexed: 1, deadLettered: 1, statesWritten: 1 });
+    expect(letters.map((l) => [l.reason, l.message])).toEqual([['conflicting-duplicate', copy]]);
+    expect(letters[0]?.errors).toMatchObject([{ type: 'conflicting_duplicate' }]);
+    expect(writer.event('shop', 'same-id')?.data.attributes).toEqual({ note: 'first' });
+    expect(writer.states.get('shop/order/i-9')).toBe(stateBefore);
+    expect(metrics.snapshot()).toMatchObject({ storageRejected: 0, dlq: 1 });
+  });
+
+  it('accepts a replay of a stored identity with the same content', async () => {
+    const { writer, letters, processor } = setup();
+    await processor.process([message(started('shop'))]);
+    const outcome = await processor.process([message(started('shop'))]);
+    expect(outcome).toEqual({ indexed: 1, deadLettered: 0, statesWritten: 1 });
+    expect(writer.ids()).toEqual(['same-id']);
+    expect(letters).toEqual([]);
   });
 });

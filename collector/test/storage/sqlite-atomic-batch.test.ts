@@ -76,6 +76,29 @@ describe('sqlite store: writeBatch', () => {
     expect(state).toEqual(foldInstance(events));
   });
 
+  it('applies the identity rules of writeEvents: no-op when the same, 409 when different', async () => {
+    const store = await openStore();
+    const [events] = orders(1) as [FlowtrailEvent[]];
+    const [first, second] = events as [FlowtrailEvent, FlowtrailEvent];
+    await store.writeBatch(events.slice(0, 2), foldAll);
+    const before = await store.getInstance(keyOf(events));
+    const changed = { ...first, data: { changed: true } };
+    const elsewhere = { ...second, source: 'erp' };
+    const folded: string[][] = [];
+    const result = await store.writeBatch([second, changed, elsewhere], (keys, byKey) => {
+      folded.push([...keys]);
+      return foldAll(keys, byKey);
+    });
+    expect(result.events.retriable).toEqual([]);
+    expect(result.events.rejected).toMatchObject([
+      { item: changed, status: 409, error: { type: 'conflicting_duplicate' } },
+    ]);
+    expect(folded).toEqual([[keyOf(events), keyOf([elsewhere])]]);
+    expect(await store.getEvents(keyOf(events))).toEqual(events.slice(0, 2));
+    expect(await store.getEvents(keyOf([elsewhere]))).toEqual([elsewhere]);
+    expect(await store.getInstance(keyOf(events))).toEqual(before);
+  });
+
   it('rolls the events back when the fold throws', async () => {
     const store = await openStore();
     const [events] = orders(1) as [FlowtrailEvent[]];
@@ -162,6 +185,52 @@ describe('BatchIngester on the atomic path', () => {
     const atomic = await run((store) => store);
     expect(atomic).toEqual(await run(threeStep));
     expect(atomic.states).toHaveLength(3);
+  });
+});
+
+describe('BatchIngester on the atomic path: identity', () => {
+  it('dead-letters conflicting duplicates exactly like the three-step path', async () => {
+    const [events] = orders(1) as [FlowtrailEvent[]];
+    const [first, second, third] = events as [FlowtrailEvent, FlowtrailEvent, FlowtrailEvent];
+    const later = [
+      { ...first, data: { changed: true } }, // stored with other content: 409
+      second, // a replay: stored the same
+      { ...second, source: 'erp' }, // another source: another event
+      third,
+      { ...third, time: '2024-05-02T10:00:00Z' }, // earlier in this batch, different
+    ];
+    const run = async (writer: (store: SqliteEventStore) => EventWriter) => {
+      const store = await openStore();
+      const letters: DeadLetter[] = [];
+      const metrics = new Metrics();
+      const ingester = new BatchIngester({
+        writer: writer(store),
+        deadLetters: { send: async (l) => void letters.push(...l) },
+        fold: foldInstance,
+        maxEventBytes: 100_000,
+        metrics,
+        logger,
+      });
+      await ingester.process(messages([first, second]));
+      const outcome = await ingester.process(messages(later));
+      return {
+        outcome,
+        letters: letters.map((l) => [l.reason, l.message.offset]),
+        events: await store.getEvents(keyOf(events)),
+        other: await store.getEvents(keyOf([{ ...second, source: 'erp' }])),
+        state: await store.getInstance(keyOf(events)),
+        counters: metrics.snapshot(),
+      };
+    };
+    const atomic = await run((store) => store);
+    expect(atomic).toEqual(await run(threeStep));
+    expect(atomic.outcome).toEqual({ indexed: 3, deadLettered: 2, statesWritten: 2 });
+    expect(atomic.letters).toEqual([
+      ['conflicting-duplicate', '4'],
+      ['conflicting-duplicate', '0'],
+    ]);
+    expect(atomic.events).toEqual([first, second, third]);
+    expect(atomic.state?.eventCount).toBe(3);
   });
 });
 

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { foldInstance } from '../../src/domain/instance/fold.ts';
 import { StorageError } from '../../src/shared/errors.ts';
@@ -158,6 +159,80 @@ describe('sqlite store: data directory', () => {
       'instances_open',
       'instances_open_by_process',
     ]);
+    check.close();
+  });
+
+  it('upgrades a version-4 file in place: events keyed by (source, id), every event kept', async () => {
+    const dataDir = newDataDir();
+    await (await open(dataDir)).close();
+    // A version-4 events table, with the DDL of version 4, and its events.
+    const db = new Database(databasePath(dataDir));
+    db.exec(`DROP TABLE events;
+CREATE TABLE events (
+  id            TEXT PRIMARY KEY,
+  instance_key  TEXT NOT NULL,
+  time          TEXT NOT NULL,
+  time_ms       INTEGER NOT NULL,
+  type          TEXT NOT NULL,
+  source        TEXT NOT NULL,
+  process       TEXT NOT NULL,
+  event         TEXT NOT NULL
+);
+CREATE INDEX events_by_instance ON events (instance_key, time_ms, id);
+UPDATE schema_versions SET version = 4 WHERE component = 'events';`);
+    const insert = db.prepare(`INSERT INTO events
+      (id, instance_key, time, time_ms, type, source, process, event)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    const others = history({
+      process: 'persist',
+      instance: 'p-2',
+      start: '2024-07-02T09:00:00Z',
+      outcome: 'running',
+      step: 'pick',
+    });
+    for (const event of [...others, ...events]) {
+      insert.run(
+        event.id,
+        keyOf([event]),
+        event.time,
+        Date.parse(event.time),
+        event.type,
+        event.source,
+        event.ftprocess,
+        JSON.stringify(event),
+      );
+    }
+    db.close();
+
+    const upgraded = await open(dataDir);
+    expect(await upgraded.getEvents(keyOf(events))).toEqual(events);
+    expect(await upgraded.getEvents(keyOf(others))).toEqual(others);
+    const [first] = events as [FlowtrailEvent];
+    // The same id from another source is another event now; a different copy is a 409.
+    const elsewhere = { ...first, source: 'erp' };
+    expect(await upgraded.writeEvents([elsewhere, first])).toEqual({ retriable: [], rejected: [] });
+    expect(await upgraded.getEvents(keyOf([elsewhere]))).toEqual([elsewhere]);
+    const changed = { ...first, data: { changed: true } };
+    expect((await upgraded.writeEvents([changed])).rejected).toMatchObject([
+      { item: changed, status: 409, error: { type: 'conflicting_duplicate' } },
+    ]);
+    expect(await upgraded.getEvents(keyOf(events))).toEqual(events);
+
+    const check = new Database(databasePath(dataDir), { readonly: true });
+    expect(
+      check.prepare("SELECT version FROM schema_versions WHERE component = 'events'").get(),
+    ).toEqual({ version: EVENT_STORE_SCHEMA_VERSION });
+    const key = (check.pragma('table_info(events)') as { name: string; pk: number }[])
+      .filter((column) => column.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((column) => column.name);
+    expect(key).toEqual(['source', 'id']);
+    expect(
+      check.prepare("SELECT sql FROM sqlite_master WHERE name = 'events_by_instance'").get(),
+    ).toEqual({ sql: 'CREATE INDEX events_by_instance ON events (instance_key, time_ms, id)' });
+    // The insertion order (rowid) survives: the newest events are still the newest.
+    const newest = check.prepare('SELECT id FROM events ORDER BY rowid DESC LIMIT 2').all();
+    expect(newest).toEqual([{ id: elsewhere.id }, { id: events[events.length - 1]?.id }]);
     check.close();
   });
 

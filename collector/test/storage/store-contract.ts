@@ -11,13 +11,13 @@
  * calling them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { foldInstance } from '../../src/domain/instance/fold.ts';
 import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
 import { isRetriable } from '../../src/shared/errors.ts';
 import type { EventStore, InstanceEvents } from '../../src/ports/event-store.ts';
 import { makeEvent } from '../helpers/events.ts';
-import { history, keyOf, tag } from './store-contract-fixtures.ts';
+import { history, keyOf, plus, tag } from './store-contract-fixtures.ts';
 import { describeChangeContract } from './store-contract-changes.ts';
 import { describeChangedWindowContract } from './store-contract-changed-window.ts';
 import { describeDetectionContract } from './store-contract-detection.ts';
@@ -41,6 +41,7 @@ export interface ContractContext {
 }
 
 const NO_FAILURES = { retriable: [], rejected: [] };
+const CONFLICT = { type: 'conflicting_duplicate', reason: expect.any(String) };
 
 const ids = (events: readonly FlowtrailEvent[] | undefined): string[] =>
   (events ?? []).map((e) => e.id).sort();
@@ -82,7 +83,7 @@ export function describeStoreContract(
       await store().prepare();
     });
 
-    it('writes an event id once however often it is written (the last copy wins)', async () => {
+    it('stores an identity once: an identical copy is a no-op, a different one a 409', async () => {
       const t = tag();
       const [started, stepStarted] = history({
         process: `dup-${t}`,
@@ -91,17 +92,70 @@ export function describeStoreContract(
         outcome: 'running',
         step: 'pick',
       }) as [FlowtrailEvent, FlowtrailEvent];
-      const rewritten = { ...started, data: { ...started.data, note: 'second copy' } };
       expect(await store().writeEvents([started, stepStarted])).toEqual(NO_FAILURES);
-      expect(await store().writeEvents([rewritten])).toEqual(NO_FAILURES);
+      // Replays after a crash: the same content, also in another key order, changes nothing.
+      const reordered = Object.fromEntries(Object.entries(started).reverse()) as FlowtrailEvent;
+      expect(await store().writeEvents([started, reordered])).toEqual(NO_FAILURES);
       expect(await store().writeEvents([stepStarted, stepStarted])).toEqual(NO_FAILURES);
+
+      // A different copy is refused, the stored event untouched — also when its `time`
+      // puts it on another day (Elasticsearch: another daily index).
+      const rewritten = { ...started, data: { ...started.data, note: 'second copy' } };
+      const otherDay = { ...started, time: plus(started.time, 3 * 86_400) };
+      const result = await store().writeEvents([rewritten, otherDay]);
+      expect(result.retriable).toEqual([]);
+      expect(result.rejected).toEqual([
+        { item: rewritten, status: 409, error: expect.objectContaining(CONFLICT) },
+        { item: otherDay, status: 409, error: expect.objectContaining(CONFLICT) },
+      ]);
+
+      // Within one call the first copy is stored, the different later one refused.
+      const [, , completed] = history({
+        process: `dup-${t}`,
+        instance: `i-${t}`,
+        start: '2024-05-01T10:00:00Z',
+        outcome: 'completed',
+        step: 'pick',
+      }) as [FlowtrailEvent, FlowtrailEvent, FlowtrailEvent];
+      const completedAgain = { ...completed, time: plus(completed.time, 86_400) };
+      const inOneCall = await store().writeEvents([completed, completedAgain]);
+      expect(inOneCall.rejected).toEqual([
+        { item: completedAgain, status: 409, error: expect.objectContaining(CONFLICT) },
+      ]);
 
       const key = keyOf([started]);
       const byKey = await store().eventsOfInstances([key]);
-      expect(ids(byKey.get(key))).toEqual([started.id, stepStarted.id].sort());
+      expect(ids(byKey.get(key))).toEqual([started.id, stepStarted.id, completed.id].sort());
       await refresh();
-      const events = await store().getEvents(key);
-      expect(events).toEqual([rewritten, stepStarted]);
+      expect(await store().getEvents(key)).toEqual([started, stepStarted, completed]);
+    });
+
+    it('stores the same id from two sources as two events', async () => {
+      const t = tag();
+      const id = `shared-${t}`;
+      const init = { process: `src-${t}`, instance: `i-${t}`, time: '2024-05-01T10:00:00Z' };
+      const shop = makeEvent({ ...init, id, source: 'shop', type: EventTypes.processStarted });
+      const erp = makeEvent({
+        ...init,
+        id,
+        source: 'erp',
+        type: EventTypes.processStarted,
+        data: { businessKeys: { invoice: 'other content' } },
+      });
+      expect(await store().writeEvents([shop, erp])).toEqual(NO_FAILURES);
+      expect(await store().writeEvents([erp])).toEqual(NO_FAILURES);
+      const [shopKey, erpKey] = [keyOf([shop]), keyOf([erp])];
+      expect(shopKey).not.toBe(erpKey);
+      const byKey = await store().eventsOfInstances([shopKey, erpKey]);
+      expect(byKey).toEqual(
+        new Map([
+          [shopKey, [shop]],
+          [erpKey, [erp]],
+        ]),
+      );
+      await refresh();
+      expect(await store().getEvents(shopKey)).toEqual([shop]);
+      expect(await store().getEvents(erpKey)).toEqual([erp]);
     });
 
     it('scanInstanceEvents streams every instance of a process with all its events', async () => {

@@ -24,6 +24,8 @@
  *   dead-letter topic says).
  * - Instance keys (instance-key.ts): {@link instanceKey}, {@link instanceKeyOf},
  *   {@link parseInstanceKey} — the Kafka partition key and the id of an instance's state.
+ * - Event identity (event-identity.ts): {@link eventIdentity} — an
+ *   event is (`source`, `id`); the same id from two sources is two events.
  * - Commands (command.ts): what the collector asks a system to do —
  *   {@link CommandTypes}, {@link ResendCommand} / {@link FlowtrailCommand},
  *   {@link validateCommand}, {@link encodeCommand}, {@link decodeCommand}, their topic
@@ -38,5 +40,6 @@ export * from './validate.ts';
 export * from './integrity.ts';
 export * from './codec.ts';
 export * from './instance-key.ts';
+export * from './event-identity.ts';
 export * from './command.ts';
 export * from './duration.ts';

@@ -1,9 +1,9 @@
 /**
- * One bulk request of the Elasticsearch stores, item outcomes mapped onto `WriteResult`:
- * an item the store refused with a retriable status (429, 5xx) is `retriable`, any other
- * error `rejected`, unless `isStored` says the error means "already stored" (a state
- * superseded by a fuller one: 409 under external_gte). A request that fails as a whole
- * throws a `StorageError`.
+ * One bulk request of the Elasticsearch stores. `bulkOutcomes` gives each item's status
+ * (and error); `bulkWrite` maps them onto `WriteResult`: an item the store refused with a
+ * retriable status (429, 5xx) is `retriable`, any other error `rejected`, unless
+ * `isStored` says the error means "already stored" (a state superseded by a fuller one:
+ * 409 under external_gte). A request that fails as a whole throws a `StorageError`.
  */
 import type { Client } from '@elastic/elasticsearch';
 import type { Logger } from '../../shared/logger.ts';
@@ -15,16 +15,18 @@ export interface BulkItemOutcome {
   error?: unknown;
 }
 
-export async function bulkWrite<T>(
+/**
+ * The outcome of each of the `count` items of `operations`, in order (all `200` when the
+ * response has no errors). An item an erroneous response does not describe (never seen
+ * in practice) comes back as a retriable 503.
+ */
+export async function bulkOutcomes(
   client: Client,
-  logger: Logger,
   operation: string,
   operations: object[],
-  items: readonly T[],
-  isStored: (item: BulkItemOutcome) => boolean,
-): Promise<WriteResult<T>> {
-  const result: WriteResult<T> = { retriable: [], rejected: [] };
-  if (items.length === 0) return result;
+  count: number,
+): Promise<BulkItemOutcome[]> {
+  if (count === 0) return [];
   let response;
   try {
     response = await client.bulk({
@@ -34,12 +36,32 @@ export async function bulkWrite<T>(
   } catch (err) {
     throw toStorageError(operation, err);
   }
-  if (!response.errors) return result;
-  response.items.forEach((entry, i) => {
-    const item = Object.values(entry)[0] as BulkItemOutcome | undefined;
+  const outcomes: BulkItemOutcome[] = [];
+  if (!response.errors) {
+    for (let i = 0; i < count; i++) outcomes.push({ status: 200 });
+    return outcomes;
+  }
+  for (let i = 0; i < count; i++) {
+    const entry = response.items?.[i];
+    const item = entry === undefined ? undefined : (Object.values(entry)[0] as BulkItemOutcome);
+    outcomes.push(item ?? { status: 503, error: { type: 'missing_bulk_item' } });
+  }
+  return outcomes;
+}
+
+export async function bulkWrite<T>(
+  client: Client,
+  logger: Logger,
+  operation: string,
+  operations: object[],
+  items: readonly T[],
+  isStored: (item: BulkItemOutcome) => boolean,
+): Promise<WriteResult<T>> {
+  const result: WriteResult<T> = { retriable: [], rejected: [] };
+  const outcomes = await bulkOutcomes(client, operation, operations, items.length);
+  outcomes.forEach((item, i) => {
     const source = items[i];
-    if (item === undefined || source === undefined || item.error === undefined || isStored(item))
-      return;
+    if (source === undefined || item.error === undefined || isStored(item)) return;
     const failure: ItemFailure<T> = { item: source, status: item.status, error: item.error };
     (isRetriableStatus(item.status) ? result.retriable : result.rejected).push(failure);
   });

@@ -8,10 +8,10 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { InstanceEvents } from '../../ports/event-store.ts';
 import { toStorageError } from './es-errors.ts';
+import { eventOfDocument, type EventDocument } from './es-event-document.ts';
 import { eventsIndexPattern } from './index-names.ts';
 
-/** Event document = the CloudEvent as received + `instanceKey`. */
-export type EventDocument = FlowtrailEvent & { instanceKey: string };
+export type { EventDocument } from './es-event-document.ts';
 
 /** Documents per page of a scan. */
 const PAGE_SIZE = 1000;
@@ -70,13 +70,13 @@ export async function* byInstance(
 ): AsyncGenerator<InstanceEvents> {
   let current: InstanceEvents | undefined;
   for await (const doc of documents) {
-    const { instanceKey, ...event } = doc;
+    const { instanceKey } = doc;
     if (current !== undefined && current.key !== instanceKey) {
       yield { key: current.key, events: current.events.sort(oldestFirst) };
       current = undefined;
     }
     current ??= { key: instanceKey, events: [] };
-    current.events.push(event as FlowtrailEvent);
+    current.events.push(eventOfDocument(doc));
   }
   if (current !== undefined) yield { key: current.key, events: current.events.sort(oldestFirst) };
 }

@@ -1,7 +1,12 @@
 /**
  * Elasticsearch adapter of the storage ports. Events live in daily indices
- * `<prefix>-events-YYYY.MM.DD` (document id = event id, `index` op, so a replay rewrites
- * the same document); instance states in `<prefix>-instances` (document id = instance key,
+ * `<prefix>-events-YYYY.MM.DD` of their `time`, one document per identity (source, id):
+ * document id = hash of the identity (es-event-document.ts), written with `create` after
+ * a check across all the events indices, so a replay stores nothing twice and a different
+ * copy of a stored identity is rejected (409 `conflicting_duplicate`) instead of
+ * overwriting it (es-event-writes.ts, which also names the race left). `prepare` moves
+ * documents of the old scheme (document id = event id) to it (es-event-id-migration.ts).
+ * Instance states in `<prefix>-instances` (document id = instance key,
  * external_gte version = eventCount, so a state folded from fewer events never overwrites
  * a fuller one). The events are the source of truth; states are derived and rebuildable.
  * Detection queries (`DetectionReader`, also `openInstanceKeys`): es-detection-queries.ts;
@@ -9,27 +14,23 @@
  * es-instance-search.ts; recency scans: es-recent-scan.ts; bulk item outcomes: es-bulk.ts.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import {
-  instanceKey,
-  instanceKeyOf,
-  type FlowtrailEvent,
-  type InstanceRef,
-} from '@flowtrail/sdk/protocol';
+import { instanceKey, type FlowtrailEvent, type InstanceRef } from '@flowtrail/sdk/protocol';
 import type { ElasticsearchConfig } from './elasticsearch-config.ts';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { ChangePage } from '../../ports/change-feed.ts';
 import type { ChangedWindowPage, ChangedWindowQuery } from '../../ports/changed-window.ts';
-import type {
-  ChangedInstancesPage,
-  EventScanFilter,
-  InstanceEvents,
-  EventStore,
-  InstanceKeyPage,
-  InstancePage,
-  InstanceQuery,
-  OpenInstanceKeysQuery,
-  WriteResult,
+import {
+  conflictingDuplicate,
+  type ChangedInstancesPage,
+  type EventScanFilter,
+  type InstanceEvents,
+  type EventStore,
+  type InstanceKeyPage,
+  type InstancePage,
+  type InstanceQuery,
+  type OpenInstanceKeysQuery,
+  type WriteResult,
 } from '../../ports/event-store.ts';
 import { bulkWrite, type BulkItemOutcome } from './es-bulk.ts';
 import {
@@ -45,7 +46,10 @@ import {
 import { createElasticsearchClient } from './es-client.ts';
 import { changePageOf, changesSearch, instanceKeysOf } from './es-change-queries.ts';
 import { toStorageError } from './es-errors.ts';
+import { eventDocumentId, eventOfDocument } from './es-event-document.ts';
+import { migrateLegacyEventIds, type EventIdMigrationReport } from './es-event-id-migration.ts';
 import { byInstance, refreshEvents, scanEvents, type EventDocument } from './es-event-scan.ts';
+import { storeEventDocuments, type EventEntry } from './es-event-writes.ts';
 import { searchInstances } from './es-instance-search.ts';
 import { scanRecent } from './es-recent-scan.ts';
 import { eventsIndexFor, instancesIndex } from './index-names.ts';
@@ -89,6 +93,15 @@ export class ElasticsearchEventStore implements EventStore {
         if (type !== 'resource_already_exists_exception') throw err;
       }
     });
+    await this.migrateEventIds();
+  }
+
+  /**
+   * Moves event documents of the old id scheme (document id = event id) to their
+   * identity's id; idempotent and resumable, run by every `prepare`.
+   */
+  async migrateEventIds(): Promise<EventIdMigrationReport> {
+    return migrateLegacyEventIds(this.client, this.prefix, this.options.logger);
   }
 
   async close(): Promise<void> {
@@ -96,11 +109,39 @@ export class ElasticsearchEventStore implements EventStore {
   }
 
   async writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
-    const operations = events.flatMap((event) => [
-      { index: { _index: eventsIndexFor(this.prefix, event.time), _id: event.id } },
-      { ...event, instanceKey: instanceKeyOf(event) } satisfies EventDocument,
-    ]);
-    return this.bulk('bulk events', operations, events, () => false);
+    const result: WriteResult<FlowtrailEvent> = { retriable: [], rejected: [] };
+    const entries: EventEntry[] = [];
+    for (const event of events) {
+      let index: string;
+      try {
+        index = eventsIndexFor(this.prefix, event.time);
+      } catch (err) {
+        const reason = (err as Error).message;
+        result.rejected.push({ item: event, status: 400, error: { type: 'invalid_time', reason } });
+        continue;
+      }
+      entries.push({ event, index, id: eventDocumentId(event) });
+    }
+    const outcomes = await storeEventDocuments(this.client, this.prefix, entries);
+    outcomes.forEach((outcome, i) => {
+      const { event } = entries[i] as EventEntry;
+      if (outcome.kind === 'conflict') result.rejected.push(conflictingDuplicate(event));
+      else if (outcome.kind === 'failed') {
+        const failure = { item: event, status: outcome.status, error: outcome.error };
+        (outcome.retriable ? result.retriable : result.rejected).push(failure);
+      }
+    });
+    if (result.retriable.length + result.rejected.length > 0) {
+      this.options.logger.debug(
+        {
+          operation: 'bulk events',
+          retriable: result.retriable.length,
+          rejected: result.rejected.length,
+        },
+        'bulk request had item failures',
+      );
+    }
+    return result;
   }
 
   async writeStates(states: readonly InstanceState[]): Promise<WriteResult<InstanceState>> {
@@ -126,10 +167,10 @@ export class ElasticsearchEventStore implements EventStore {
     await refreshEvents(this.client, this.prefix);
     const query: estypes.QueryDslQueryContainer = { terms: { instanceKey: [...new Set(keys)] } };
     for await (const doc of this.scan(query, [{ instanceKey: 'asc' }, { id: 'asc' }])) {
-      const { instanceKey, ...event } = doc;
-      const list = result.get(instanceKey);
-      if (list === undefined) result.set(instanceKey, [event as FlowtrailEvent]);
-      else list.push(event as FlowtrailEvent);
+      const event = eventOfDocument(doc);
+      const list = result.get(doc.instanceKey);
+      if (list === undefined) result.set(doc.instanceKey, [event]);
+      else list.push(event);
     }
     return result;
   }
@@ -161,8 +202,7 @@ export class ElasticsearchEventStore implements EventStore {
     const events: FlowtrailEvent[] = [];
     const sort: estypes.SortCombinations[] = [{ time: 'asc' }, { id: 'asc' }];
     for await (const doc of this.scan({ term: { instanceKey: key } }, sort)) {
-      const { instanceKey: _key, ...event } = doc;
-      events.push(event as FlowtrailEvent);
+      events.push(eventOfDocument(doc));
     }
     return events;
   }

@@ -11,7 +11,7 @@ const keyword = (copyToText: boolean): estypes.MappingProperty =>
     ? { type: 'keyword', ignore_above: 1024, copy_to: ['text'] }
     : { type: 'keyword', ignore_above: 1024 };
 
-/** Event document = the CloudEvent as received + `instanceKey`. */
+/** Event document = the CloudEvent as received + `instanceKey` + `idScheme`. */
 export function eventsTemplate(
   prefix: string,
   replicas: number,
@@ -34,6 +34,9 @@ export function eventsTemplate(
     'traceparent',
     'tracestate',
     'instanceKey',
+    // What the document id is derived from (es-event-document.ts); absent on documents
+    // of the old scheme, which is how the id migration finds them.
+    'idScheme',
   ];
   const properties: Record<string, estypes.MappingProperty> = {
     time: { type: 'date', format: 'strict_date_optional_time||epoch_millis' },
@@ -67,7 +70,8 @@ export function eventsTemplate(
     },
     _meta: {
       managed_by: 'flowtrail-collector',
-      description: 'Flowtrail events, one index per UTC day',
+      description:
+        'Flowtrail events, one index per UTC day; one document per (source, id), id = base64url SHA-256 of the pair',
     },
   };
 }

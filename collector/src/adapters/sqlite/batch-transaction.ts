@@ -2,22 +2,41 @@
  * The transactional writes of the embedded event store (sqlite-event-store.ts), the
  * `AtomicBatchWriter` and `StateRepairer` capabilities of ports/atomic-batch.ts:
  *
- * - `writeBatch`: events upserted, all events of the touched instances read back, the
+ * - `insertEvents`: the events of `writeEvents` and `writeBatch`, by identity (source,
+ *   id): inserted when new (`ON CONFLICT DO NOTHING`); when not inserted, the stored row
+ *   is read and compared (`sameEventContent`): the same content is a no-op success (a
+ *   replay), a different one a `conflictingDuplicate` (409), the stored row untouched.
+ *   Both paths share it, so they cannot disagree.
+ * - `writeBatch`: events inserted, all events of the touched instances read back, the
  *   caller's pure fold, the states upserted — one `db.transaction`, so a SIGKILL leaves
  *   either the whole batch or none of it (better-sqlite3 is synchronous: nothing else
  *   runs on the connection meanwhile).
  * - `repairStaleStates`: the instances of the newest `n` inserted events (by `rowid`,
- *   which grows with every insert; an upsert of a known id keeps its row), their stored
- *   event count (`events_by_instance`) against `instances.event_count` (its unique key),
+ *   which grows with every insert; a copy of a stored identity inserts nothing), their
+ *   stored event count (`events_by_instance`) against `instances.event_count` (its key),
  *   then the stale ones re-folded and written in the same transaction. Bounded by `n`,
  *   not by the size of the file: files written before `writeBatch` existed are stale, if
  *   at all, only where the last batches were interrupted.
  */
 import type { Statement } from 'better-sqlite3';
 import { type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import { sameEventContent } from '../../domain/instance/same-event-content.ts';
 import type { BatchFold, BatchWriteResult, StateRepairReport } from '../../ports/atomic-batch.ts';
+import {
+  conflictingDuplicate,
+  type ItemFailure,
+  type WriteResult,
+} from '../../ports/event-store.ts';
 import type { SqliteDatabase } from './sqlite-database.ts';
-import { eventRows, stateRows, UPSERT_EVENT, UPSERT_STATE } from './write-rows.ts';
+import {
+  eventRows,
+  INSERT_EVENT,
+  stateRows,
+  STORED_EVENT,
+  UPSERT_STATE,
+  type EventRow,
+  type Rows,
+} from './write-rows.ts';
 
 /** Compiles (or takes from the store's cache) a statement. */
 export type Prepare = (sql: string) => Statement;
@@ -56,19 +75,61 @@ export function eventsOfInstances(
   return result;
 }
 
+/**
+ * Inserts the rows (inside the caller's transaction); returns the conflicting duplicates
+ * and the instance keys of the rows stored (inserted, or already stored the same).
+ */
+function insertEvents(
+  prepare: Prepare,
+  { rows, items }: Rows<EventRow, FlowtrailEvent>,
+): { conflicts: ItemFailure<FlowtrailEvent>[]; keys: string[] } {
+  const insert = prepare(INSERT_EVENT);
+  const conflicts: ItemFailure<FlowtrailEvent>[] = [];
+  const keys = new Set<string>();
+  rows.forEach((row, i) => {
+    const event = items[i] as FlowtrailEvent;
+    if (insert.run(row).changes === 0) {
+      const stored = prepare(STORED_EVENT).get(row.source, row.id) as { event: string } | undefined;
+      // The same text is the common case (a replay); else compare as JSON, key order aside.
+      const same =
+        stored !== undefined &&
+        (stored.event === row.event || sameEventContent(JSON.parse(stored.event), event));
+      if (!same) {
+        conflicts.push(conflictingDuplicate(event));
+        return;
+      }
+    }
+    keys.add(row.instanceKey);
+  });
+  return { conflicts, keys: [...keys] };
+}
+
+/** `writeEvents` of the embedded store: the events of one call in one transaction. */
+export function writeEvents(
+  db: SqliteDatabase,
+  prepare: Prepare,
+  events: readonly FlowtrailEvent[],
+): WriteResult<FlowtrailEvent> {
+  const rows = eventRows(events);
+  if (rows.rows.length === 0) return { retriable: [], rejected: rows.rejected };
+  const { conflicts } = db.transaction(() => insertEvents(prepare, rows))();
+  return { retriable: [], rejected: [...rows.rejected, ...conflicts] };
+}
+
 export function writeBatch(
   db: SqliteDatabase,
   prepare: Prepare,
   events: readonly FlowtrailEvent[],
   fold: BatchFold,
 ): BatchWriteResult {
-  const { rows, rejected } = eventRows(events);
+  const rows = eventRows(events);
   return db.transaction((): BatchWriteResult => {
-    const upsertEvent = prepare(UPSERT_EVENT);
-    for (const row of rows) upsertEvent.run(row);
-    const keys = [...new Set(rows.map((row) => row.instanceKey))];
+    const { conflicts, keys } = insertEvents(prepare, rows);
     const states = keys.length === 0 ? [] : fold(keys, eventsOfInstances(prepare, keys));
-    return { events: { retriable: [], rejected }, states: writeStates(prepare, states) };
+    return {
+      events: { retriable: [], rejected: [...rows.rejected, ...conflicts] },
+      states: writeStates(prepare, states),
+    };
   })();
 }
 

@@ -1,10 +1,15 @@
 /**
- * Tables of the embedded event store (schema version 4; `migrateEventStore` upgrades an
+ * Tables of the embedded event store (schema version 5; `migrateEventStore` upgrades an
  * older file in place).
  *
- * - `events`: one row per event id (upsert → idempotent), the CloudEvent JSON as received
- *   plus the columns the store filters and sorts on. `time_ms` is the instant of `time`
- *   (milliseconds, like an Elasticsearch `date`), so `+02:00` and `Z` times sort correctly.
+ * - `events`: one row per event identity, (source, id) (version 5; docs/events.md,
+ *   "Identity": the same id from two sources is two events), the CloudEvent JSON as
+ *   received plus the columns the store filters and sorts on. Rows are inserted, never
+ *   replaced: a copy of a stored identity is compared with the stored row
+ *   (batch-transaction.ts). `time_ms` is the instant of `time` (milliseconds, like an
+ *   Elasticsearch `date`), so `+02:00` and `Z` times sort correctly. `events_by_instance`
+ *   (instance_key, time_ms, id) stays a total order of an instance's events: an instance
+ *   has one source, so within it the id alone is unique.
  * - `instances`: one row per instance key; `event_count` is the version (an upsert never
  *   replaces a row with a higher one). `seq` is an explicit INTEGER PRIMARY KEY so the
  *   rowid the FTS index refers to survives VACUUM.
@@ -30,7 +35,7 @@ import { instanceKey } from '@flowtrail/sdk/protocol';
 import type { SqliteDatabase } from './sqlite-database.ts';
 
 export const EVENT_STORE_COMPONENT = 'events';
-export const EVENT_STORE_SCHEMA_VERSION = 4;
+export const EVENT_STORE_SCHEMA_VERSION = 5;
 
 /**
  * The terminal-status condition of `instances_overdue`, spelled exactly like this in the
@@ -53,19 +58,26 @@ CREATE INDEX IF NOT EXISTS instances_open ON instances (key, status) WHERE ${NON
 CREATE INDEX IF NOT EXISTS instances_open_by_process ON instances (process, key, status) WHERE ${NON_TERMINAL};
 `;
 
-export const EVENT_STORE_DDL = `
-CREATE TABLE events (
-  id            TEXT PRIMARY KEY,
+/** The events table of version 5, under `name` (the migration builds it beside the old one). */
+const eventsTable = (name: string): string => `
+CREATE TABLE ${name} (
+  id            TEXT NOT NULL,
   instance_key  TEXT NOT NULL,
   time          TEXT NOT NULL,
   time_ms       INTEGER NOT NULL,
   type          TEXT NOT NULL,
   source        TEXT NOT NULL,
   process       TEXT NOT NULL,
-  event         TEXT NOT NULL
+  event         TEXT NOT NULL,
+  PRIMARY KEY (source, id)
 );
-CREATE INDEX events_by_instance ON events (instance_key, time_ms, id);
+`;
 
+const EVENTS_INDEX = `
+CREATE INDEX events_by_instance ON events (instance_key, time_ms, id);
+`;
+
+export const EVENT_STORE_DDL = `${eventsTable('events')}${EVENTS_INDEX}
 CREATE TABLE instances (
   seq               INTEGER PRIMARY KEY,
   key               TEXT NOT NULL UNIQUE,
@@ -134,6 +146,11 @@ END;
  * `parent_key` column (backfilled from the state JSON) and the detection indexes, which
  * replace version 1's `instances_by_deadline`. Version 3: the `change_seq` column (0 for
  * the states written before) and its index. Version 4: the open-instance indexes.
+ * Version 5: `events` keyed by (source, id) instead of id. SQLite cannot change a primary
+ * key in place, so the table is rebuilt: the new one created beside it, every row copied
+ * WITH its rowid (the insertion order `repairStaleStates` reads the newest events by),
+ * the old one dropped (its index with it), the new one renamed, the index recreated. An
+ * id was unique before, so (source, id) is too: every event is kept.
  */
 const MIGRATIONS: Record<number, (db: SqliteDatabase) => void> = {
   2: (db) => {
@@ -161,6 +178,15 @@ ${CHANGE_INDEX}`);
   },
   4: (db) => {
     db.exec(OPEN_INDEXES);
+  },
+  5: (db) => {
+    db.exec(`${eventsTable('events_v5')}
+INSERT INTO events_v5 (rowid, id, instance_key, time, time_ms, type, source, process, event)
+  SELECT rowid, id, instance_key, time, time_ms, type, source, process, event
+  FROM events ORDER BY rowid;
+DROP TABLE events;
+ALTER TABLE events_v5 RENAME TO events;
+${EVENTS_INDEX}`);
   },
 };
 

@@ -3,9 +3,11 @@
  * without Kafka or Elasticsearch. Same semantics as `ElasticsearchEventStore`; the
  * storage contract suite (collector/test/storage/store-contract.ts) runs against both.
  *
- * - Writes (write-rows.ts): events upserted by event id (a rewrite replaces the row, no
- *   duplicates), states by instance key, applied only when `eventCount` >= the stored one
- *   (a superseded state is not a failure, like Elasticsearch's 409 under external_gte).
+ * - Writes (write-rows.ts, batch-transaction.ts): events inserted by identity (source,
+ *   id), never replaced: a stored identity with the same content is a no-op, with
+ *   different content a 409 `conflicting_duplicate`; states by instance key, applied only
+ *   when `eventCount` >= the stored one (a superseded state is not a failure, like
+ *   Elasticsearch's 409 under external_gte).
  *   Every read is read-your-writes (one writer connection, committed transactions).
  * - `getEvents`: oldest first = by `time` as an instant (ms), then by id (bytewise).
  * - `search`: see instance-search.ts (order: lastEventAt desc, key asc).
@@ -56,8 +58,13 @@ import { searchInstances } from './instance-search.ts';
 import { scanRecent, type RecentScanSql } from './recent-scan-queries.ts';
 import { type SqliteOptions } from './sqlite-database.ts';
 import { INSTANCE_CHANGES, readChanges } from './change-queries.ts';
-import { eventRows, stateRows, UPSERT_EVENT, UPSERT_STATE } from './write-rows.ts';
-import { eventsOfInstances, repairStaleStates, writeBatch } from './batch-transaction.ts';
+import { stateRows, UPSERT_STATE } from './write-rows.ts';
+import {
+  eventsOfInstances,
+  repairStaleStates,
+  writeBatch,
+  writeEvents,
+} from './batch-transaction.ts';
 import type {
   AtomicBatchWriter,
   BatchFold,
@@ -83,9 +90,10 @@ export class SqliteEventStore
   }
 
   async writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
-    const { rows, rejected } = eventRows(events);
-    this.upsert('write events', UPSERT_EVENT, rows);
-    return { retriable: [], rejected };
+    if (events.length === 0) return { retriable: [], rejected: [] };
+    return this.run('write events', (db) =>
+      writeEvents(db, (sql) => this.statement(db, sql), events),
+    );
   }
 
   async eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>> {

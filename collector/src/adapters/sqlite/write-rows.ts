@@ -1,8 +1,9 @@
 /**
- * The writes of the embedded event store (sqlite-event-store.ts): the upserts of events
- * and states, and the rows they bind.
+ * The writes of the embedded event store (sqlite-event-store.ts): the statements of
+ * events and states, and the rows they bind.
  *
- * - Events: upsert by event id (a rewrite replaces the row, no duplicates). An event
+ * - Events: inserted by identity (source, id), never replaced (`ON CONFLICT DO NOTHING`);
+ *   a row not inserted is compared with the stored one (batch-transaction.ts). An event
  *   whose `time` does not parse is rejected item by item (status 400).
  * - States: upsert by instance key, applied only when `eventCount` ≥ the stored one (the
  *   version every state write uses, also the re-derivation of deadlines); a superseded
@@ -15,13 +16,13 @@ import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import type { ItemFailure } from '../../ports/event-store.ts';
 import { nextChangeSeq } from './change-queries.ts';
 
-export const UPSERT_EVENT = `
+export const INSERT_EVENT = `
 INSERT INTO events (id, instance_key, time, time_ms, type, source, process, event)
 VALUES (@id, @instanceKey, @time, @timeMs, @type, @source, @process, @event)
-ON CONFLICT (id) DO UPDATE SET
-  instance_key = excluded.instance_key, time = excluded.time, time_ms = excluded.time_ms,
-  type = excluded.type, source = excluded.source, process = excluded.process,
-  event = excluded.event`;
+ON CONFLICT (source, id) DO NOTHING`;
+
+/** The stored JSON of an identity (the primary key). */
+export const STORED_EVENT = 'SELECT event FROM events WHERE source = ? AND id = ?';
 
 export const UPSERT_STATE = `
 INSERT INTO instances (key, event_count, status, process, last_event_at, last_event_ms,
@@ -60,9 +61,10 @@ export interface StateRow {
   state: string;
 }
 
-/** Rows to write, and the items refused before any write. */
+/** Rows to write, the item of each (same index), and the items refused before any write. */
 export interface Rows<R, T> {
   rows: R[];
+  items: T[];
   rejected: ItemFailure<T>[];
 }
 
@@ -74,7 +76,7 @@ function millisOf(time: string | undefined): number | undefined {
 }
 
 export function eventRows(events: readonly FlowtrailEvent[]): Rows<EventRow, FlowtrailEvent> {
-  const result: Rows<EventRow, FlowtrailEvent> = { rows: [], rejected: [] };
+  const result: Rows<EventRow, FlowtrailEvent> = { rows: [], items: [], rejected: [] };
   for (const event of events) {
     const timeMs = millisOf(event.time);
     if (timeMs === undefined) {
@@ -95,12 +97,13 @@ export function eventRows(events: readonly FlowtrailEvent[]): Rows<EventRow, Flo
       process: event.ftprocess,
       event: JSON.stringify(event),
     });
+    result.items.push(event);
   }
   return result;
 }
 
 export function stateRows(states: readonly InstanceState[]): Rows<StateRow, InstanceState> {
-  const result: Rows<StateRow, InstanceState> = { rows: [], rejected: [] };
+  const result: Rows<StateRow, InstanceState> = { rows: [], items: [], rejected: [] };
   for (const state of states) {
     const lastEventMs = millisOf(state.lastEventAt);
     if (lastEventMs === undefined) {
@@ -123,6 +126,7 @@ export function stateRows(states: readonly InstanceState[]): Rows<StateRow, Inst
       searchText: state.searchText,
       state: JSON.stringify(state),
     });
+    result.items.push(state);
   }
   return result;
 }

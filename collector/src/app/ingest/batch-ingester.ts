@@ -1,8 +1,13 @@
 /**
  * One storage round trip for a slice of Kafka records:
- *   decode → invalid to the DLQ, valid (deduplicated by id) to the event store →
- *   items the store rejects for good to the DLQ (`storage-rejected`) →
+ *   decode → invalid to the DLQ, valid (deduplicated by identity) to the event store →
+ *   items the store rejects for good to the DLQ (`storage-rejected`, or
+ *   `conflicting-duplicate` when the identity is stored with different content) →
  *   re-read ALL events of every touched instance → fold → write states.
+ * Identity is (source, id) (`eventIdentity`; docs/events.md, "Identity"): a second copy
+ * of an identity in one batch with the same content is a counted duplicate
+ * (`duplicatesInBatch`), with different content a `conflicting-duplicate` dead letter —
+ * the first copy stays, as the stores keep the first stored one.
  * A writer with the `AtomicBatchWriter` capability (SQLite) does the store, re-read and
  * states write in one transaction, the fold running inside it; the outcome is the same.
  * Resolves only when everything is durably stored (events, dead letters, states); the
@@ -11,11 +16,22 @@
  * spreads an array into arguments (`push(...x)` throws RangeError past ~120k) or scans
  * the batch once per element.
  */
-import { decodeKafkaMessage, instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import {
+  decodeKafkaMessage,
+  eventIdentity,
+  instanceKeyOf,
+  type FlowtrailEvent,
+} from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
+import { sameEventContent } from '../../domain/instance/same-event-content.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Metrics } from '../../shared/metrics.ts';
-import type { EventWriter, WriteResult } from '../../ports/event-store.ts';
+import {
+  CONFLICTING_DUPLICATE,
+  isConflictingDuplicate,
+  type EventWriter,
+  type WriteResult,
+} from '../../ports/event-store.ts';
 import { isAtomicBatchWriter } from '../../ports/atomic-batch.ts';
 import type { DeadLetter, DeadLetterSink } from '../../ports/dead-letter-sink.ts';
 import type { IncomingMessage } from '../../ports/incoming-message.ts';
@@ -60,7 +76,7 @@ export class BatchIngester {
   async process(messages: readonly IncomingMessage[]): Promise<BatchOutcome> {
     const { metrics } = this.deps;
     metrics.add('consumed', messages.length);
-    const { valid, letters } = this.decode(messages);
+    const { valid, byIdentity, letters } = this.decode(messages);
 
     const events = valid.map((d) => d.event);
     const { writer } = this.deps;
@@ -79,15 +95,20 @@ export class BatchIngester {
     } else {
       written = await writer.writeEvents(events);
     }
-    const byId = new Map(valid.map((d) => [d.event.id, d]));
-    const rejectedIds = new Set<string>();
+    const rejected = new Set<string>();
+    let storageRejected = 0;
     for (const failure of written.rejected) {
-      rejectedIds.add(failure.item.id);
-      const source = byId.get(failure.item.id);
+      const identity = eventIdentity(failure.item);
+      rejected.add(identity);
+      // A stored identity with different content: the stored event is kept, this copy
+      // is dead-lettered as what it is, not as a storage failure.
+      const conflict = isConflictingDuplicate(failure);
+      if (!conflict) storageRejected++;
+      const source = byIdentity.get(identity);
       if (source !== undefined) {
         letters.push({
           message: source.message,
-          reason: 'storage-rejected',
+          reason: conflict ? 'conflicting-duplicate' : 'storage-rejected',
           errors: [failure.error],
         });
       }
@@ -96,9 +117,9 @@ export class BatchIngester {
       // The retrying writer only returns retriable items when it was told to stop.
       throw new Error(`${written.retriable.length} event(s) not stored before stopping`);
     }
-    const stored = valid.filter((d) => !rejectedIds.has(d.event.id)).map((d) => d.event);
+    const stored = valid.filter((d) => !rejected.has(eventIdentity(d.event))).map((d) => d.event);
     metrics.add('indexed', stored.length);
-    metrics.add('storageRejected', written.rejected.length);
+    metrics.add('storageRejected', storageRejected);
 
     let start = 0;
     do {
@@ -137,10 +158,12 @@ export class BatchIngester {
 
   private decode(messages: readonly IncomingMessage[]): {
     valid: Decoded[];
+    /** The first copy of each identity (`eventIdentity`), the one in `valid`. */
+    byIdentity: Map<string, Decoded>;
     letters: DeadLetter[];
   } {
     const valid: Decoded[] = [];
-    const seen = new Set<string>();
+    const byIdentity = new Map<string, Decoded>();
     const letters: DeadLetter[] = [];
     for (const message of messages) {
       let result: ReturnType<typeof decodeKafkaMessage>;
@@ -157,14 +180,33 @@ export class BatchIngester {
       }
       if (!result.ok) {
         letters.push({ message, reason: result.reason, errors: result.errors });
-      } else if (seen.has(result.event.id)) {
+        continue;
+      }
+      const identity = eventIdentity(result.event);
+      const first = byIdentity.get(identity);
+      if (first === undefined) {
+        const decoded = { message, event: result.event };
+        byIdentity.set(identity, decoded);
+        valid.push(decoded);
+      } else if (sameEventContent(first.event, result.event)) {
         this.deps.metrics.add('duplicatesInBatch');
       } else {
-        seen.add(result.event.id);
-        valid.push({ message, event: result.event });
+        letters.push({
+          message,
+          reason: 'conflicting-duplicate',
+          errors: [
+            {
+              type: CONFLICTING_DUPLICATE,
+              reason:
+                `event ${JSON.stringify(result.event.id)} of source ` +
+                `${JSON.stringify(result.event.source)} came earlier in the batch ` +
+                `(offset ${first.message.offset}) with different content; that copy is kept`,
+            },
+          ],
+        });
       }
     }
-    return { valid, letters };
+    return { valid, byIdentity, letters };
   }
 
   /** Folds every instance touched by `stored` from ALL its stored events. */
