@@ -58,15 +58,17 @@ export class InvalidEventError extends FlowtrailError {
 }
 
 /**
- * Reported by the delivery queue when an event is discarded before any send attempt:
- * the queue is full (`reason: 'queue-full'`) or the SDK was shut down (`'shutdown'`).
- * `stats().dropped` counts these events.
+ * Reported by the delivery queue when events are discarded: the in-memory queue is full
+ * (`reason: 'queue-full'`), the SDK was shut down (`'shutdown'`), or the on-disk spool
+ * is full (`'spool-full'`: the newest events are dropped until the spool has room again).
+ * `stats().dropped` counts these events (`stats().spoolDropped` the spool's share).
+ * Queue-full and spool-full are reported once per overflow episode, not once per event.
  */
 export class EventDroppedError extends FlowtrailError {
-  readonly reason: 'queue-full' | 'shutdown';
+  readonly reason: 'queue-full' | 'shutdown' | 'spool-full';
 
-  constructor(reason: 'queue-full' | 'shutdown', detail: string) {
-    super(detail, { code: `dropped-${reason}`, retriable: reason === 'queue-full' });
+  constructor(reason: 'queue-full' | 'shutdown' | 'spool-full', detail: string) {
+    super(detail, { code: `dropped-${reason}`, retriable: reason !== 'shutdown' });
     this.reason = reason;
   }
 }
@@ -98,6 +100,29 @@ export class ExportFailedError extends FlowtrailError {
     });
     this.events = events;
     this.attempts = attempts;
+  }
+}
+
+/**
+ * Reported by the delivery queue when the on-disk spool cannot be used: the directory
+ * cannot be created or locked (`operation: 'open'`), a write fails (`'write'`, e.g. no
+ * space left), a segment cannot be read (`'read'`) or deleted (`'delete'`), records were
+ * found corrupted (`'corrupt'`, not retriable), or closing fails (`'close'`). Never thrown: the batch at
+ * hand falls back to the in-memory retries, and the spool is tried again later.
+ * `stats().spoolErrors` counts these.
+ */
+export class SpoolError extends FlowtrailError {
+  readonly operation: 'open' | 'write' | 'read' | 'delete' | 'corrupt' | 'close';
+
+  constructor(
+    operation: 'open' | 'write' | 'read' | 'delete' | 'corrupt' | 'close',
+    message: string,
+    cause?: unknown,
+  ) {
+    const why = cause === undefined ? '' : `: ${cause instanceof Error ? cause.message : cause}`;
+    const retriable = operation !== 'corrupt'; // a corrupt record stays corrupt
+    super(`spool ${operation}: ${message}${why}`, { code: 'spool', retriable, cause });
+    this.operation = operation;
   }
 }
 

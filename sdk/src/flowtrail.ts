@@ -13,7 +13,8 @@ import { ProcessHandle, type EventSink } from './process-handle.ts';
 import { extractContext, type ParentContext } from './propagation.ts';
 import type { FlowtrailEvent } from './protocol/schema.ts';
 import { validateEvent } from './protocol/validate.ts';
-import { emptyStats, type FlowtrailStats } from './stats.ts';
+import { Spool } from './spool/spool.ts';
+import { emptyStats, type DeliveryStats } from './stats.ts';
 import type { TraceContext } from './trace-context.ts';
 
 export interface ProcessOptions {
@@ -48,15 +49,21 @@ export interface Continuation {
 export class Flowtrail {
   readonly source: string;
   private readonly options: ResolvedOptions;
-  private readonly counters: FlowtrailStats = emptyStats();
+  private readonly counters: DeliveryStats = emptyStats();
   private readonly queue: DeliveryQueue;
   private readonly sink: EventSink;
 
   constructor(options: FlowtrailOptions) {
     this.options = resolveOptions(options);
     this.source = this.options.source;
-    this.queue = new DeliveryQueue(this.options.transport, this.options, this.counters, (err) =>
-      this.report(err),
+    const spool =
+      this.options.spool === undefined ? undefined : new Spool<FlowtrailEvent>(this.options.spool);
+    this.queue = new DeliveryQueue(
+      this.options.transport,
+      this.options,
+      this.counters,
+      (err) => this.report(err),
+      spool,
     );
     this.sink = {
       source: this.source,
@@ -104,19 +111,25 @@ export class Flowtrail {
     return this.counters.invalid === before;
   }
 
-  /** Sends everything queued now; resolves when done (failures go to `onError`). */
+  /**
+   * Sends everything queued now; resolves when done (failures go to `onError`). With a
+   * spool: also waits until what is on disk was replayed, or one replay attempt failed.
+   */
   flush(): Promise<void> {
     return this.queue.flush();
   }
 
-  /** Flushes, then closes the transport. Events emitted afterwards are dropped. */
+  /**
+   * Flushes, then closes the spool (what is still on disk stays there for the next process
+   * with the same directory) and the transport. Events emitted afterwards are dropped.
+   */
   shutdown(): Promise<void> {
     return this.queue.shutdown();
   }
 
-  /** A snapshot of the delivery counters. */
-  stats(): FlowtrailStats {
-    return { ...this.counters, pending: this.queue.pending };
+  /** A snapshot of the delivery counters (with the spool's, all 0 without a spool). */
+  stats(): DeliveryStats {
+    return this.queue.snapshot();
   }
 
   private emitBuilt(

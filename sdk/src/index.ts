@@ -8,13 +8,15 @@
  *   `messageReceived`, `expect`, `fulfil`, `assignOwner`, `event`, `inject`);
  *   `handle.step(name)` → {@link StepHandle} (`start`, `complete`, `fail`, `waiting`,
  *   `assignOwner`); `ft.continueFrom(headers)` → {@link Continuation}; `ft.flush()`,
- *   `ft.shutdown()`, `ft.stats()` → {@link FlowtrailStats}. The option types of those
+ *   `ft.shutdown()`, `ft.stats()` → {@link DeliveryStats} ({@link FlowtrailStats} and the
+ *   spool's {@link SpoolStats}). The option types of those
  *   calls: {@link ProcessOptions}, {@link StepOptions}, {@link WaitingOptions},
  *   {@link MessageSentOptions} (→ {@link SentMessage}), {@link MessageReceivedOptions},
  *   {@link ExpectOptions}, {@link EmitOptions}, {@link Instant}.
  * - Configuration: {@link FlowtrailOptions}; from the environment {@link sdkOptionsFromEnv}
  *   and {@link parseSdkEnv} ({@link SdkEnv}); the delivery queue's knobs
- *   {@link DeliveryOptions} and their {@link defaultDeliveryOptions}.
+ *   {@link DeliveryOptions} and their {@link defaultDeliveryOptions}; the on-disk spool's
+ *   {@link SpoolOptions} ({@link DEFAULT_SPOOL_MAX_BYTES}, {@link MIN_SPOOL_MAX_BYTES}).
  * - Transports: the {@link Transport} interface, {@link KafkaTransport} (with
  *   {@link DEFAULT_TOPIC}), {@link HttpTransport} (the collector's `POST` of
  *   {@link EVENTS_PATH} at {@link DEFAULT_COLLECTOR_URL}, {@link HttpRejection}),
@@ -53,12 +55,13 @@ export type {
 export { StepHandle } from './step-handle.ts';
 export type { StepOptions, WaitingOptions } from './step-handle.ts';
 export type { EmitOptions, Instant } from './event-factory.ts';
-export type { FlowtrailOptions } from './options.ts';
+export type { FlowtrailOptions, SpoolOptions } from './options.ts';
+export { DEFAULT_SPOOL_MAX_BYTES, MIN_SPOOL_MAX_BYTES } from './options.ts';
 export { defaultDeliveryOptions } from './delivery-queue.ts';
 export type { DeliveryOptions } from './delivery-queue.ts';
 export { sdkOptionsFromEnv, parseSdkEnv } from './env/env-options.ts';
 export type { SdkEnv } from './env/env-options.ts';
-export type { FlowtrailStats } from './stats.ts';
+export type { DeliveryStats, FlowtrailStats, SpoolStats } from './stats.ts';
 export type { Transport } from './transport.ts';
 export { KafkaTransport, DEFAULT_TOPIC } from './transports/kafka-transport.ts';
 export type { KafkaTransportOptions } from './transports/kafka-transport.ts';
@@ -71,6 +74,7 @@ export {
   ExportFailedError,
   FlowtrailError,
   InvalidEventError,
+  SpoolError,
   TransportCloseError,
   TransportError,
 } from './errors.ts';

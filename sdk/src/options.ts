@@ -2,9 +2,36 @@
  * Options of `createFlowtrail`: an options object only. Environment variables are read
  * at the edge by `sdkOptionsFromEnv` (env/env-options.ts).
  */
+import { resolve } from 'node:path';
 import { defaultDeliveryOptions, type DeliveryOptions } from './delivery-queue.ts';
 import { ConfigError, type FlowtrailError } from './errors.ts';
 import type { Transport } from './transport.ts';
+
+/**
+ * The on-disk spool (docs/sdk.md "The spool"): while the transport is unreachable,
+ * batches are written to append-only segment files in `directory` and replayed in order
+ * when it answers again; a later process with the same directory replays what an
+ * earlier one left.
+ */
+export interface SpoolOptions {
+  /** Directory of the segment files; created if missing. One live process per directory. */
+  directory: string;
+  /** Upper bound of the segment files together. Default 256 MiB; at least 64 KiB. */
+  maxBytes?: number;
+  /** fdatasync every spooled batch before it counts as spooled. Default true. */
+  fsync?: boolean;
+}
+
+export interface ResolvedSpoolOptions {
+  /** Absolute. */
+  directory: string;
+  maxBytes: number;
+  fsync: boolean;
+}
+
+export const DEFAULT_SPOOL_MAX_BYTES = 256 * 1024 * 1024;
+export const MIN_SPOOL_MAX_BYTES = 64 * 1024;
+const spoolKeys = ['directory', 'maxBytes', 'fsync'];
 
 export interface FlowtrailOptions extends Partial<DeliveryOptions> {
   /** This system's name: the CloudEvents `source` of every event, e.g. `billing`. */
@@ -17,6 +44,8 @@ export interface FlowtrailOptions extends Partial<DeliveryOptions> {
   clock?: () => Date;
   /** Event id generator. Default `crypto.randomUUID`. */
   newId?: () => string;
+  /** Spool batches to disk while the transport is unreachable. Default: off (memory only). */
+  spool?: SpoolOptions;
 }
 
 export interface ResolvedOptions extends DeliveryOptions {
@@ -25,6 +54,7 @@ export interface ResolvedOptions extends DeliveryOptions {
   onError: (err: FlowtrailError) => void;
   clock: () => Date;
   newId: () => string;
+  spool: ResolvedSpoolOptions | undefined;
 }
 
 function defaultOnError(): (err: FlowtrailError) => void {
@@ -84,6 +114,7 @@ export function resolveOptions(options: FlowtrailOptions): ResolvedOptions {
       problems.push(`${key}: must be a function`);
     }
   }
+  const spool = opts.spool === undefined ? undefined : resolveSpool(opts.spool, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...merged,
@@ -93,5 +124,43 @@ export function resolveOptions(options: FlowtrailOptions): ResolvedOptions {
     onError: opts.onError ?? defaultOnError(),
     clock: opts.clock ?? (() => new Date()),
     newId: opts.newId ?? (() => crypto.randomUUID()),
+    spool,
+  };
+}
+
+function resolveSpool(value: unknown, problems: string[]): ResolvedSpoolOptions | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push('spool: must be an object { directory, maxBytes?, fsync? }');
+    return undefined;
+  }
+  const spool = value as Partial<Record<string, unknown>>;
+  for (const key of Object.keys(spool)) {
+    if (!spoolKeys.includes(key)) {
+      problems.push(`spool.${key}: unknown option (known: ${spoolKeys.join(', ')})`);
+    }
+  }
+  const { directory, maxBytes = DEFAULT_SPOOL_MAX_BYTES, fsync = true } = spool;
+  const before = problems.length;
+  if (typeof directory !== 'string' || directory.trim() === '' || directory.includes('\0')) {
+    problems.push(
+      'spool.directory: a directory path is required, e.g. "/var/lib/orders/flowtrail"',
+    );
+  }
+  if (
+    typeof maxBytes !== 'number' ||
+    !Number.isInteger(maxBytes) ||
+    maxBytes < MIN_SPOOL_MAX_BYTES
+  ) {
+    problems.push(
+      `spool.maxBytes: must be an integer >= ${MIN_SPOOL_MAX_BYTES} (64 KiB), got ${String(maxBytes)}`,
+    );
+  }
+  if (typeof fsync !== 'boolean')
+    problems.push(`spool.fsync: must be a boolean, got ${String(fsync)}`);
+  if (problems.length > before) return undefined;
+  return {
+    directory: resolve(directory as string),
+    maxBytes: maxBytes as number,
+    fsync: fsync as boolean,
   };
 }

@@ -4,6 +4,15 @@
  * events of one instance land on one partition, in order. Idempotent producer
  * (`idempotent: true, maxInFlightRequests: 1`, no transactions), `acks: all`.
  * Connects lazily on the first send and reconnects after a failed connect.
+ *
+ * After a failed send the transport drops the producer it owns and creates a new one for
+ * the next send (a new producer id, sequences from 0). kafkajs rolls a partition's
+ * sequence number back when a produce request fails, although the broker may have
+ * written it (the broker went down before answering); re-sending *other* messages with
+ * those sequence numbers on the same producer id is refused as OUT_OF_ORDER_SEQUENCE_NUMBER
+ * or, worse, taken for a duplicate and dropped. With a new producer id the broker writes
+ * the re-sent batch again: a duplicate at worst (the event id is the idempotency key),
+ * never a loss. Sequence errors are retriable for the same reason.
  */
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import type { KafkaConfig, Producer, ProducerConfig } from 'kafkajs';
@@ -35,10 +44,20 @@ export interface KafkaTransportOptions {
   producerConfig?: ProducerConfig;
 }
 
+/** Broker answers that mean "this producer id's sequence state is off": a new producer fixes it. */
+const PRODUCER_STATE_ERRORS = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'DUPLICATE_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+]);
+
 export class KafkaTransport implements Transport {
   readonly topic: string;
-  private readonly producer: Producer;
+  private producer: Producer;
   private readonly ownsProducer: boolean;
+  private readonly createProducer: (() => Producer) | undefined;
   private connecting: Promise<void> | undefined;
   private closed = false;
 
@@ -54,6 +73,7 @@ export class KafkaTransport implements Transport {
     if (options.producer !== undefined) {
       this.producer = options.producer;
       this.ownsProducer = false;
+      this.createProducer = undefined;
       return;
     }
     const kafka =
@@ -64,8 +84,8 @@ export class KafkaTransport implements Transport {
         ...options.kafkaConfig,
         brokers: options.brokers as string[],
       });
-    try {
-      this.producer = kafka.producer({
+    this.createProducer = () =>
+      kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
         // kafkajs retries an idempotent producer forever by default; the SDK's delivery
@@ -74,6 +94,8 @@ export class KafkaTransport implements Transport {
         createPartitioner: Partitioners.DefaultPartitioner,
         ...options.producerConfig,
       });
+    try {
+      this.producer = this.createProducer();
     } catch (err) {
       throw new ConfigError([`KafkaTransport: ${err instanceof Error ? err.message : err}`]);
     }
@@ -84,8 +106,9 @@ export class KafkaTransport implements Transport {
     if (this.closed) throw new TransportError('KafkaTransport is closed', { retriable: false });
     if (events.length === 0) return;
     await this.connect();
+    const producer = this.producer;
     try {
-      await this.producer.send({
+      await producer.send({
         topic: this.topic,
         acks: -1,
         messages: events.map((event) => ({
@@ -95,8 +118,30 @@ export class KafkaTransport implements Transport {
         })),
       });
     } catch (err) {
-      throw wrap('sending to Kafka failed', err);
+      const renewed = this.renewProducer(producer);
+      throw wrap('sending to Kafka failed', err, renewed);
     }
+  }
+
+  /**
+   * Replaces a producer whose send failed (see the file comment). Not a caller's producer,
+   * and only once per failed producer. Never throws: a producer that cannot be created now
+   * is created on a later send.
+   */
+  private renewProducer(failed: Producer): boolean {
+    if (!this.ownsProducer || this.createProducer === undefined || this.closed) return false;
+    if (this.producer !== failed) return true; // a concurrent failure renewed it already
+    let next: Producer;
+    try {
+      next = this.createProducer();
+    } catch {
+      return false;
+    }
+    const wasConnecting = this.connecting;
+    this.producer = next;
+    this.connecting = undefined;
+    void wasConnecting?.then(() => failed.disconnect()).catch(() => undefined); // in-flight sends on it fail; the queue re-sends them
+    return true;
   }
 
   async close(): Promise<void> {
@@ -112,19 +157,53 @@ export class KafkaTransport implements Transport {
 
   private connect(): Promise<void> {
     if (!this.ownsProducer) return Promise.resolve();
-    this.connecting ??= this.producer.connect().catch((err: unknown) => {
-      this.connecting = undefined; // try again on the next send
-      throw wrap('connecting to Kafka failed', err);
-    });
+    if (this.connecting === undefined) {
+      const connecting: Promise<void> = this.producer.connect().catch((err: unknown) => {
+        if (this.connecting === connecting) this.connecting = undefined; // again next send
+        throw wrap('connecting to Kafka failed', err);
+      });
+      this.connecting = connecting;
+    }
     return this.connecting;
   }
 }
 
-function wrap(what: string, err: unknown): TransportError {
-  // kafkajs errors say whether they are retriable; unknown errors are worth a retry. When
-  // kafkajs gave up its own retries, the cause (e.g. broker down) still is transient.
-  const e = err as { name?: unknown; retriable?: unknown } | null;
-  const retriable = e?.name === 'KafkaJSNumberOfRetriesExceeded' || e?.retriable !== false;
+function wrap(what: string, err: unknown, producerRenewed = false): TransportError {
+  // kafkajs errors say whether they are retriable; unknown errors are worth a retry. What
+  // counts is the innermost cause: kafkajs' retrier wraps what it gave up on in
+  // KafkaJSNumberOfRetriesExceeded, and the producer's retrier wraps *that* again in a
+  // KafkaJSNonRetriableError — with the broker simply down (ECONNREFUSED) underneath,
+  // which is transient. A producer-state error is transient once the producer was renewed.
+  const outer = err as KafkaErrorShape | null;
+  const root = rootCause(err);
+  const stateError = [outer, root].some(
+    (e) => typeof e?.type === 'string' && PRODUCER_STATE_ERRORS.has(e.type),
+  );
+  const unrecoverable = typeof root?.name === 'string' && PROGRAMMING_ERRORS.has(root.name);
+  const retriable =
+    (stateError && producerRenewed) ||
+    (!stateError && outer?.name === 'KafkaJSNumberOfRetriesExceeded') ||
+    (!unrecoverable && root?.retriable !== false);
   const message = err instanceof Error ? err.message : String(err);
   return new TransportError(`${what}: ${message}`, { retriable, cause: err });
+}
+
+interface KafkaErrorShape {
+  name?: unknown;
+  retriable?: unknown;
+  type?: unknown;
+  cause?: unknown;
+}
+
+/** Errors kafkajs itself never retries: a bug, not a broker problem. */
+const PROGRAMMING_ERRORS = new Set(['RangeError', 'ReferenceError', 'SyntaxError', 'TypeError']);
+
+function rootCause(err: unknown): KafkaErrorShape | null {
+  let e = err as KafkaErrorShape | null;
+  for (let depth = 0; depth < 10; depth += 1) {
+    const cause = e?.cause as KafkaErrorShape | null | undefined;
+    if (cause === undefined || cause === null || cause === e) break;
+    e = cause;
+  }
+  return e;
 }
