@@ -6,6 +6,7 @@
  * "Crash safety, embedded mode").
  */
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import type { FoldSummary } from '../domain/instance/fold-summary.ts';
 import type { InstanceState } from '../domain/instance/instance-state.ts';
 import type { EventWriter, WriteResult } from './event-store.ts';
 
@@ -19,10 +20,60 @@ export type BatchFold = (
   eventsByKey: ReadonlyMap<string, FlowtrailEvent[]>,
 ) => InstanceState[];
 
+/** An instance a batch touched, with what the store keeps to continue its fold. */
+export interface TouchedInstance {
+  key: string;
+  /**
+   * The batch's events of this instance that the store newly inserted: not the copies of
+   * stored identities (replays), each identity once. Exactly the events not folded yet.
+   */
+  inserted: FlowtrailEvent[];
+  /** The stored fold summary (parsed JSON; the fold checks it), written with the state. */
+  summary: unknown;
+  /** `eventCount` of the stored state the summary was written with. */
+  stateEventCount: number;
+}
+
+/** A state to write and the fold summary to keep beside it. */
+export interface FoldedInstance {
+  state: InstanceState;
+  summary: FoldSummary;
+}
+
+/**
+ * A `BatchFold` that can also continue folds (docs/operations.md, "Why the events index
+ * is the source of truth"): called as a function it re-folds everything, as any
+ * `BatchFold` (so a writer that does not know summaries still works); a writer that
+ * keeps summaries uses `continueFold` and `refold` instead. All are pure and run inside
+ * the store's transaction.
+ */
+export interface IncrementalBatchFold extends BatchFold {
+  /**
+   * Continues the stored summary with the newly inserted events; `undefined` when it
+   * cannot (unusable summary, or an event older than the summary's last): the store then
+   * reads all stored events of the instance and calls `refold`. Called only for
+   * instances that have a stored summary.
+   */
+  continueFold(instance: TouchedInstance): FoldedInstance | undefined;
+  /**
+   * From all stored events (oldest first); `undefined` when the fold failed (the store
+   * writes no state and drops the instance's summary).
+   */
+  refold(key: string, events: readonly FlowtrailEvent[]): FoldedInstance | undefined;
+}
+
+/** Whether a `BatchFold` is also an `IncrementalBatchFold`. */
+export function isIncrementalBatchFold(fold: BatchFold): fold is IncrementalBatchFold {
+  const candidate = fold as Partial<IncrementalBatchFold>;
+  return typeof candidate.continueFold === 'function' && typeof candidate.refold === 'function';
+}
+
 /** What `AtomicBatchWriter.writeBatch` stored. */
 export interface BatchWriteResult {
   events: WriteResult<FlowtrailEvent>;
   states: WriteResult<InstanceState>;
+  /** With an `IncrementalBatchFold`: how many instances were continued and re-folded. */
+  folds?: { continued: number; refolded: number };
 }
 
 /**
@@ -38,6 +89,13 @@ export interface AtomicBatchWriter {
    * then the stored events of every instance an event that was not rejected belongs to,
    * `fold(keys, eventsByKey)`, and `writeStates` of its result. A throwing `fold` rolls
    * everything back.
+   *
+   * With an `IncrementalBatchFold` (`isIncrementalBatchFold`): the touched instances'
+   * stored summaries are read (by key), each one continued with only its newly inserted
+   * events, and only the instances that cannot be continued (or have no summary) are read
+   * back and re-folded; states and summaries are written together. A summary is only ever stored with the state folded
+   * from exactly the stored events: an instance that got new events but no new state
+   * and summary in the same transaction loses its summary (its next batch re-folds).
    */
   writeBatch(events: readonly FlowtrailEvent[], fold: BatchFold): Promise<BatchWriteResult>;
 }

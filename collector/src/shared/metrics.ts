@@ -13,6 +13,10 @@ export interface CounterSnapshot {
   statesWritten: number;
   statesRejected: number;
   foldFailures: number;
+  /** Instances folded from all their stored events (every fold but a continued one). */
+  refolds: number;
+  /** Instances whose stored fold summary was continued with only their new events. */
+  continuedFolds: number;
   retries: number;
   batches: number;
   commits: number;
@@ -28,6 +32,8 @@ export class Metrics {
     statesWritten: 0,
     statesRejected: 0,
     foldFailures: 0,
+    refolds: 0,
+    continuedFolds: 0,
     retries: 0,
     batches: 0,
     commits: 0,

@@ -3,10 +3,12 @@
  * folded for a slice of messages, structured and binary mode.
  */
 import { describe, expect, it } from 'vitest';
+import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { foldInstance } from '../../src/domain/instance/fold.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { Metrics } from '../../src/shared/metrics.ts';
 import { BatchIngester } from '../../src/app/ingest/batch-ingester.ts';
+import type { BatchFold } from '../../src/ports/atomic-batch.ts';
 import type { DeadLetter } from '../../src/ports/dead-letter-sink.ts';
 import type { IncomingMessage } from '../../src/ports/incoming-message.ts';
 import { MemoryWriter } from './memory-writer.ts';
@@ -175,5 +177,45 @@ describe('BatchIngester: identity is (source, id)', () => {
     expect(outcome).toEqual({ indexed: 1, deadLettered: 0, statesWritten: 1 });
     expect(writer.ids()).toEqual(['same-id']);
     expect(letters).toEqual([]);
+  });
+});
+
+describe('BatchIngester: fold counters and atomic writers without summaries', () => {
+  it('counts every fold of the three-step path as a re-fold', async () => {
+    const { metrics, processor } = setup();
+    await processor.process([message(event('r1', 'flowtrail.process.started', 'i-3'))]);
+    await processor.process([
+      message(event('r2', 'custom.thing', 'i-3')),
+      message(event('r3', 'flowtrail.process.started', 'i-4')),
+    ]);
+    expect(metrics.snapshot()).toMatchObject({ refolds: 3, continuedFolds: 0 });
+  });
+
+  it('an atomic writer that calls the fold as a plain BatchFold gets full re-folds', async () => {
+    const writer = new MemoryWriter();
+    const atomic = Object.assign(writer, {
+      writeBatch: async (events: readonly FlowtrailEvent[], fold: BatchFold) => {
+        const written = await writer.writeEvents(events);
+        const keys = [...new Set(events.map((e) => instanceKeyOf(e)))];
+        const states = fold(keys, await writer.eventsOfInstances(keys));
+        return { events: written, states: await writer.writeStates(states) };
+      },
+    });
+    const metrics = new Metrics();
+    const processor = new BatchIngester({
+      writer: atomic,
+      deadLetters: { send: async () => {} },
+      fold: foldInstance,
+      maxEventBytes: 10_000,
+      metrics,
+      logger: createLogger('silent'),
+    });
+    await processor.process([message(event('p1', 'flowtrail.process.started', 'i-5'))]);
+    const outcome = await processor.process([
+      message(event('p22', 'flowtrail.process.completed', 'i-5')),
+    ]);
+    expect(outcome).toEqual({ indexed: 1, deadLettered: 0, statesWritten: 1 });
+    expect(writer.states.get('shop/order/i-5')?.status).toBe('completed');
+    expect(metrics.snapshot()).toMatchObject({ refolds: 2, continuedFolds: 0 });
   });
 });

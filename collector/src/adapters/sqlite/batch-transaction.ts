@@ -10,7 +10,16 @@
  * - `writeBatch`: events inserted, all events of the touched instances read back, the
  *   caller's pure fold, the states upserted — one `db.transaction`, so a SIGKILL leaves
  *   either the whole batch or none of it (better-sqlite3 is synchronous: nothing else
- *   runs on the connection meanwhile).
+ *   runs on the connection meanwhile). With an `IncrementalBatchFold` the read-back is
+ *   replaced, where possible, by the touched instances' stored fold summaries (a read by
+ *   key) continued with only the newly inserted events (the insert reports them: a
+ *   replay inserts nothing); only the instances it cannot continue are read back and
+ *   re-folded. States and summaries are written together (`UPSERT_FOLDED_STATE`).
+ * - The summary rule: a stored summary always describes exactly the instance's stored
+ *   events. Whatever inserts events without writing a state and summary in the same
+ *   transaction (`writeEvents`, the plain `BatchFold`, a failed fold, a state refused by
+ *   the `eventCount` rule) drops the instance's summary; a state written without one
+ *   keeps it only for the same `eventCount` (write-rows.ts).
  * - `repairStaleStates`: the instances of the newest `n` inserted events (by `rowid`,
  *   which grows with every insert; a copy of a stored identity inserts nothing), their
  *   stored event count (`events_by_instance`) against `instances.event_count` (its key),
@@ -21,7 +30,15 @@
 import type { Statement } from 'better-sqlite3';
 import { type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { sameEventContent } from '../../domain/instance/same-event-content.ts';
-import type { BatchFold, BatchWriteResult, StateRepairReport } from '../../ports/atomic-batch.ts';
+import {
+  isIncrementalBatchFold,
+  type BatchFold,
+  type BatchWriteResult,
+  type FoldedInstance,
+  type IncrementalBatchFold,
+  type StateRepairReport,
+} from '../../ports/atomic-batch.ts';
+import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import {
   conflictingDuplicate,
   type ItemFailure,
@@ -29,8 +46,11 @@ import {
 } from '../../ports/event-store.ts';
 import type { SqliteDatabase } from './sqlite-database.ts';
 import {
+  CLEAR_SUMMARIES,
   eventRows,
   INSERT_EVENT,
+  STORED_SUMMARIES,
+  UPSERT_FOLDED_STATE,
   stateRows,
   STORED_EVENT,
   UPSERT_STATE,
@@ -75,17 +95,24 @@ export function eventsOfInstances(
   return result;
 }
 
+/** What `insertEvents` did. */
+interface Inserted {
+  conflicts: ItemFailure<FlowtrailEvent>[];
+  /** Instance keys of the rows stored (inserted, or already stored the same), first seen first. */
+  keys: string[];
+  /** The newly inserted events by instance key (replays excluded), in batch order. */
+  inserted: Map<string, FlowtrailEvent[]>;
+}
+
 /**
- * Inserts the rows (inside the caller's transaction); returns the conflicting duplicates
- * and the instance keys of the rows stored (inserted, or already stored the same).
+ * Inserts the rows (inside the caller's transaction); returns the conflicting duplicates,
+ * the instance keys of the rows stored and the events that were new.
  */
-function insertEvents(
-  prepare: Prepare,
-  { rows, items }: Rows<EventRow, FlowtrailEvent>,
-): { conflicts: ItemFailure<FlowtrailEvent>[]; keys: string[] } {
+function insertEvents(prepare: Prepare, { rows, items }: Rows<EventRow, FlowtrailEvent>): Inserted {
   const insert = prepare(INSERT_EVENT);
   const conflicts: ItemFailure<FlowtrailEvent>[] = [];
   const keys = new Set<string>();
+  const inserted = new Map<string, FlowtrailEvent[]>();
   rows.forEach((row, i) => {
     const event = items[i] as FlowtrailEvent;
     if (insert.run(row).changes === 0) {
@@ -98,13 +125,27 @@ function insertEvents(
         conflicts.push(conflictingDuplicate(event));
         return;
       }
+    } else {
+      const list = inserted.get(row.instanceKey);
+      if (list === undefined) inserted.set(row.instanceKey, [event]);
+      else list.push(event);
     }
     keys.add(row.instanceKey);
   });
-  return { conflicts, keys: [...keys] };
+  return { conflicts, keys: [...keys], inserted };
 }
 
-/** `writeEvents` of the embedded store: the events of one call in one transaction. */
+/** Drops the fold summaries of `keys` (they no longer describe the stored events). */
+function clearSummaries(prepare: Prepare, keys: Iterable<string>): void {
+  const list = [...keys];
+  if (list.length > 0) prepare(CLEAR_SUMMARIES).run(JSON.stringify(list));
+}
+
+/**
+ * `writeEvents` of the embedded store: the events of one call in one transaction. The
+ * instances that got new events lose their fold summaries: whoever writes their states
+ * next (without a summary) re-folds from the stored events, and so does their next batch.
+ */
 export function writeEvents(
   db: SqliteDatabase,
   prepare: Prepare,
@@ -112,7 +153,11 @@ export function writeEvents(
 ): WriteResult<FlowtrailEvent> {
   const rows = eventRows(events);
   if (rows.rows.length === 0) return { retriable: [], rejected: rows.rejected };
-  const { conflicts } = db.transaction(() => insertEvents(prepare, rows))();
+  const { conflicts } = db.transaction(() => {
+    const result = insertEvents(prepare, rows);
+    clearSummaries(prepare, result.inserted.keys());
+    return result;
+  })();
   return { retriable: [], rejected: [...rows.rejected, ...conflicts] };
 }
 
@@ -124,13 +169,109 @@ export function writeBatch(
 ): BatchWriteResult {
   const rows = eventRows(events);
   return db.transaction((): BatchWriteResult => {
-    const { conflicts, keys } = insertEvents(prepare, rows);
-    const states = keys.length === 0 ? [] : fold(keys, eventsOfInstances(prepare, keys));
-    return {
-      events: { retriable: [], rejected: [...rows.rejected, ...conflicts] },
-      states: writeStates(prepare, states),
+    const { conflicts, keys, inserted } = insertEvents(prepare, rows);
+    const written: BatchWriteResult['events'] = {
+      retriable: [],
+      rejected: [...rows.rejected, ...conflicts],
     };
+    if (isIncrementalBatchFold(fold)) {
+      return { events: written, ...continueFolds(prepare, keys, inserted, fold) };
+    }
+    clearSummaries(prepare, inserted.keys());
+    const states = keys.length === 0 ? [] : fold(keys, eventsOfInstances(prepare, keys));
+    return { events: written, states: writeStates(prepare, states) };
   })();
+}
+
+/** The stored summaries of `keys` (unparseable ones absent) and their states' event counts. */
+function storedSummaries(
+  prepare: Prepare,
+  keys: readonly string[],
+): Map<string, { summary: unknown; eventCount: number }> {
+  const rows = prepare(STORED_SUMMARIES).all(JSON.stringify(keys)) as {
+    key: string;
+    eventCount: number;
+    summary: string;
+  }[];
+  const result = new Map<string, { summary: unknown; eventCount: number }>();
+  for (const row of rows) {
+    try {
+      result.set(row.key, {
+        summary: JSON.parse(row.summary) as unknown,
+        eventCount: row.eventCount,
+      });
+    } catch {
+      // A damaged summary is no summary: the instance is re-folded.
+    }
+  }
+  return result;
+}
+
+/**
+ * The incremental fold of a batch's touched instances (inside the transaction): continued
+ * from their summaries with only their new events, re-folded from all stored events where
+ * that is impossible; states written with their summaries. An instance with new events
+ * whose state and summary were not both written keeps no summary.
+ */
+function continueFolds(
+  prepare: Prepare,
+  keys: readonly string[],
+  inserted: ReadonlyMap<string, FlowtrailEvent[]>,
+  fold: IncrementalBatchFold,
+): Pick<BatchWriteResult, 'states' | 'folds'> {
+  if (keys.length === 0) {
+    return { states: { retriable: [], rejected: [] }, folds: { continued: 0, refolded: 0 } };
+  }
+  const summaries = storedSummaries(prepare, keys);
+  const folded = new Map<string, FoldedInstance>();
+  const refold: string[] = [];
+  for (const key of keys) {
+    const stored = summaries.get(key);
+    const result =
+      stored === undefined
+        ? undefined
+        : fold.continueFold({
+            key,
+            inserted: inserted.get(key) ?? [],
+            summary: stored.summary,
+            stateEventCount: stored.eventCount,
+          });
+    if (result === undefined) refold.push(key);
+    else folded.set(key, result);
+  }
+  if (refold.length > 0) {
+    const eventsByKey = eventsOfInstances(prepare, refold);
+    for (const key of refold) {
+      const result = fold.refold(key, eventsByKey.get(key) ?? []);
+      if (result !== undefined) folded.set(key, result);
+    }
+  }
+  const upsert = prepare(UPSERT_FOLDED_STATE);
+  const rejected: ItemFailure<InstanceState>[] = [];
+  const fresh = new Set<string>();
+  for (const key of keys) {
+    const result = folded.get(key);
+    if (result === undefined) continue;
+    const {
+      rows: [row],
+      rejected: invalid,
+    } = stateRows([result.state]);
+    for (const failure of invalid) rejected.push(failure);
+    if (row === undefined) continue;
+    // Not applied: the stored state claims more events (the `eventCount` rule); its
+    // summary no longer matches what is stored either, so it is dropped below.
+    if (upsert.run({ ...row, foldSummary: JSON.stringify(result.summary) }).changes > 0) {
+      fresh.add(key);
+    }
+  }
+  clearSummaries(
+    prepare,
+    [...inserted.keys()].filter((key) => !fresh.has(key)),
+  );
+  return {
+    states: { retriable: [], rejected },
+    folds: { continued: keys.length - refold.length, refolded: refold.length },
+  };
 }
 
 export function repairStaleStates(

@@ -1,5 +1,5 @@
 /**
- * Tables of the embedded event store (schema version 5; `migrateEventStore` upgrades an
+ * Tables of the embedded event store (schema version 6; `migrateEventStore` upgrades an
  * older file in place).
  *
  * - `events`: one row per event identity, (source, id) (version 5; docs/events.md,
@@ -30,12 +30,16 @@
  *   rows, so the walk that re-derives deadlines after a definition change
  *   (`openInstanceKeys`) reads open rows only, from the index alone (`status` makes it
  *   covering: SQLite re-checks the partial index's condition on every row).
+ * - Fold summaries (version 6): `instances.fold_summary`, the JSON of the summary the
+ *   fold continues from (domain/instance/fold-summary.ts), written with the state by the
+ *   atomic batch and never indexed; NULL when there is none (rows of older files, states
+ *   written without one): the instance's next batch re-folds and writes one.
  */
 import { instanceKey } from '@flowtrail/sdk/protocol';
 import type { SqliteDatabase } from './sqlite-database.ts';
 
 export const EVENT_STORE_COMPONENT = 'events';
-export const EVENT_STORE_SCHEMA_VERSION = 5;
+export const EVENT_STORE_SCHEMA_VERSION = 6;
 
 /**
  * The terminal-status condition of `instances_overdue`, spelled exactly like this in the
@@ -90,7 +94,8 @@ CREATE TABLE instances (
   parent_key        TEXT,
   search_text       TEXT NOT NULL,
   state             TEXT NOT NULL,
-  change_seq        INTEGER NOT NULL DEFAULT 0
+  change_seq        INTEGER NOT NULL DEFAULT 0,
+  fold_summary      TEXT
 );
 CREATE INDEX instances_recent ON instances (last_event_ms DESC, key);
 CREATE INDEX instances_by_process ON instances (process, last_event_ms DESC, key);
@@ -150,7 +155,9 @@ END;
  * key in place, so the table is rebuilt: the new one created beside it, every row copied
  * WITH its rowid (the insertion order `repairStaleStates` reads the newest events by),
  * the old one dropped (its index with it), the new one renamed, the index recreated. An
- * id was unique before, so (source, id) is too: every event is kept.
+ * id was unique before, so (source, id) is too: every event is kept. Version 6: the
+ * `fold_summary` column (added unless present), NULL for the states written before (first
+ * touch re-folds).
  */
 const MIGRATIONS: Record<number, (db: SqliteDatabase) => void> = {
   2: (db) => {
@@ -187,6 +194,14 @@ INSERT INTO events_v5 (rowid, id, instance_key, time, time_ms, type, source, pro
 DROP TABLE events;
 ALTER TABLE events_v5 RENAME TO events;
 ${EVENTS_INDEX}`);
+  },
+  6: (db) => {
+    const columns = db.prepare('SELECT name FROM pragma_table_info(?)').all('instances') as {
+      name: string;
+    }[];
+    if (!columns.some((column) => column.name === 'fold_summary')) {
+      db.exec('ALTER TABLE instances ADD COLUMN fold_summary TEXT;');
+    }
   },
 };
 

@@ -15,8 +15,9 @@
  * - Detection (`DetectionReader`, also `openInstanceKeys`): see detection-queries.ts.
  * - Change feed (`instanceChanges`): see change-queries.ts; each state write takes the next
  *   `change_seq`.
- * - `writeBatch` (events and their states in one transaction) and `repairStaleStates`
- *   (start-up check of the newest events' instances): batch-transaction.ts.
+ * - `writeBatch` (events and their states in one transaction, the folds continued from
+ *   the stored fold summaries where possible) and `repairStaleStates` (start-up check of
+ *   the newest events' instances): batch-transaction.ts.
  * A whole batch is one transaction; a failed one throws `StorageError` (retriable when
  * SQLite says busy/locked/full/IO error). Events with an unparseable `time` are rejected
  * item by item (status 400) instead.

@@ -10,6 +10,9 @@
  *   state is not a failure (like Elasticsearch's 409 under external_gte). Each applied
  *   write takes the next `change_seq` (change-queries.ts). `parent_key` is computed here
  *   from the state's `parent` link.
+ * - Fold summaries (`fold_summary`, schema version 6): written with the state by the
+ *   atomic batch (`UPSERT_FOLDED_STATE`); a state written without one keeps the stored
+ *   summary only when it covers the same number of events (`UPSERT_STATE`).
  */
 import { instanceKey, instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
@@ -24,18 +27,46 @@ ON CONFLICT (source, id) DO NOTHING`;
 /** The stored JSON of an identity (the primary key). */
 export const STORED_EVENT = 'SELECT event FROM events WHERE source = ? AND id = ?';
 
-export const UPSERT_STATE = `
-INSERT INTO instances (key, event_count, status, process, last_event_at, last_event_ms,
-                       next_deadline_ms, parent_key, search_text, state, change_seq)
-VALUES (@key, @eventCount, @status, @process, @lastEventAt, @lastEventMs,
-        @nextDeadlineMs, @parentKey, @searchText, @state, ${nextChangeSeq('instances')})
-ON CONFLICT (key) DO UPDATE SET
-  event_count = excluded.event_count, status = excluded.status, process = excluded.process,
+const STATE_COLUMNS = `key, event_count, status, process, last_event_at, last_event_ms,
+                       next_deadline_ms, parent_key, search_text, state, change_seq`;
+const STATE_VALUES = `@key, @eventCount, @status, @process, @lastEventAt, @lastEventMs,
+        @nextDeadlineMs, @parentKey, @searchText, @state, ${nextChangeSeq('instances')}`;
+const STATE_UPDATE = `event_count = excluded.event_count, status = excluded.status, process = excluded.process,
   last_event_at = excluded.last_event_at, last_event_ms = excluded.last_event_ms,
   next_deadline_ms = excluded.next_deadline_ms, parent_key = excluded.parent_key,
   search_text = excluded.search_text,
-  state = excluded.state, change_seq = excluded.change_seq
+  state = excluded.state, change_seq = excluded.change_seq`;
+
+/**
+ * A state without a fold summary (`writeStates`, the start-up repair): the stored summary
+ * stays only when the state covers the same events (same `eventCount`, e.g. a deadline
+ * re-derivation); otherwise it no longer describes the stored events and is dropped.
+ */
+export const UPSERT_STATE = `
+INSERT INTO instances (${STATE_COLUMNS})
+VALUES (${STATE_VALUES})
+ON CONFLICT (key) DO UPDATE SET
+  ${STATE_UPDATE},
+  fold_summary = CASE WHEN excluded.event_count = instances.event_count
+                      THEN instances.fold_summary END
 WHERE excluded.event_count >= instances.event_count`;
+
+/** A state with the fold summary it was folded to (the atomic batch). */
+export const UPSERT_FOLDED_STATE = `
+INSERT INTO instances (${STATE_COLUMNS}, fold_summary)
+VALUES (${STATE_VALUES}, @foldSummary)
+ON CONFLICT (key) DO UPDATE SET
+  ${STATE_UPDATE},
+  fold_summary = excluded.fold_summary
+WHERE excluded.event_count >= instances.event_count`;
+
+/** Drops the summaries of instances (a JSON list of keys) that got events but no new one. */
+export const CLEAR_SUMMARIES = `UPDATE instances SET fold_summary = NULL
+ WHERE key IN (SELECT value FROM json_each(?)) AND fold_summary IS NOT NULL`;
+
+/** The stored summaries (and their states' event counts) of instances, by key. */
+export const STORED_SUMMARIES = `SELECT key, event_count AS eventCount, fold_summary AS summary
+  FROM instances WHERE key IN (SELECT value FROM json_each(?)) AND fold_summary IS NOT NULL`;
 
 export interface EventRow {
   id: string;

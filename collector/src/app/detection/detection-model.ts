@@ -8,8 +8,7 @@
  * listeners of `onDeadlinesChanged` hear which processes changed: the sweeper re-derives
  * the stored `nextDeadline` of their open instances (deadline-rederivation.ts).
  */
-import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { foldInstance } from '../../domain/instance/fold.ts';
+import { derivedFold, type IngestFold } from '../../domain/instance/continued-fold.ts';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import type { ProcessDefinition } from '../../domain/definitions/definition-schema.ts';
 import { emptyRegistry, type DefinitionRegistry } from '../../domain/definitions/registry.ts';
@@ -75,8 +74,12 @@ export class DetectionModel {
     };
   };
 
-  /** The ingest fold: the pure fold, with `nextDeadline` made effective. */
-  fold = (events: readonly FlowtrailEvent[]): InstanceState => this.rederive(foldInstance(events));
+  /**
+   * The ingest fold: the pure fold, with `nextDeadline` made effective. A `derivedFold`,
+   * so the ingester knows how it relates to `foldInstance` and may continue a stored
+   * fold summary instead of re-folding every event (domain/instance/continued-fold.ts).
+   */
+  fold: IngestFold = derivedFold((state) => this.rederive(state));
 
   /** A (stored) state with `nextDeadline` made effective under the current definitions. */
   rederive = (state: InstanceState): InstanceState =>

@@ -10,6 +10,12 @@
  * the first copy stays, as the stores keep the first stored one.
  * A writer with the `AtomicBatchWriter` capability (SQLite) does the store, re-read and
  * states write in one transaction, the fold running inside it; the outcome is the same.
+ * There the fold is incremental when the ingest fold says how it is made from the pure
+ * fold (`deriveOf`: `foldInstance`, or a `derivedFold`): each touched instance's stored
+ * summary is continued with only its newly inserted events (`continueFold`), and only
+ * where that is impossible (no summary yet, or an event older than the summary's last)
+ * is it re-folded from all stored events; `continuedFolds` and `refolds` count the two
+ * (every fold of the other paths is a re-fold). `incremental: false` forces re-folds.
  * Resolves only when everything is durably stored (events, dead letters, states); the
  * caller commits the offsets after that. Bad input never throws: it becomes a dead letter.
  * Batches are unbounded (an HTTP batch of 130,000 elements is one call), so nothing here
@@ -22,6 +28,14 @@ import {
   instanceKeyOf,
   type FlowtrailEvent,
 } from '@flowtrail/sdk/protocol';
+import {
+  continueFold,
+  deriveOf,
+  foldWithSummary,
+  type DeriveState,
+  type IngestFold,
+} from '../../domain/instance/continued-fold.ts';
+import { isFoldSummary } from '../../domain/instance/fold-summary.ts';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import { sameEventContent } from '../../domain/instance/same-event-content.ts';
 import type { Logger } from '../../shared/logger.ts';
@@ -32,7 +46,12 @@ import {
   type EventWriter,
   type WriteResult,
 } from '../../ports/event-store.ts';
-import { isAtomicBatchWriter } from '../../ports/atomic-batch.ts';
+import {
+  isAtomicBatchWriter,
+  type BatchFold,
+  type FoldedInstance,
+  type IncrementalBatchFold,
+} from '../../ports/atomic-batch.ts';
 import type { DeadLetter, DeadLetterSink } from '../../ports/dead-letter-sink.ts';
 import type { IncomingMessage } from '../../ports/incoming-message.ts';
 
@@ -41,10 +60,17 @@ export interface BatchIngesterDeps {
   writer: EventWriter;
   /** Should retry retriable failures itself (see `RetryingDeadLetterSink`). */
   deadLetters: DeadLetterSink;
-  fold: (events: readonly FlowtrailEvent[]) => InstanceState;
+  /** The ingest fold; a `derivedFold` (or `foldInstance`) can be continued incrementally. */
+  fold: IngestFold;
   maxEventBytes: number;
   metrics: Metrics;
   logger: Logger;
+  /**
+   * Continue folds from the stored summaries where the writer can (default true);
+   * false re-folds every touched instance from all its stored events (the baseline of
+   * bench/incremental-ingest.bench.ts).
+   */
+  incremental?: boolean;
 }
 
 /**
@@ -85,12 +111,36 @@ export class BatchIngester {
     let atomic: { states: InstanceState[]; result: WriteResult<InstanceState> } | undefined;
     let written: WriteResult<FlowtrailEvent>;
     if (isAtomicBatchWriter(writer)) {
-      let states: InstanceState[] = [];
-      const result = await writer.writeBatch(events, (keys, eventsByKey) => {
-        states = this.foldStates(keys, eventsByKey);
+      const derive = this.deps.incremental === false ? undefined : deriveOf(this.deps.fold);
+      // By key: a retried transaction folds the same keys again and replaces them.
+      const folded = new Map<string, InstanceState>();
+      let refolded = 0;
+      let continued = 0;
+      // Called as a function (any atomic writer): every touched instance re-folded.
+      const refoldAll: BatchFold = (keys, eventsByKey) => {
+        const states = this.foldStates(keys, eventsByKey);
+        folded.clear();
+        for (const state of states) folded.set(state.key, state);
+        refolded = keys.length;
         return states;
-      });
+      };
+      const result = await writer.writeBatch(
+        events,
+        derive === undefined
+          ? refoldAll
+          : Object.assign(
+              refoldAll,
+              this.incrementalFold(derive, folded, {
+                continued: () => void continued++,
+                refolded: () => void refolded++,
+              }),
+            ),
+      );
       written = result.events;
+      const states = [...folded.values()];
+      // Counted from the committed attempt when the store reports it.
+      this.deps.metrics.add('refolds', result.folds?.refolded ?? refolded);
+      this.deps.metrics.add('continuedFolds', result.folds?.continued ?? continued);
       atomic = { states, result: result.states };
     } else {
       written = await writer.writeEvents(events);
@@ -215,7 +265,70 @@ export class BatchIngester {
     if (keys.length === 0) return 0;
     const eventsByKey = await this.deps.writer.eventsOfInstances(keys);
     const states = this.foldStates(keys, eventsByKey);
+    this.deps.metrics.add('refolds', keys.length);
     return this.recordStates(states, await this.deps.writer.writeStates(states));
+  }
+
+  /**
+   * The incremental fold of the atomic batch: continue a stored summary that matches the
+   * stored state (same `eventCount`), else re-fold from all stored events — both with the
+   * ingest fold's `derive` step, the states collected into `folded` by key.
+   */
+  private incrementalFold(
+    derive: DeriveState,
+    folded: Map<string, InstanceState>,
+    count: { continued: () => void; refolded: () => void },
+  ): Pick<IncrementalBatchFold, 'continueFold' | 'refold'> {
+    return {
+      continueFold: ({ key, inserted, summary, stateEventCount }) => {
+        if (!isFoldSummary(summary)) return undefined;
+        if (summary.acc.key !== key || summary.acc.eventCount !== stateEventCount) return undefined;
+        let result: FoldedInstance | undefined;
+        try {
+          const next = continueFold(summary, inserted);
+          if (next !== undefined) result = { state: derive(next.state), summary: next.summary };
+        } catch {
+          // Whatever failed here fails the re-fold too, which logs and counts it.
+          return undefined;
+        }
+        if (result !== undefined) {
+          count.continued();
+          folded.set(key, result.state);
+        }
+        return result;
+      },
+      refold: (key, events) => {
+        count.refolded();
+        const result = this.foldOne(key, events, (list) => {
+          const next = foldWithSummary(list);
+          return { state: derive(next.state), summary: next.summary };
+        });
+        if (result !== undefined) folded.set(key, result.state);
+        return result;
+      },
+    };
+  }
+
+  /** `fold(events)`; logged and skipped (undefined) without events or when it throws. */
+  private foldOne<R>(
+    key: string,
+    events: readonly FlowtrailEvent[] | undefined,
+    fold: (events: readonly FlowtrailEvent[]) => R,
+  ): R | undefined {
+    if (events === undefined || events.length === 0) {
+      this.deps.logger.error(
+        { key },
+        'stored events of an instance are not readable; state not updated',
+      );
+      return undefined;
+    }
+    try {
+      return fold(events);
+    } catch (err) {
+      this.deps.metrics.add('foldFailures');
+      this.deps.logger.error({ err, key, events: events.length }, 'fold failed; state not updated');
+      return undefined;
+    }
   }
 
   /** The states of `keys`; a key without events or whose fold throws is logged, skipped. */
@@ -225,23 +338,8 @@ export class BatchIngester {
   ): InstanceState[] {
     const states: InstanceState[] = [];
     for (const key of keys) {
-      const events = eventsByKey.get(key);
-      if (events === undefined || events.length === 0) {
-        this.deps.logger.error(
-          { key },
-          'stored events of an instance are not readable; state not updated',
-        );
-        continue;
-      }
-      try {
-        states.push(this.deps.fold(events));
-      } catch (err) {
-        this.deps.metrics.add('foldFailures');
-        this.deps.logger.error(
-          { err, key, events: events.length },
-          'fold failed; state not updated',
-        );
-      }
+      const state = this.foldOne(key, eventsByKey.get(key), this.deps.fold);
+      if (state !== undefined) states.push(state);
     }
     return states;
   }

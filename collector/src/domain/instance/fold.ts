@@ -53,7 +53,7 @@
  * - `custom`: counts of non-`flowtrail.*` event types.
  */
 import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { applyEvent, createAccumulator } from './fold-accumulator.ts';
+import { applyEvent, createAccumulator, type FoldAccumulator } from './fold-accumulator.ts';
 import { instantOf, orderEvents } from './event-order.ts';
 import type { InstanceState } from './instance-state.ts';
 import { projectState } from './project-state.ts';
@@ -74,15 +74,26 @@ function commonKey(events: readonly FlowtrailEvent[]): string {
   return key;
 }
 
-/** The state of one instance from all of its events (any order, duplicates allowed). */
-export function foldInstance(events: readonly FlowtrailEvent[]): InstanceState {
+/**
+ * The accumulator after all of an instance's events (any order, duplicates allowed) and
+ * the last event folded (`compareEvents` order); continued-fold.ts keeps it as a summary.
+ */
+export function accumulate(events: readonly FlowtrailEvent[]): {
+  acc: FoldAccumulator;
+  last: FlowtrailEvent;
+} {
   const key = commonKey(events);
   const ordered = orderEvents(events);
   const [first] = ordered;
   if (first === undefined) throw new Error('foldInstance: cannot fold an empty list of events');
   const acc = createAccumulator(first, key);
   for (const event of ordered) applyEvent(acc, event);
-  return projectState(acc);
+  return { acc, last: ordered[ordered.length - 1] as FlowtrailEvent };
+}
+
+/** The state of one instance from all of its events (any order, duplicates allowed). */
+export function foldInstance(events: readonly FlowtrailEvent[]): InstanceState {
+  return projectState(accumulate(events).acc);
 }
 
 /**
