@@ -17,13 +17,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeRecord } from '../../src/spool/segment-format.ts';
-import {
-  nodeSpoolFs,
-  Spool,
-  SpoolLockedError,
-  type SpoolConfig,
-  type SpoolFs,
-} from '../../src/spool/spool.ts';
+import { nodeSpoolFs, type SpoolFs } from '../../src/spool/spool-fs.ts';
+import { SpoolLockedError } from '../../src/spool/spool-lock.ts';
+import { Spool, type SpoolConfig } from '../../src/spool/spool.ts';
 
 interface Rec {
   id: string;

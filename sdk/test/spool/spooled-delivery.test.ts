@@ -26,7 +26,8 @@ import type {
   Transport,
 } from '../../src/index.ts';
 import { defaultDeliveryOptions, DeliveryQueue } from '../../src/delivery-queue.ts';
-import { nodeSpoolFs, Spool, type SpoolFs } from '../../src/spool/spool.ts';
+import { nodeSpoolFs, type SpoolFs } from '../../src/spool/spool-fs.ts';
+import { Spool } from '../../src/spool/spool.ts';
 import { emptyStats } from '../../src/stats.ts';
 
 /** A transport that is up or down on demand, and can hold a send until released. */
