@@ -25,7 +25,7 @@ export default defineConfig({
             'collector/test/**/*.test.ts',
             'dashboard/test/**/*.test.ts',
           ],
-          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.int.test.ts', '**/*.fault.test.ts', '**/node_modules/**'],
         },
       },
       {
@@ -36,6 +36,21 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           // One file at a time: the integration suites share two real servers on 2 cores.
+          poolOptions: { forks: { singleFork: true } },
+        },
+      },
+      {
+        // Fault tests stop and restart real servers (test/helpers/server-faults.ts): a
+        // PRIVATE pair (the `infra` instance `faults`, Kafka :19092, Elasticsearch :19200)
+        // that the globalSetup brings up, never the shared one; one file at a time.
+        test: {
+          name: 'faults',
+          include: ['**/test/**/*.fault.test.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['collector/test/helpers/fault-infra-setup.ts'],
+          setupFiles: ['collector/test/helpers/fault-infra-env.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
           poolOptions: { forks: { singleFork: true } },
         },
       },

@@ -8,7 +8,10 @@
 #   4. installs and starts REAL Kafka and Elasticsearch (`flowtrail infra up`;
 #      Maven Central jars / integ-test-zip, reused when already running or installed),
 #   5. validates docker-compose.yml without a Docker engine,
-#   6. integration tests against those servers,
+#   6. integration tests against those servers, then the fault tests, which stop and
+#      restart servers mid-ingest (collector/test/faults): a private pair of their own
+#      (the `infra` instance `faults`, Kafka :19092, Elasticsearch :19200) that the
+#      faults project's globalSetup starts and, unless FLOWTRAIL_KEEP_INFRA=1, stops,
 #   7. the dashboard's browser test: Debian's chromium (installed by
 #      scripts/install-chromium.sh) driven by playwright-core against `next build` +
 #      `next start` and a real `flowtrail up`,
@@ -58,6 +61,11 @@ int_status=0
 npx vitest run --project integration --reporter=default --reporter=json \
   --outputFile.json="$results_dir/integration.json" || int_status=$?
 
+step "fault tests (a private pair of real servers stopped and restarted mid-ingest)"
+fault_status=0
+npx vitest run --project faults --passWithNoTests --reporter=default --reporter=json \
+  --outputFile.json="$results_dir/faults.json" || fault_status=$?
+
 step "dashboard in a real browser"
 bash scripts/install-chromium.sh
 e2e_status=0
@@ -65,5 +73,5 @@ npx vitest run --root . --config dashboard/e2e/vitest.e2e.config.ts --reporter=d
   --reporter=json --outputFile.json="$results_dir/e2e.json" || e2e_status=$?
 
 node scripts/summarize-tests.mjs "$results_dir/unit.json" "$results_dir/integration.json" \
-  "$results_dir/e2e.json"
-[ "$unit_status" = 0 ] && [ "$int_status" = 0 ] && [ "$e2e_status" = 0 ]
+  "$results_dir/e2e.json" "$results_dir/faults.json"
+[ "$unit_status" = 0 ] && [ "$int_status" = 0 ] && [ "$fault_status" = 0 ] && [ "$e2e_status" = 0 ]

@@ -50,6 +50,14 @@ const commands: Record<string, Command> = {
     summary: 'send demo traffic of shop/payments/logistics with injected faults (--help)',
     run: demoCommand,
   },
+  repair: {
+    summary:
+      're-fold every instance state from its stored events, write the stale ones (--dry-run, --help)',
+    run: async (args) => {
+      const { repairCommand } = await import('./repair-command.ts');
+      return repairCommand(args);
+    },
+  },
 };
 
 function usage(): string {

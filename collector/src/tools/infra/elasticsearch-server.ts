@@ -15,6 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -22,12 +23,12 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
-import { elasticsearchYml, jvmHeapOptions } from './es-config.ts';
+import { join, relative } from 'node:path';
+import { copiedConfigEntry, elasticsearchYml, jvmHeapOptions } from './es-config.ts';
 import { resolveJdk } from './java.ts';
 import type { Jdk } from './java.ts';
 import { assertMaven, copyArtifact } from './maven.ts';
-import type { InfraPaths } from './paths.ts';
+import type { InfraPaths, InfraPorts } from './paths.ts';
 import { livePid, spawnDetached, tailFile } from './process.ts';
 import { ensureServiceUser } from './service-user.ts';
 import { waitFor } from './wait.ts';
@@ -36,7 +37,6 @@ export const ES_VERSION = '8.19.21';
 export const ES_ARTIFACT = `org.elasticsearch.distribution.integ-test-zip:elasticsearch:${ES_VERSION}:zip`;
 export const ES_MIN_JAVA = 17;
 export const ES_HOST = '127.0.0.1';
-export const ES_PORT = 9200;
 export const ES_HEAP = '1g';
 
 export function esInstalled(p: InfraPaths): boolean {
@@ -82,38 +82,64 @@ export function esHasXpack(p: InfraPaths): boolean {
   return existsSync(join(p.esDir, 'modules', 'x-pack-core'));
 }
 
-function writeEsConfig(p: InfraPaths): void {
+/**
+ * An instance's ES_PATH_CONF (paths.ts): a copy of the install's `config` directory (made
+ * once; `copiedConfigEntry` says what), beside which `writeEsConfig` writes its own files.
+ */
+function copyInstallConfig(p: InfraPaths): void {
+  const installConfig = join(p.esDir, 'config');
+  if (p.esConfigDir === installConfig || existsSync(join(p.esConfigDir, 'jvm.options'))) return;
+  const staging = `${p.esConfigDir}.partial`;
+  rmSync(staging, { recursive: true, force: true });
+  cpSync(installConfig, staging, {
+    recursive: true,
+    filter: (source) => copiedConfigEntry(relative(installConfig, source)),
+  });
+  rmSync(p.esConfigDir, { recursive: true, force: true });
+  renameSync(staging, p.esConfigDir);
+}
+
+function writeEsConfig(p: InfraPaths, ports: InfraPorts): void {
+  copyInstallConfig(p);
   writeFileSync(
-    join(p.esDir, 'config', 'elasticsearch.yml'),
+    join(p.esConfigDir, 'elasticsearch.yml'),
     elasticsearchYml({
       host: ES_HOST,
-      port: ES_PORT,
+      port: ports.esHttp,
       dataDir: p.esData,
       logsDir: p.esLogs,
       hasXpack: esHasXpack(p),
+      ...(ports.esTransport === undefined ? {} : { transportPort: ports.esTransport }),
+      ...(p.instance === undefined ? {} : { instance: p.instance }),
     }),
   );
-  mkdirSync(join(p.esDir, 'config', 'jvm.options.d'), { recursive: true });
+  mkdirSync(join(p.esConfigDir, 'jvm.options.d'), { recursive: true });
   writeFileSync(
-    join(p.esDir, 'config', 'jvm.options.d', 'flowtrail-heap.options'),
+    join(p.esConfigDir, 'jvm.options.d', 'flowtrail-heap.options'),
     jvmHeapOptions(ES_HEAP),
   );
 }
 
-export function startElasticsearch(p: InfraPaths): { pid: number; jdk: Jdk; user: string } {
+export function startElasticsearch(
+  p: InfraPaths,
+  ports: InfraPorts,
+): { pid: number; jdk: Jdk; user: string } {
   const jdk = resolveJdk(ES_MIN_JAVA);
   mkdirSync(p.esData, { recursive: true });
   mkdirSync(p.esLogs, { recursive: true });
-  writeEsConfig(p);
-  // Elasticsearch refuses to run as root: run it as a dedicated system user.
+  writeEsConfig(p, ports);
+  // Elasticsearch refuses to run as root: run it as a dedicated system user, owning its
+  // directories (an instance's ES_PATH_CONF too: it writes its keystore there).
+  const owned = p.esConfigDir.startsWith(`${p.esDir}/`) ? [] : [p.esConfigDir];
   const user = ensureServiceUser(
-    [p.esDir, p.esData, p.esLogs],
+    [p.esDir, ...owned, p.esData, p.esLogs],
     join(p.esDir, 'bin', 'elasticsearch'),
   );
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ES_JAVA_HOME: jdk.home,
     ES_JAVA_OPTS: `-Xms${ES_HEAP} -Xmx${ES_HEAP}`,
+    ES_PATH_CONF: p.esConfigDir,
   };
   delete env['JAVA_HOME'];
   if (user.uid !== undefined) {

@@ -13,13 +13,13 @@
 // Kafka 4 logs through log4j2; slf4j 1.7 is bound with log4j-slf4j-impl.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createMissingTopics, probeKafka } from '../../adapters/kafka/kafka-admin.ts';
 import { javaBin, resolveJdk } from './java.ts';
 import type { Jdk } from './java.ts';
 import { kafkaLog4j2Properties, kafkaServerProperties } from './kafka-config.ts';
 import { assertMaven, copyDependencies } from './maven.ts';
-import type { InfraPaths } from './paths.ts';
+import type { InfraPaths, InfraPorts } from './paths.ts';
 import { livePid, spawnDetached, tailFile } from './process.ts';
 import { waitFor } from './wait.ts';
 
@@ -28,8 +28,6 @@ export const KAFKA_SCALA = '2.13';
 const LOG4J_VERSION = '2.25.4'; // the log4j2 version kafka_2.13:4.3.1 depends on
 export const KAFKA_MIN_JAVA = 17;
 export const KAFKA_HOST = '127.0.0.1';
-export const KAFKA_PORT = 9092;
-export const KAFKA_CONTROLLER_PORT = 9093;
 export const KAFKA_HEAP = '512m';
 export const FLOWTRAIL_TOPICS = [
   'flowtrail.events',
@@ -67,14 +65,15 @@ export function installKafka(p: InfraPaths): boolean {
   return true;
 }
 
-function writeKafkaConfig(p: InfraPaths): void {
-  mkdirSync(join(p.kafkaDir, 'config'), { recursive: true });
+function writeKafkaConfig(p: InfraPaths, ports: InfraPorts): void {
+  mkdirSync(dirname(p.kafkaConfig), { recursive: true });
+  mkdirSync(dirname(p.kafkaLog4j), { recursive: true });
   writeFileSync(
     p.kafkaConfig,
     kafkaServerProperties({
       host: KAFKA_HOST,
-      port: KAFKA_PORT,
-      controllerPort: KAFKA_CONTROLLER_PORT,
+      port: ports.kafka,
+      controllerPort: ports.kafkaController,
       dataDir: p.kafkaData,
     }),
   );
@@ -88,7 +87,7 @@ function javaArgs(p: InfraPaths, mainClass: string, args: string[]): string[] {
     '-XX:+UseG1GC',
     '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${p.kafkaLog4j}`,
-    `-Dkafka.logs.dir=${p.home}`,
+    `-Dkafka.logs.dir=${p.kafkaLogsDir}`,
     '-cp',
     join(p.kafkaLibs, '*'),
     mainClass,
@@ -123,9 +122,12 @@ export function randomClusterId(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
 }
 
-export function startKafka(p: InfraPaths): { pid: number; jdk: Jdk; formatted: boolean } {
+export function startKafka(
+  p: InfraPaths,
+  ports: InfraPorts,
+): { pid: number; jdk: Jdk; formatted: boolean } {
   const jdk = resolveJdk(KAFKA_MIN_JAVA);
-  writeKafkaConfig(p);
+  writeKafkaConfig(p, ports);
   const formatted = formatKafkaStorage(p, jdk);
   const pid = spawnDetached(javaBin(jdk), javaArgs(p, 'kafka.Kafka', [p.kafkaConfig]), {
     cwd: p.kafkaDir,
