@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from './wait-for.ts';
+import { waitFor as poll } from '../../src/tools/infra/wait.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -47,13 +47,23 @@ export function startChildFlowtrail(args: string[], env: Record<string, string>)
     output,
     exited,
     ready: async (timeoutMs = 120_000) => {
-      await waitFor(
-        () => {
-          if (child.exitCode !== null)
-            throw new Error(`collector exited:\n${output.slice(-20).join('\n')}`);
-          return output.some((line) => line.includes('collector consuming'));
+      // A child that exited (by code or by signal) will never log the line: fail at once.
+      // (A throw inside the probe would only count as "not yet" and wait out the timeout.)
+      await poll(
+        async () =>
+          output.some((line) => line.includes('collector consuming')) ? true : undefined,
+        {
+          timeoutMs,
+          intervalMs: 250,
+          what: 'child collector consuming',
+          check: () => {
+            if (child.exitCode !== null || child.signalCode !== null) {
+              throw new Error(
+                `collector exited (${child.exitCode ?? child.signalCode}):\n${output.slice(-20).join('\n')}`,
+              );
+            }
+          },
         },
-        { timeoutMs, description: 'child collector consuming' },
       );
     },
   };
