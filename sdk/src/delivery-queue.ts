@@ -16,7 +16,12 @@
  * the waiting ones are spooled right away (the batch in flight may then arrive twice).
  * Disk errors fall back to the in-memory retries and are counted.
  *
- * `enqueue` is synchronous, O(1) and never throws; all IO happens on later ticks.
+ * `enqueue` is synchronous, O(1) and never throws; all IO happens on later ticks. Events
+ * are checked (the `check` hook: protocol validation, flowtrail.ts) off the caller's
+ * thread: when their batch is taken from the queue, or already while the batch before it
+ * is in flight. A rejected event moves from `emitted` to `invalid` and is reported; its
+ * batch goes on without it. An event that is dropped (queue full, after shutdown) is
+ * checked at once, so an invalid one still counts as `invalid`, not `dropped`.
  */
 import { fullJitterDelay, sleep } from './backoff.ts';
 import {
@@ -62,6 +67,14 @@ export const defaultDeliveryOptions: DeliveryOptions = {
   exportTimeoutMs: 30_000,
 };
 
+/**
+ * Checks one queued event before it is sent: the event to send (may be a normalised
+ * copy), or the error to report when it must not be sent.
+ */
+export type EventCheck = (
+  event: FlowtrailEvent,
+) => { ok: true; event: FlowtrailEvent } | { ok: false; error: FlowtrailError };
+
 export class DeliveryQueue {
   private queue: FlowtrailEvent[] = [];
   private inFlight = 0;
@@ -69,6 +82,9 @@ export class DeliveryQueue {
   private tail: Promise<void> = Promise.resolve();
   private sizeRunQueued = false;
   private overflowReported = false;
+  /** Events at the head of `queue` already checked (see `checkHead`). */
+  private checkedHead = 0;
+  private checkAheadQueued = false;
   private shutdownPromise: Promise<void> | undefined;
   /** With a spool: where batches go while the transport is down, and come back from. */
   private readonly handoff: SpoolHandoff | undefined;
@@ -79,6 +95,7 @@ export class DeliveryQueue {
     private readonly stats: DeliveryStats,
     private readonly report: (err: FlowtrailError) => void,
     spool?: Spool<FlowtrailEvent>,
+    private readonly check?: EventCheck,
   ) {
     if (spool !== undefined) {
       this.handoff = new SpoolHandoff(spool, options, stats, {
@@ -112,8 +129,35 @@ export class DeliveryQueue {
     };
   }
 
-  /** Queues one validated event. Never throws, never blocks. */
+  /**
+   * Queues one event; it is checked when its batch is taken (see the file comment). Never
+   * throws, never blocks.
+   */
   enqueue(event: FlowtrailEvent): void {
+    if (this.shutdownPromise !== undefined || this.queue.length >= this.options.maxQueueSize) {
+      this.drop(event);
+      return;
+    }
+    this.stats.emitted += 1;
+    this.queue.push(event);
+    this.syncPending();
+    this.handoff?.queued(this.queue.length);
+    if (this.queue.length >= this.options.maxBatchSize && !this.sizeRunQueued) {
+      this.sizeRunQueued = true;
+      void this.run(false);
+    } else {
+      this.armTimer();
+    }
+  }
+
+  /** Not queued (after shutdown, or the queue is full): invalid, or counted as dropped. */
+  private drop(event: FlowtrailEvent): void {
+    const checked = this.runCheck(event);
+    if (!checked.ok) {
+      this.stats.invalid += 1;
+      this.report(checked.error);
+      return;
+    }
     this.stats.emitted += 1;
     if (this.shutdownPromise !== undefined) {
       this.stats.dropped += 1;
@@ -131,16 +175,61 @@ export class DeliveryQueue {
           ),
         );
       }
-      return;
     }
-    this.queue.push(event);
+  }
+
+  /**
+   * Checks the queue's head in place, up to `limit` events that pass (each replaced by
+   * what the check returned); a rejected one is taken out, moves from `emitted` to
+   * `invalid` and is reported. `checkedHead` counts the checked events at the head.
+   */
+  private checkHead(limit: number): void {
+    let i = this.checkedHead;
+    if (this.check === undefined) i = Math.min(this.queue.length, limit);
+    while (i < this.queue.length && i < limit) {
+      const result = this.runCheck(this.queue[i] as FlowtrailEvent);
+      if (result.ok) {
+        this.queue[i] = result.event;
+        i += 1;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      this.stats.emitted -= 1;
+      this.stats.invalid += 1;
+      this.report(result.error);
+    }
+    this.checkedHead = i;
     this.syncPending();
-    this.handoff?.queued(this.queue.length);
-    if (this.queue.length >= this.options.maxBatchSize && !this.sizeRunQueued) {
-      this.sizeRunQueued = true;
-      void this.run(false);
-    } else {
-      this.armTimer();
+  }
+
+  /**
+   * While a batch is in flight, the next one is checked (and handed to the transport's
+   * `prepare`) on a later tick, after the send was written: so that work overlaps the
+   * transport's round trip instead of adding to it.
+   */
+  private checkAheadSoon(): void {
+    if (this.check === undefined || this.checkAheadQueued) return;
+    this.checkAheadQueued = true;
+    setImmediate(() => {
+      this.checkAheadQueued = false;
+      const from = this.checkedHead;
+      this.checkHead(this.options.maxBatchSize);
+      if (this.checkedHead > from && this.transport.prepare !== undefined) {
+        try {
+          this.transport.prepare(this.queue.slice(from, this.checkedHead));
+        } catch {
+          // only an optimisation: `send` encodes what was not prepared
+        }
+      }
+    }).unref?.();
+  }
+
+  private runCheck(event: FlowtrailEvent): ReturnType<EventCheck> {
+    if (this.check === undefined) return { ok: true, event };
+    try {
+      return this.check(event);
+    } catch (err) {
+      return { ok: false, error: asFlowtrailError(err) }; // a check does not throw; in case
     }
   }
 
@@ -196,11 +285,16 @@ export class DeliveryQueue {
     this.clearTimer();
     try {
       while (this.queue.length > 0 && (all || this.queue.length >= this.options.maxBatchSize)) {
-        const batch = this.queue.splice(0, this.options.maxBatchSize);
+        this.checkHead(this.options.maxBatchSize);
+        const batch = this.queue.splice(0, this.checkedHead);
+        this.checkedHead = 0;
         if (this.queue.length < this.options.maxQueueSize) this.overflowReported = false;
+        if (batch.length === 0) continue; // every event taken was invalid
         this.inFlight = batch.length;
         this.syncPending();
-        await this.exportBatch(batch);
+        const exporting = this.exportBatch(batch);
+        if (this.queue.length > 0) this.checkAheadSoon();
+        await exporting;
         this.inFlight = 0;
         this.syncPending();
       }

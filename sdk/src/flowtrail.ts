@@ -1,18 +1,21 @@
 /**
- * The client: `createFlowtrail(options)`. Hands out process handles, validates every
- * event before queueing it, and owns the delivery queue. Nothing here throws into
- * business code after construction.
+ * The client: `createFlowtrail(options)`. Hands out process handles, builds their events
+ * and owns the delivery queue. On the caller's thread an emitting call only builds the
+ * event (id, time, trace context) and queues it; the protocol validation runs in the
+ * delivery path, when the event's batch is taken from the queue (delivery-queue.ts), and
+ * an invalid event is reported and counted from there. Nothing here throws into business
+ * code after construction.
  */
-import { DeliveryQueue } from './delivery-queue.ts';
+import { DeliveryQueue, type EventCheck } from './delivery-queue.ts';
 import { InvalidEventError, asFlowtrailError, type FlowtrailError } from './errors.ts';
-import { buildEvent, type EventSpec } from './event-factory.ts';
+import { buildEvent, isoTime, type EventSpec } from './event-factory.ts';
 import type { HeaderCarrier } from './header-carrier.ts';
 import { resolveOptions, type FlowtrailOptions, type ResolvedOptions } from './options.ts';
-import { activeTraceContext } from './otel-context.ts';
+import { activeTrace } from './otel-context.ts';
 import { ProcessHandle, type EventSink } from './process-handle.ts';
 import { extractContext, type ParentContext } from './propagation.ts';
 import type { FlowtrailEvent } from './protocol/schema.ts';
-import { validateEvent } from './protocol/validate.ts';
+import { eventErrors, validateEvent } from './protocol/validate.ts';
 import { Spool } from './spool/spool.ts';
 import { emptyStats, type DeliveryStats } from './stats.ts';
 import type { TraceContext } from './trace-context.ts';
@@ -52,10 +55,15 @@ export class Flowtrail {
   private readonly counters: DeliveryStats = emptyStats();
   private readonly queue: DeliveryQueue;
   private readonly sink: EventSink;
+  /** The `time` of an event emitted now: the clock's, or (default clock) from `Date.now()`. */
+  private readonly now: () => string;
 
   constructor(options: FlowtrailOptions) {
     this.options = resolveOptions(options);
     this.source = this.options.source;
+    const clock = this.options.clock;
+    this.now =
+      options.clock === undefined ? () => isoTime(Date.now()) : () => clock().toISOString();
     const spool =
       this.options.spool === undefined ? undefined : new Spool<FlowtrailEvent>(this.options.spool);
     this.queue = new DeliveryQueue(
@@ -64,6 +72,7 @@ export class Flowtrail {
       this.counters,
       (err) => this.report(err),
       spool,
+      checkEvent,
     );
     this.sink = {
       source: this.source,
@@ -141,21 +150,20 @@ export class Flowtrail {
     try {
       id = this.newId();
       const built = build();
-      const event: FlowtrailEvent = prebuilt
-        ? (built as FlowtrailEvent)
-        : buildEvent(built as EventSpec, {
-            id,
-            source: this.source,
-            now: this.options.clock,
-            trace: activeTraceContext(),
-          });
-      id = typeof event.id === 'string' ? event.id : id;
-      const result = validateEvent(event);
-      if (!result.ok) {
-        this.rejectInvalid(new InvalidEventError(type, result.errors));
+      if (prebuilt) {
+        // emitEvent: its result says whether the event was queued, so it is checked now.
+        const event = built as FlowtrailEvent;
+        id = typeof event.id === 'string' ? event.id : id;
+        const result = validateEvent(event);
+        if (!result.ok) {
+          this.rejectInvalid(new InvalidEventError(type, result.errors));
+          return id;
+        }
+        this.queue.enqueue(result.event);
         return id;
       }
-      this.queue.enqueue(result.event);
+      // Validated in the delivery path (checkEvent), off the caller's thread.
+      this.queue.enqueue(buildEvent(built as EventSpec, id, this.source, this.now, activeTrace()));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.rejectInvalid(new InvalidEventError(type, [`could not build event: ${message}`], err));
@@ -183,6 +191,19 @@ export class Flowtrail {
       // the callback's own failure must not reach business code
     }
   }
+}
+
+/**
+ * The delivery queue's check of each event before it is sent: protocol v1
+ * (`validateEvent`'s rules). A valid event is sent as it is: the SDK builds every event
+ * with `data`, the one thing `validateEvent`'s copy would add.
+ */
+function checkEvent(event: FlowtrailEvent): ReturnType<EventCheck> {
+  const errors = eventErrors(event);
+  if (errors !== undefined) {
+    return { ok: false, error: new InvalidEventError(String(event.type), errors) };
+  }
+  return { ok: true, event: event.data === undefined ? { ...event, data: {} } : event };
 }
 
 /** Creates a client. Throws `ConfigError` (listing every problem) on bad options. */

@@ -11,7 +11,7 @@ import {
   type EventSpec,
   type Instant,
 } from './event-factory.ts';
-import { activeTraceContext } from './otel-context.ts';
+import { activeTrace } from './otel-context.ts';
 import type { HeaderCarrier } from './header-carrier.ts';
 import { extractParent, injectContext, type ParentContext } from './propagation.ts';
 import { StepHandle, type StepOptions } from './step-handle.ts';
@@ -113,24 +113,25 @@ export class ProcessHandle {
    */
   start(options: EmitOptions & { deadline?: Instant } = {}): string {
     const parent = this.parent;
-    return this.emitSpec(
-      EventTypes.processStarted,
-      { causation: parent?.eventId, ...options },
-      () => ({
-        deadline: options.deadline === undefined ? undefined : toIso(options.deadline),
-        parent:
-          parent === undefined
-            ? undefined
-            : {
-                source: parent.source,
-                process: parent.process,
-                instance: parent.instance,
-                ...(parent.expectationId === undefined
-                  ? {}
-                  : { expectationId: parent.expectationId }),
-              },
-      }),
-    );
+    // The parent's event is the causation, unless the call names one (even `undefined`).
+    const withCausation =
+      parent === undefined || ownEnumerable(options, 'causation')
+        ? options
+        : { ...options, causation: parent.eventId };
+    return this.emitSpec(EventTypes.processStarted, withCausation, () => ({
+      deadline: options.deadline === undefined ? undefined : toIso(options.deadline),
+      parent:
+        parent === undefined
+          ? undefined
+          : {
+              source: parent.source,
+              process: parent.process,
+              instance: parent.instance,
+              ...(parent.expectationId === undefined
+                ? {}
+                : { expectationId: parent.expectationId }),
+            },
+    }));
   }
 
   complete(options: EmitOptions = {}): string {
@@ -239,8 +240,8 @@ export class ProcessHandle {
     };
     if (extra.messageId !== undefined) parent.messageId = extra.messageId;
     if (extra.expectationId !== undefined) parent.expectationId = extra.expectationId;
-    if (Object.keys(this.businessKeys).length > 0) parent.businessKeys = { ...this.businessKeys };
-    return injectContext(carrier, { parent, trace: activeTraceContext() ?? this.trace });
+    if (hasKeys(this.businessKeys)) parent.businessKeys = { ...this.businessKeys };
+    return injectContext(carrier, { parent, trace: activeTrace() ?? this.trace });
   }
 
   /** @internal Used by StepHandle: builds the spec lazily so a bad Date is reported. */
@@ -251,21 +252,58 @@ export class ProcessHandle {
     extra: { step?: string; owner?: string } = {},
   ): string {
     const id = this.sink.emit(type, () => {
-      const { causation: dataCausation, ...fields } = data();
-      const keys = Object.keys(this.businessKeys).length > 0 ? this.businessKeys : undefined;
+      const built = eventData(this.businessKeys, options?.attributes, data());
       return {
         type,
         process: this.name,
         instance: this.instance,
         step: extra.step,
         owner: extra.owner ?? this.owner,
-        causation: options?.causation ?? (dataCausation as string | undefined),
+        causation: options?.causation ?? built.causation,
         time: options?.time,
-        data: { businessKeys: keys, attributes: options?.attributes, ...fields },
+        data: built.data,
         fallbackTrace: this.trace,
       };
     });
     this.lastEventId = id;
     return id;
   }
+}
+
+/** Whether `{ ...value }` would copy `key` (never throws, whatever `value` is). */
+function ownEnumerable(value: unknown, key: string): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.prototype.propertyIsEnumerable.call(value, key)
+  );
+}
+
+/** True when `record` has an own enumerable key (without allocating the key list). */
+function hasKeys(record: Record<string, unknown>): boolean {
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
+}
+
+/**
+ * `data` of an event: `{ businessKeys, attributes, ...fields }` without the undefined
+ * values, and `fields.causation` taken out (it becomes `ftcausation`). One object, built
+ * in place (no spread, no second copy).
+ */
+function eventData(
+  businessKeys: Record<string, string>,
+  attributes: Record<string, unknown> | undefined,
+  fields: Record<string, unknown>,
+): { data: Record<string, unknown>; causation: string | undefined } {
+  const data: Record<string, unknown> = {};
+  if (hasKeys(businessKeys)) data.businessKeys = businessKeys;
+  if (attributes !== undefined) data.attributes = attributes;
+  let causation: string | undefined;
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if (key === 'causation') causation = value as string | undefined;
+    else if (value !== undefined) data[key] = value;
+    else if (key in data) delete data[key]; // `fields` overrides, as the spread did
+  }
+  return { data, causation };
 }

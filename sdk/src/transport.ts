@@ -11,4 +11,10 @@ import type { FlowtrailEvent } from './protocol/schema.ts';
 export interface Transport {
   send(events: FlowtrailEvent[]): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Optional: events (validated) that will be sent soon, given while an earlier batch is
+   * in flight, so a transport can encode them ahead, off the critical path. Must not
+   * throw; the same event objects reach `send` later (or never, when spooled).
+   */
+  prepare?(events: readonly FlowtrailEvent[]): void;
 }

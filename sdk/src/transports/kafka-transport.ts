@@ -15,14 +15,19 @@
  * never a loss. Sequence errors are retriable for the same reason.
  */
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import type { KafkaConfig, Producer, ProducerConfig } from 'kafkajs';
+import type { KafkaConfig, Message, Producer, ProducerConfig } from 'kafkajs';
 import { ConfigError, TransportError } from '../errors.ts';
-import { encodeStructured, STRUCTURED_CONTENT_TYPE } from '../protocol/codec.ts';
+import { STRUCTURED_CONTENT_TYPE } from '../protocol/codec.ts';
 import { instanceKeyOf } from '../protocol/instance-key.ts';
 import type { FlowtrailEvent } from '../protocol/schema.ts';
 import type { Transport } from '../transport.ts';
 
 export const DEFAULT_TOPIC = 'flowtrail.events';
+
+/** The headers of every message: one object for all (kafkajs only reads them). */
+const HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': STRUCTURED_CONTENT_TYPE,
+});
 
 export interface KafkaTransportOptions {
   /** Bootstrap brokers, e.g. `['127.0.0.1:9092']`; or pass `kafka` / `producer`. */
@@ -60,6 +65,8 @@ export class KafkaTransport implements Transport {
   private readonly createProducer: (() => Producer) | undefined;
   private connecting: Promise<void> | undefined;
   private closed = false;
+  /** Messages encoded ahead by `prepare`, while an earlier batch was in flight. */
+  private readonly prepared = new WeakMap<FlowtrailEvent, Message>();
 
   constructor(options: KafkaTransportOptions) {
     const given = [options.brokers, options.kafka, options.producer].filter((x) => x !== undefined);
@@ -102,6 +109,17 @@ export class KafkaTransport implements Transport {
     this.ownsProducer = true;
   }
 
+  /** Encodes events the delivery queue will send next (see `Transport.prepare`). */
+  prepare(events: readonly FlowtrailEvent[]): void {
+    for (const event of events) {
+      try {
+        this.prepared.set(event, toMessage(event));
+      } catch {
+        // not encodable (e.g. a BigInt attribute): `send` meets the error and reports it
+      }
+    }
+  }
+
   async send(events: FlowtrailEvent[]): Promise<void> {
     if (this.closed) throw new TransportError('KafkaTransport is closed', { retriable: false });
     if (events.length === 0) return;
@@ -111,11 +129,7 @@ export class KafkaTransport implements Transport {
       await producer.send({
         topic: this.topic,
         acks: -1,
-        messages: events.map((event) => ({
-          key: instanceKeyOf(event),
-          value: encodeStructured(event),
-          headers: { 'content-type': STRUCTURED_CONTENT_TYPE },
-        })),
+        messages: events.map((event) => this.prepared.get(event) ?? toMessage(event)),
       });
     } catch (err) {
       const renewed = this.renewProducer(producer);
@@ -166,6 +180,17 @@ export class KafkaTransport implements Transport {
     }
     return this.connecting;
   }
+}
+
+/** The Kafka message of an event: keyed by its instance, structured-mode JSON. */
+function toMessage(event: FlowtrailEvent): Message {
+  return {
+    key: instanceKeyOf(event),
+    // The JSON text, not its bytes: kafkajs writes a string straight into the request
+    // (as UTF-8: the bytes encodeStructured gives) — no Buffer per message.
+    value: JSON.stringify(event),
+    headers: HEADERS,
+  };
 }
 
 function wrap(what: string, err: unknown, producerRenewed = false): TransportError {
