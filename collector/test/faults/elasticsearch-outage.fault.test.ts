@@ -6,26 +6,13 @@
  * Afterwards: every accepted event exactly once, no dead letters, no lag, states and
  * alerts equal to a clean run (fault-harness.ts). The counts are printed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Admin } from 'kafkajs';
 import type { ChildCollector } from '../helpers/child-collector.ts';
-import { restoreServers, startServer, stopServer } from '../helpers/server-faults.ts';
-import { brokers, consumerLag, countEvents, uniqueName } from '../helpers/servers.ts';
-import { waitFor } from '../helpers/wait-for.ts';
-import {
-  cleanRun,
-  FaultProducer,
-  openFaultSuite,
-  report,
-  seconds,
-  sleep,
-  startReadyCollector,
-  verdict,
-  verdictLines,
-  waitUntilCaughtUp,
-  workload,
-  type FaultSuite,
-} from './fault-harness.ts';
+import { startServer, stopServer } from '../helpers/server-faults.ts';
+import { consumerLag } from '../helpers/servers.ts';
+import { seconds, sleep, workload } from './fault-harness.ts';
+import { expectRunning, faultTest, stopGracefully, timed } from './fault-run.ts';
 
 const OUTAGE_MS = 60_000;
 /** ≈ 26,000 messages. */
@@ -36,23 +23,9 @@ const work = workload({
   loadInstances: 1100,
 });
 
-let suite: FaultSuite | undefined;
-let producer: FaultProducer | undefined;
-let collector: ChildCollector | undefined;
-
-beforeAll(async () => {
-  suite = await openFaultSuite(uniqueName('f-es'), work, {
-    ELASTICSEARCH_REQUEST_TIMEOUT_MS: '5000',
-    FLOWTRAIL_RETRY_MAX_MS: '5000',
-  });
-  producer = new FaultProducer(brokers, suite.topic);
-});
-
-afterAll(async () => {
-  if (collector?.process.exitCode === null) collector.process.kill('SIGKILL');
-  await producer?.close();
-  await restoreServers(); // whatever happened, the next test finds both servers up
-  await suite?.release();
+const fault = faultTest('f-es', work, {
+  env: { ELASTICSEARCH_REQUEST_TIMEOUT_MS: '5000', FLOWTRAIL_RETRY_MAX_MS: '5000' },
+  restoreServers: true,
 });
 
 /** Committed offset per partition (`-1`: none yet). */
@@ -69,24 +42,15 @@ const retryLines = (child: ChildCollector): number =>
 
 describe('fault: Elasticsearch stopped for 60 s mid-ingest (private servers)', () => {
   it('retries, commits nothing it has not stored, catches up; states and alerts equal a clean run', async () => {
-    const s = suite as FaultSuite;
-    const p = producer as FaultProducer;
+    const { suite: s, producer: p } = fault;
     const total = work.identities.size;
     const started = Date.now();
-    const children: ChildCollector[] = [];
-    const child = await startReadyCollector(s.env, children);
-    collector = child;
+    const child = await fault.startCollector();
     const producing = p.sendAll(work.messages);
 
-    await waitFor(async () => (await countEvents(s.es, s.name)) >= 0.3 * total, {
-      timeoutMs: 180_000,
-      intervalMs: 500,
-      description: '30 % of the events stored',
-    });
-    const storedBefore = await countEvents(s.es, s.name);
-    const stopAt = Date.now();
-    await stopServer('elasticsearch');
-    const stoppedAt = Date.now();
+    await fault.waitForStored(0.3 * total, 180_000, '30 % of the events stored');
+    const storedBefore = await fault.stored();
+    const stop = await timed(() => stopServer('elasticsearch'));
     // A slice whose writes were acknowledged just before may still commit; after that,
     // nothing may (its writes cannot be acknowledged).
     await sleep(3000);
@@ -94,69 +58,41 @@ describe('fault: Elasticsearch stopped for 60 s mid-ingest (private servers)', (
     const retriesAtStop = retryLines(child);
 
     // The clean run needs no server: it runs while Elasticsearch is away.
-    const clean = cleanRun(s, work);
-    clean.catch(() => undefined); // awaited by the verdict
+    const clean = fault.startCleanRun();
     const commitChecks: string[][] = [];
-    while (Date.now() - stoppedAt < OUTAGE_MS) {
-      await sleep(Math.min(5000, OUTAGE_MS - (Date.now() - stoppedAt)));
+    while (Date.now() - stop.done < OUTAGE_MS) {
+      await sleep(Math.min(5000, OUTAGE_MS - (Date.now() - stop.done)));
       commitChecks.push(await committed(s.admin, s.name, s.topic));
-      expect(child.process.exitCode, child.output.slice(-10).join('\n')).toBeNull();
+      expectRunning(child);
     }
     await producing;
     const retriesDuringOutage = retryLines(child) - retriesAtStop;
     const lagInOutage = await consumerLag(s.admin, s.name, s.topic);
 
-    const startAt = Date.now();
-    await startServer('elasticsearch');
-    const upAt = Date.now();
-    await waitFor(async () => (await countEvents(s.es, s.name)) > storedBefore, {
-      timeoutMs: 120_000,
-      intervalMs: 250,
-      description: 'ingest resumed after the outage',
-    });
+    const start = await timed(() => startServer('elasticsearch'));
+    await fault.waitForResumed(storedBefore, 'ingest resumed after the outage');
     const resumedAt = Date.now();
-    await waitUntilCaughtUp(s, work, 240_000);
+    await fault.waitUntilCaughtUp(240_000);
     const caughtUpAt = Date.now();
+    await stopGracefully(child);
 
-    child.process.kill('SIGTERM');
-    const exit = await child.exited;
-    expect(exit, child.output.slice(-10).join('\n')).toEqual({ code: 0, signal: null });
-
-    const v = await verdict(s, work, clean);
-    report('fault: Elasticsearch stopped 60 s', {
-      'messages produced (accepted)': p.counts.accepted,
-      'distinct events produced': total,
+    const v = await fault.verdict(clean);
+    fault.report('fault: Elasticsearch stopped 60 s', v, started, {
       'stored before the stop': storedBefore,
-      'stop (SIGTERM → gone)': seconds(stoppedAt - stopAt),
-      'outage (gone → start)': seconds(startAt - stoppedAt),
-      'start → healthy': seconds(upAt - startAt),
-      'healthy → ingest resumed': seconds(resumedAt - upAt),
-      'healthy → caught up (lag 0)': seconds(caughtUpAt - upAt),
+      'stop (SIGTERM → gone)': seconds(stop.done - stop.at),
+      'outage (gone → start)': seconds(start.at - stop.done),
+      'start → healthy': seconds(start.done - start.at),
+      'healthy → ingest resumed': seconds(resumedAt - start.done),
+      'healthy → caught up (lag 0)': seconds(caughtUpAt - start.done),
       'collector retries logged in the outage': retriesDuringOutage,
       'commit checks in the outage (all unchanged)': commitChecks.length,
       'lag at the end of the outage': lagInOutage,
-      ...verdictLines(v),
-      'test time': seconds(Date.now() - started),
     });
 
     expect(retriesDuringOutage).toBeGreaterThan(0);
     expect(lagInOutage).toBeGreaterThan(0);
     for (const check of commitChecks) expect(check).toEqual(frozen);
     expect(storedBefore).toBeLessThan(total);
-    expect(p.counts.accepted).toBe(work.messages.length);
-    expect(v.delivery).toEqual({
-      documents: total,
-      distinct: total,
-      missing: 0,
-      foreign: 0,
-      duplicates: 0,
-      deadLetters: 0,
-      lag: 0,
-    });
-    expect(v.states.instances).toBe(work.byInstance.size);
-    expect(v.states.vsFold.examples).toEqual([]);
-    expect(v.states.vsClean.examples).toEqual([]);
-    expect(v.alerts.fault.pairs).toEqual(v.alerts.clean.pairs);
-    expect(v.alerts.fault.pairs).toEqual(v.alerts.expected);
+    fault.expectFaultFree(v);
   });
 });

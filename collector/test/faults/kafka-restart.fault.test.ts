@@ -7,25 +7,11 @@
  * accepted event exactly once, no dead letters, no lag, states and alerts equal to a clean
  * run (fault-harness.ts). The counts are printed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildCollector } from '../helpers/child-collector.ts';
-import { restoreServers, startServer, stopServer } from '../helpers/server-faults.ts';
-import { brokers, countEvents, uniqueName } from '../helpers/servers.ts';
+import { describe, expect, it } from 'vitest';
+import { startServer, stopServer } from '../helpers/server-faults.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import {
-  cleanRun,
-  FaultProducer,
-  openFaultSuite,
-  report,
-  seconds,
-  sleep,
-  startReadyCollector,
-  verdict,
-  verdictLines,
-  waitUntilCaughtUp,
-  workload,
-  type FaultSuite,
-} from './fault-harness.ts';
+import { seconds, sleep, workload } from './fault-harness.ts';
+import { expectRunning, faultTest, stopGracefully, timed } from './fault-run.ts';
 
 const DOWN_MS = 10_000;
 /** ≈ 40,000 messages, sent over ≈ 25 s so that the restart falls into the sending. */
@@ -36,103 +22,55 @@ const work = workload({
   loadInstances: 1800,
 });
 
-let suite: FaultSuite | undefined;
-let producer: FaultProducer | undefined;
-let collector: ChildCollector | undefined;
-
-beforeAll(async () => {
-  suite = await openFaultSuite(uniqueName('f-kafka'), work);
-  producer = new FaultProducer(brokers, suite.topic);
-});
-
-afterAll(async () => {
-  if (collector?.process.exitCode === null) collector.process.kill('SIGKILL');
-  await producer?.close();
-  await restoreServers(); // whatever happened, the next test finds both servers up
-  await suite?.release();
-});
+const fault = faultTest('f-kafka', work, { restoreServers: true });
 
 describe('fault: the Kafka broker restarted mid-ingest (private servers)', () => {
   it('producer and collector ride through; states and alerts equal a clean run', async () => {
-    const s = suite as FaultSuite;
-    const p = producer as FaultProducer;
-    const total = work.identities.size;
+    const p = fault.producer;
     const started = Date.now();
-    const children: ChildCollector[] = [];
-    const child = await startReadyCollector(s.env, children);
-    collector = child;
+    const child = await fault.startCollector();
     const producing = p.sendAll(work.messages, { pauseMs: 300 });
     // The clean run needs no server: it runs beside the ingest.
-    const clean = cleanRun(s, work);
-    clean.catch(() => undefined); // awaited by the verdict
+    const clean = fault.startCleanRun();
 
     await waitFor(
-      async () =>
-        p.counts.accepted >= 0.3 * work.messages.length && (await countEvents(s.es, s.name)) > 0,
+      async () => p.counts.accepted >= 0.3 * work.messages.length && (await fault.stored()) > 0,
       { timeoutMs: 120_000, intervalMs: 200, description: '30 % produced, some stored' },
     );
     const acceptedBefore = p.counts.accepted;
-    const storedBefore = await countEvents(s.es, s.name);
-    const stopAt = Date.now();
-    await stopServer('kafka');
-    const stoppedAt = Date.now();
+    const storedBefore = await fault.stored();
+    const stop = await timed(() => stopServer('kafka'));
     await sleep(DOWN_MS);
-    expect(child.process.exitCode, child.output.slice(-10).join('\n')).toBeNull();
-    const startAt = Date.now();
-    await startServer('kafka');
-    const upAt = Date.now();
+    expectRunning(child);
+    const start = await timed(() => startServer('kafka'));
     const failedSendsInOutage = p.counts.failedSends;
-    const storedAtUp = await countEvents(s.es, s.name);
-    await waitFor(async () => (await countEvents(s.es, s.name)) > storedAtUp, {
-      timeoutMs: 120_000,
-      intervalMs: 250,
-      description: 'ingest resumed after the restart',
-    });
+    const storedAtUp = await fault.stored();
+    await fault.waitForResumed(storedAtUp, 'ingest resumed after the restart');
     const resumedAt = Date.now();
     await producing;
     const producedAt = Date.now();
-    await waitUntilCaughtUp(s, work, 240_000);
+    await fault.waitUntilCaughtUp(240_000);
     const caughtUpAt = Date.now();
 
     // The same collector process all along, and it still stops gracefully.
-    expect(child.process.exitCode, child.output.slice(-10).join('\n')).toBeNull();
+    expectRunning(child);
     const crashes = child.output.filter((line) => line.includes('kafka consumer crashed')).length;
-    child.process.kill('SIGTERM');
-    const exit = await child.exited;
-    expect(exit, child.output.slice(-10).join('\n')).toEqual({ code: 0, signal: null });
+    await stopGracefully(child);
 
-    const v = await verdict(s, work, clean);
-    report('fault: Kafka broker restarted', {
-      'messages produced (accepted)': p.counts.accepted,
-      'distinct events produced': total,
+    const v = await fault.verdict(clean);
+    fault.report('fault: Kafka broker restarted', v, started, {
       'accepted / stored before the stop': `${acceptedBefore} / ${storedBefore}`,
-      'stop (SIGTERM → gone)': seconds(stoppedAt - stopAt),
-      'broker down (gone → start)': seconds(startAt - stoppedAt),
-      'start → healthy': seconds(upAt - startAt),
+      'stop (SIGTERM → gone)': seconds(stop.done - stop.at),
+      'broker down (gone → start)': seconds(start.at - stop.done),
+      'start → healthy': seconds(start.done - start.at),
       'failed sends (retried by the producer)': failedSendsInOutage,
-      'healthy → ingest resumed': seconds(resumedAt - upAt),
-      'healthy → all accepted': seconds(producedAt - upAt),
-      'healthy → caught up (lag 0)': seconds(caughtUpAt - upAt),
+      'healthy → ingest resumed': seconds(resumedAt - start.done),
+      'healthy → all accepted': seconds(producedAt - start.done),
+      'healthy → caught up (lag 0)': seconds(caughtUpAt - start.done),
       'consumer crashes logged (restarted by kafkajs)': crashes,
-      ...verdictLines(v),
-      'test time': seconds(Date.now() - started),
     });
 
     expect(acceptedBefore).toBeLessThan(work.messages.length);
-    expect(p.counts.accepted).toBe(work.messages.length);
-    expect(v.delivery).toEqual({
-      documents: total,
-      distinct: total,
-      missing: 0,
-      foreign: 0,
-      duplicates: 0,
-      deadLetters: 0,
-      lag: 0,
-    });
-    expect(v.states.instances).toBe(work.byInstance.size);
-    expect(v.states.vsFold.examples).toEqual([]);
-    expect(v.states.vsClean.examples).toEqual([]);
-    expect(v.alerts.fault.pairs).toEqual(v.alerts.clean.pairs);
-    expect(v.alerts.fault.pairs).toEqual(v.alerts.expected);
+    fault.expectFaultFree(v);
   });
 });

@@ -154,6 +154,30 @@ function messages(events: readonly unknown[]): IncomingMessage[] {
   }));
 }
 
+/**
+ * A BatchIngester writing through `writer` to a new store; `letters()`: the reason and
+ * offset of every message it dead-lettered so far.
+ */
+async function ingesterOn(writer: (store: SqliteEventStore) => EventWriter) {
+  const store = await openStore();
+  const letters: DeadLetter[] = [];
+  const metrics = new Metrics();
+  const ingester = new BatchIngester({
+    writer: writer(store),
+    deadLetters: { send: async (l) => void letters.push(...l) },
+    fold: foldInstance,
+    maxEventBytes: 100_000,
+    metrics,
+    logger,
+  });
+  return {
+    store,
+    ingester,
+    metrics,
+    letters: () => letters.map((l) => [l.reason, l.message.offset]),
+  };
+}
+
 describe('BatchIngester on the atomic path', () => {
   it('stores, dead-letters and folds exactly like the three-step path', async () => {
     const batch = [
@@ -162,22 +186,12 @@ describe('BatchIngester on the atomic path', () => {
       { ...(orders(1)[0]?.[0] as object), id: 'late', time: '2024-13-45T99:00:00Z' },
     ];
     const run = async (writer: (store: SqliteEventStore) => EventWriter) => {
-      const store = await openStore();
-      const letters: DeadLetter[] = [];
-      const metrics = new Metrics();
-      const ingester = new BatchIngester({
-        writer: writer(store),
-        deadLetters: { send: async (l) => void letters.push(...l) },
-        fold: foldInstance,
-        maxEventBytes: 100_000,
-        metrics,
-        logger,
-      });
+      const { store, ingester, metrics, letters } = await ingesterOn(writer);
       const outcome = await ingester.process(messages(batch));
       const states = await store.instancesByKeys(orders(3).map((events) => keyOf(events)));
       return {
         outcome,
-        letters: letters.map((l) => [l.reason, l.message.offset]),
+        letters: letters(),
         states,
         counters: metrics.snapshot(),
       };
@@ -200,22 +214,12 @@ describe('BatchIngester on the atomic path: identity', () => {
       { ...third, time: '2024-05-02T10:00:00Z' }, // earlier in this batch, different
     ];
     const run = async (writer: (store: SqliteEventStore) => EventWriter) => {
-      const store = await openStore();
-      const letters: DeadLetter[] = [];
-      const metrics = new Metrics();
-      const ingester = new BatchIngester({
-        writer: writer(store),
-        deadLetters: { send: async (l) => void letters.push(...l) },
-        fold: foldInstance,
-        maxEventBytes: 100_000,
-        metrics,
-        logger,
-      });
+      const { store, ingester, metrics, letters } = await ingesterOn(writer);
       await ingester.process(messages([first, second]));
       const outcome = await ingester.process(messages(later));
       return {
         outcome,
-        letters: letters.map((l) => [l.reason, l.message.offset]),
+        letters: letters(),
         events: await store.getEvents(keyOf(events)),
         other: await store.getEvents(keyOf([{ ...second, source: 'erp' }])),
         state: await store.getInstance(keyOf(events)),

@@ -237,15 +237,40 @@ describe('incremental ingest on the SQLite store', () => {
   const head = events.slice(0, 2);
   const tail = events.slice(2);
 
-  it('writes a summary with the first state and continues it on the next batch', async () => {
-    const { store, dataDir } = await openStore();
-    const { ingester: ingest, metrics } = ingester(store);
+  /** A new store with `head` ingested, and the ingester (with its metrics) that did it. */
+  async function storeWithHead(options: Partial<BatchIngesterDeps> = {}) {
+    const opened = await openStore();
+    const { ingester: ingest, metrics } = ingester(opened.store, options);
     await ingest.process(messages(head));
+    return { ...opened, ingest, metrics };
+  }
+
+  /** The stored state is `expected` (the fold of every event), reached by `folds`. */
+  async function expectFolded(
+    store: SqliteEventStore,
+    metrics: Metrics,
+    folds: { refolds: number; continuedFolds: number },
+    expected: InstanceState = foldInstance(events),
+  ): Promise<void> {
+    expect(await store.getInstance(key)).toStrictEqual(expected);
+    expect(metrics.snapshot()).toMatchObject(folds);
+  }
+
+  /** The next batch (the first of `tail`) re-folds and writes a summary; the next continues. */
+  async function expectRefoldThenContinued(store: SqliteEventStore, dataDir: string) {
+    const { ingester: ingest, metrics } = ingester(store);
+    await ingest.process(messages(tail.slice(0, 1)));
+    expect(storedSummary(dataDir, key)).not.toBe(null);
+    await ingest.process(messages(tail.slice(1)));
+    await expectFolded(store, metrics, { refolds: 1, continuedFolds: 1 });
+  }
+
+  it('writes a summary with the first state and continues it on the next batch', async () => {
+    const { store, dataDir, ingest, metrics } = await storeWithHead();
     const summary = storedSummary(dataDir, key);
     expect(isFoldSummary(JSON.parse(summary ?? 'null'))).toBe(true);
     await ingest.process(messages(tail));
-    expect(await store.getInstance(key)).toStrictEqual(foldInstance(events));
-    expect(metrics.snapshot()).toMatchObject({ refolds: 1, continuedFolds: 1 });
+    await expectFolded(store, metrics, { refolds: 1, continuedFolds: 1 });
     expect(storedSummary(dataDir, key)).not.toBe(summary);
   });
 
@@ -254,25 +279,17 @@ describe('incremental ingest on the SQLite store', () => {
     const { ingester: ingest, metrics } = ingester(store);
     await ingest.process(messages(tail));
     await ingest.process(messages(head));
-    expect(await store.getInstance(key)).toStrictEqual(foldInstance(events));
-    expect(metrics.snapshot()).toMatchObject({ refolds: 2, continuedFolds: 0 });
+    await expectFolded(store, metrics, { refolds: 2, continuedFolds: 0 });
   });
 
   it('a row without a summary (an older file) re-folds on first touch, then continues', async () => {
-    const { store, dataDir } = await openStore();
-    await ingester(store).ingester.process(messages(head));
+    const { store, dataDir } = await storeWithHead();
     execRaw(dataDir, 'UPDATE instances SET fold_summary = NULL');
-    const { ingester: ingest, metrics } = ingester(store);
-    await ingest.process(messages(tail.slice(0, 1)));
-    expect(storedSummary(dataDir, key)).not.toBe(null);
-    await ingest.process(messages(tail.slice(1)));
-    expect(await store.getInstance(key)).toStrictEqual(foldInstance(events));
-    expect(metrics.snapshot()).toMatchObject({ refolds: 1, continuedFolds: 1 });
+    await expectRefoldThenContinued(store, dataDir);
   });
 
   it('upgrades a version-5 file: no summaries, the first touch re-folds and writes one', async () => {
-    const first = await openStore();
-    await ingester(first.store).ingester.process(messages(head));
+    const first = await storeWithHead();
     const before = await first.store.getInstance(key);
     await first.store.close();
     const db = new Database(databasePath(first.dataDir));
@@ -289,41 +306,28 @@ describe('incremental ingest on the SQLite store', () => {
     expect(EVENT_STORE_SCHEMA_VERSION).toBe(6);
     expect(await store.getInstance(key)).toStrictEqual(before);
     expect(storedSummary(dataDir, key)).toBe(null);
-    const { ingester: ingest, metrics } = ingester(store);
-    await ingest.process(messages(tail.slice(0, 1)));
-    expect(storedSummary(dataDir, key)).not.toBe(null);
-    await ingest.process(messages(tail.slice(1)));
-    expect(await store.getInstance(key)).toStrictEqual(foldInstance(events));
-    expect(metrics.snapshot()).toMatchObject({ refolds: 1, continuedFolds: 1 });
+    await expectRefoldThenContinued(store, dataDir);
   });
 
   it('a damaged summary, or one of another version, is re-folded', async () => {
-    const { store, dataDir } = await openStore();
-    const { ingester: ingest, metrics } = ingester(store);
-    await ingest.process(messages(head));
+    const { store, dataDir, ingest, metrics } = await storeWithHead();
     execRaw(dataDir, "UPDATE instances SET fold_summary = '{not json'");
     await ingest.process(messages(tail.slice(0, 1)));
     execRaw(dataDir, "UPDATE instances SET fold_summary = json_set(fold_summary, '$.v', 99)");
     await ingest.process(messages(tail.slice(1)));
-    expect(await store.getInstance(key)).toStrictEqual(foldInstance(events));
-    expect(metrics.snapshot()).toMatchObject({ refolds: 3, continuedFolds: 0 });
+    await expectFolded(store, metrics, { refolds: 3, continuedFolds: 0 });
   });
 
   it('events written without a summary (writeEvents) drop it: the next batch re-folds', async () => {
-    const { store, dataDir } = await openStore();
-    const { ingester: ingest, metrics } = ingester(store);
-    await ingest.process(messages(head));
+    const { store, dataDir, ingest, metrics } = await storeWithHead();
     await store.writeEvents(tail.slice(0, 1)); // no state written: the summary is behind
     expect(storedSummary(dataDir, key)).toBe(null);
     await ingest.process(messages(tail.slice(1)));
-    expect(await store.getInstance(key)).toStrictEqual(foldInstance(events));
-    expect(metrics.snapshot()).toMatchObject({ refolds: 2, continuedFolds: 0 });
+    await expectFolded(store, metrics, { refolds: 2, continuedFolds: 0 });
   });
 
   it('a state written for the same events keeps the summary; for other events drops it', async () => {
-    const { store, dataDir } = await openStore();
-    const { ingester: ingest, metrics } = ingester(store);
-    await ingest.process(messages(head));
+    const { store, dataDir, ingest, metrics } = await storeWithHead();
     const state = (await store.getInstance(key)) as InstanceState;
     // A deadline re-derivation: same events, same eventCount.
     await store.writeStates([{ ...state, nextDeadline: '2024-05-01T11:00:00Z' }]);
@@ -339,34 +343,25 @@ describe('incremental ingest on the SQLite store', () => {
       ...state,
       nextDeadline: `${state.eventCount}`.padStart(2, '0') + '-marked',
     });
-    const derived = await openStore();
-    const run = ingester(derived.store, { fold: derivedFold(mark) });
-    await run.ingester.process(messages(head));
-    await run.ingester.process(messages(tail));
-    expect(await derived.store.getInstance(key)).toStrictEqual(mark(foldInstance(events)));
-    expect(run.metrics.snapshot()).toMatchObject({ refolds: 1, continuedFolds: 1 });
+    const derived = await storeWithHead({ fold: derivedFold(mark) });
+    await derived.ingest.process(messages(tail));
+    const marked = mark(foldInstance(events));
+    await expectFolded(derived.store, derived.metrics, { refolds: 1, continuedFolds: 1 }, marked);
 
-    const opaque = await openStore();
-    const other = ingester(opaque.store, { fold: (list) => mark(foldInstance(list)) });
-    await other.ingester.process(messages(head));
-    await other.ingester.process(messages(tail));
-    expect(await opaque.store.getInstance(key)).toStrictEqual(mark(foldInstance(events)));
-    expect(other.metrics.snapshot()).toMatchObject({ refolds: 2, continuedFolds: 0 });
+    const opaque = await storeWithHead({ fold: (list) => mark(foldInstance(list)) });
+    await opaque.ingest.process(messages(tail));
+    await expectFolded(opaque.store, opaque.metrics, { refolds: 2, continuedFolds: 0 }, marked);
     expect(storedSummary(opaque.dataDir, key)).toBe(null);
   });
 
   it('incremental: false re-folds every batch (the baseline)', async () => {
-    const { store } = await openStore();
-    const { ingester: ingest, metrics } = ingester(store, { incremental: false });
-    await ingest.process(messages(head));
+    const { store, ingest, metrics } = await storeWithHead({ incremental: false });
     await ingest.process(messages(tail));
-    expect(await store.getInstance(key)).toStrictEqual(foldInstance(events));
-    expect(metrics.snapshot()).toMatchObject({ refolds: 2, continuedFolds: 0 });
+    await expectFolded(store, metrics, { refolds: 2, continuedFolds: 0 });
   });
 
   it('a fold that throws writes no state and drops the summary; the next batch re-folds', async () => {
-    const { store, dataDir } = await openStore();
-    await ingester(store).ingester.process(messages(head));
+    const { store, dataDir } = await storeWithHead();
     const failing = ingester(store, {
       fold: derivedFold(() => {
         throw new Error('boom');
@@ -377,13 +372,11 @@ describe('incremental ingest on the SQLite store', () => {
     expect(storedSummary(dataDir, key)).toBe(null);
     const { ingester: ingest, metrics } = ingester(store);
     await ingest.process(messages(tail.slice(1)));
-    expect(await store.getInstance(key)).toStrictEqual(foldInstance(events));
-    expect(metrics.snapshot()).toMatchObject({ refolds: 1, continuedFolds: 0 });
+    await expectFolded(store, metrics, { refolds: 1, continuedFolds: 0 });
   });
 
   it('the start-up repair keeps working on summaries it does not write', async () => {
-    const { store, dataDir } = await openStore();
-    await ingester(store).ingester.process(messages(head));
+    const { store, dataDir } = await storeWithHead();
     await store.writeEvents(tail); // as an interrupted batch of an older version left it
     const report = await store.repairStaleStates(1000, (keys, byKey) =>
       keys.flatMap((k) => (byKey.has(k) ? [foldInstance(byKey.get(k) ?? [])] : [])),
