@@ -54,6 +54,7 @@ import {
 } from '../../ports/atomic-batch.ts';
 import type { DeadLetter, DeadLetterSink } from '../../ports/dead-letter-sink.ts';
 import type { IncomingMessage } from '../../ports/incoming-message.ts';
+import { dispatchDeadLetters } from './dead-letter-dispatch.ts';
 
 export interface BatchIngesterDeps {
   /** Should retry retriable failures itself (see `RetryingEventWriter`). */
@@ -73,17 +74,10 @@ export interface BatchIngesterDeps {
   incremental?: boolean;
 }
 
-/**
- * Dead letters go to the sink in slices of at most this many: a sink may spread what it
- * gets into arguments (app/ingest/event-ingest.ts does, `letters.push(...batch)`).
- */
 /** Larger events are dead-lettered as `oversized` (`FLOWTRAIL_MAX_EVENT_BYTES`). */
 export const DEFAULT_MAX_EVENT_BYTES = 1_048_576;
 
-/** Dead letters named in a batch's log line (the sink keeps all of them). */
-const LOGGED_LETTERS = 5;
-
-export const DEAD_LETTER_SLICE = 10_000;
+export { DEAD_LETTER_SLICE } from './dead-letter-dispatch.ts';
 
 export interface BatchOutcome {
   indexed: number;
@@ -171,33 +165,8 @@ export class BatchIngester {
     metrics.add('indexed', stored.length);
     metrics.add('storageRejected', storageRejected);
 
-    let start = 0;
-    do {
-      // An empty batch still makes one (empty) send, as it always did.
-      await this.deps.deadLetters.send(letters.slice(start, start + DEAD_LETTER_SLICE));
-      start += DEAD_LETTER_SLICE;
-    } while (start < letters.length);
+    await dispatchDeadLetters(this.deps.deadLetters, letters, this.deps.logger);
     metrics.add('dlq', letters.length);
-    // One line per batch, not per letter: a hostile batch of 100,000 rejects must not
-    // write 100,000 log lines. The first few are shown; every letter is in the sink.
-    if (letters.length > 0) {
-      const reasons: Record<string, number> = {};
-      for (const letter of letters) reasons[letter.reason] = (reasons[letter.reason] ?? 0) + 1;
-      this.deps.logger.warn(
-        {
-          count: letters.length,
-          reasons,
-          first: letters.slice(0, LOGGED_LETTERS).map((letter) => ({
-            reason: letter.reason,
-            topic: letter.message.topic,
-            partition: letter.message.partition,
-            offset: letter.message.offset,
-            errors: letter.errors.slice(0, 5),
-          })),
-        },
-        'input sent to the dead-letter sink',
-      );
-    }
 
     let statesWritten: number;
     if (atomic === undefined) statesWritten = await this.refold(stored);
