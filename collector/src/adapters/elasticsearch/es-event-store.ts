@@ -21,7 +21,6 @@ import type { Logger } from '../../shared/logger.ts';
 import type { ChangePage } from '../../ports/change-feed.ts';
 import type { ChangedWindowPage, ChangedWindowQuery } from '../../ports/changed-window.ts';
 import {
-  conflictingDuplicate,
   type ChangedInstancesPage,
   type EventScanFilter,
   type InstanceEvents,
@@ -46,13 +45,13 @@ import {
 import { createElasticsearchClient } from './es-client.ts';
 import { changePageOf, changesSearch, instanceKeysOf } from './es-change-queries.ts';
 import { toStorageError } from './es-errors.ts';
-import { eventDocumentId, eventOfDocument } from './es-event-document.ts';
+import { eventOfDocument } from './es-event-document.ts';
 import { migrateLegacyEventIds, type EventIdMigrationReport } from './es-event-id-migration.ts';
 import { byInstance, refreshEvents, scanEvents, type EventDocument } from './es-event-scan.ts';
-import { storeEventDocuments, type EventEntry } from './es-event-writes.ts';
+import { writeEventBatch } from './es-event-writes.ts';
 import { searchInstances } from './es-instance-search.ts';
 import { scanRecent } from './es-recent-scan.ts';
-import { eventsIndexFor, instancesIndex } from './index-names.ts';
+import { instancesIndex } from './index-names.ts';
 import { eventsTemplate, instancesTemplate } from './templates.ts';
 
 const PAGE_SIZE = 1000;
@@ -109,39 +108,7 @@ export class ElasticsearchEventStore implements EventStore {
   }
 
   async writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
-    const result: WriteResult<FlowtrailEvent> = { retriable: [], rejected: [] };
-    const entries: EventEntry[] = [];
-    for (const event of events) {
-      let index: string;
-      try {
-        index = eventsIndexFor(this.prefix, event.time);
-      } catch (err) {
-        const reason = (err as Error).message;
-        result.rejected.push({ item: event, status: 400, error: { type: 'invalid_time', reason } });
-        continue;
-      }
-      entries.push({ event, index, id: eventDocumentId(event) });
-    }
-    const outcomes = await storeEventDocuments(this.client, this.prefix, entries);
-    outcomes.forEach((outcome, i) => {
-      const { event } = entries[i] as EventEntry;
-      if (outcome.kind === 'conflict') result.rejected.push(conflictingDuplicate(event));
-      else if (outcome.kind === 'failed') {
-        const failure = { item: event, status: outcome.status, error: outcome.error };
-        (outcome.retriable ? result.retriable : result.rejected).push(failure);
-      }
-    });
-    if (result.retriable.length + result.rejected.length > 0) {
-      this.options.logger.debug(
-        {
-          operation: 'bulk events',
-          retriable: result.retriable.length,
-          rejected: result.rejected.length,
-        },
-        'bulk request had item failures',
-      );
-    }
-    return result;
+    return writeEventBatch(this.client, this.prefix, this.options.logger, events);
   }
 
   async writeStates(states: readonly InstanceState[]): Promise<WriteResult<InstanceState>> {

@@ -27,9 +27,16 @@ import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { sameEventContent } from '../../domain/instance/same-event-content.ts';
 import { bulkOutcomes } from './es-bulk.ts';
 import { isRetriableStatus, toStorageError } from './es-errors.ts';
-import { eventOfDocument, toEventDocument, type EventDocument } from './es-event-document.ts';
+import {
+  eventDocumentId,
+  eventOfDocument,
+  toEventDocument,
+  type EventDocument,
+} from './es-event-document.ts';
 import { refreshEvents } from './es-event-scan.ts';
-import { eventsIndexPattern } from './index-names.ts';
+import { eventsIndexFor, eventsIndexPattern } from './index-names.ts';
+import { conflictingDuplicate, type WriteResult } from '../../ports/event-store.ts';
+import type { Logger } from '../../shared/logger.ts';
 
 export interface EventEntry {
   event: FlowtrailEvent;
@@ -185,4 +192,50 @@ async function recheckConflicts(
       }
     });
   }
+}
+
+/**
+ * `writeEvents` of the Elasticsearch event store: each event to the daily index of its
+ * `time` (an unparsable one is rejected, 400, item by item), stored by
+ * `storeEventDocuments`; a stored identity with other content is a `conflictingDuplicate`.
+ */
+export async function writeEventBatch(
+  client: Client,
+  prefix: string,
+  logger: Logger,
+  events: readonly FlowtrailEvent[],
+): Promise<WriteResult<FlowtrailEvent>> {
+  const result: WriteResult<FlowtrailEvent> = { retriable: [], rejected: [] };
+  const entries: EventEntry[] = [];
+  for (const event of events) {
+    let index: string;
+    try {
+      index = eventsIndexFor(prefix, event.time);
+    } catch (err) {
+      const reason = (err as Error).message;
+      result.rejected.push({ item: event, status: 400, error: { type: 'invalid_time', reason } });
+      continue;
+    }
+    entries.push({ event, index, id: eventDocumentId(event) });
+  }
+  const outcomes = await storeEventDocuments(client, prefix, entries);
+  outcomes.forEach((outcome, i) => {
+    const { event } = entries[i] as EventEntry;
+    if (outcome.kind === 'conflict') result.rejected.push(conflictingDuplicate(event));
+    else if (outcome.kind === 'failed') {
+      const failure = { item: event, status: outcome.status, error: outcome.error };
+      (outcome.retriable ? result.retriable : result.rejected).push(failure);
+    }
+  });
+  if (result.retriable.length + result.rejected.length > 0) {
+    logger.debug(
+      {
+        operation: 'bulk events',
+        retriable: result.retriable.length,
+        rejected: result.rejected.length,
+      },
+      'bulk request had item failures',
+    );
+  }
+  return result;
 }
