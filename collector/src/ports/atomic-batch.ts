@@ -6,7 +6,8 @@
  * "Crash safety, embedded mode").
  */
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import type { FoldSummary } from '../domain/instance/fold-summary.ts';
+import type { AnalyticsDelta } from '../domain/analytics/analytics-delta.ts';
+import type { IngestSummary } from '../domain/ingest/ingest-summary.ts';
 import type { InstanceState } from '../domain/instance/instance-state.ts';
 import type { EventWriter, WriteResult } from './event-store.ts';
 
@@ -34,10 +35,15 @@ export interface TouchedInstance {
   stateEventCount: number;
 }
 
-/** A state to write and the fold summary to keep beside it. */
+/**
+ * A state to write, the summary to keep beside it (fold and analytics frontier), and
+ * what to add to the pre-aggregated analytics (ports/analytics-store.ts) — all three
+ * written together or not at all.
+ */
 export interface FoldedInstance {
   state: InstanceState;
-  summary: FoldSummary;
+  summary: IngestSummary;
+  analytics: AnalyticsDelta;
 }
 
 /**
@@ -56,10 +62,15 @@ export interface IncrementalBatchFold extends BatchFold {
    */
   continueFold(instance: TouchedInstance): FoldedInstance | undefined;
   /**
-   * From all stored events (oldest first); `undefined` when the fold failed (the store
-   * writes no state and drops the instance's summary).
+   * From all stored events (oldest first) and the ones the stored analytics already
+   * include (`previous`, a subset; empty when none); `undefined` when the fold failed
+   * (the store writes no state, drops the instance's summary and keeps its analytics).
    */
-  refold(key: string, events: readonly FlowtrailEvent[]): FoldedInstance | undefined;
+  refold(
+    key: string,
+    events: readonly FlowtrailEvent[],
+    previous: readonly FlowtrailEvent[],
+  ): FoldedInstance | undefined;
 }
 
 /** Whether a `BatchFold` is also an `IncrementalBatchFold`. */

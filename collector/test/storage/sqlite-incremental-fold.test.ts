@@ -15,7 +15,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { compareEvents } from '../../src/domain/instance/event-order.ts';
 import { foldInstance } from '../../src/domain/instance/fold.ts';
 import { derivedFold } from '../../src/domain/instance/continued-fold.ts';
-import { isFoldSummary } from '../../src/domain/instance/fold-summary.ts';
+import { isIngestSummary } from '../../src/domain/ingest/ingest-summary.ts';
 import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
 import { EVENT_STORE_SCHEMA_VERSION } from '../../src/adapters/sqlite/event-store-schema.ts';
 import { databasePath } from '../../src/adapters/sqlite/sqlite-database.ts';
@@ -268,7 +268,7 @@ describe('incremental ingest on the SQLite store', () => {
   it('writes a summary with the first state and continues it on the next batch', async () => {
     const { store, dataDir, ingest, metrics } = await storeWithHead();
     const summary = storedSummary(dataDir, key);
-    expect(isFoldSummary(JSON.parse(summary ?? 'null'))).toBe(true);
+    expect(isIngestSummary(JSON.parse(summary ?? 'null'))).toBe(true);
     await ingest.process(messages(tail));
     await expectFolded(store, metrics, { refolds: 1, continuedFolds: 1 });
     expect(storedSummary(dataDir, key)).not.toBe(summary);
@@ -313,7 +313,7 @@ describe('incremental ingest on the SQLite store', () => {
     const { store, dataDir, ingest, metrics } = await storeWithHead();
     execRaw(dataDir, "UPDATE instances SET fold_summary = '{not json'");
     await ingest.process(messages(tail.slice(0, 1)));
-    execRaw(dataDir, "UPDATE instances SET fold_summary = json_set(fold_summary, '$.v', 99)");
+    execRaw(dataDir, "UPDATE instances SET fold_summary = json_set(fold_summary, '$.fold.v', 99)");
     await ingest.process(messages(tail.slice(1)));
     await expectFolded(store, metrics, { refolds: 3, continuedFolds: 0 });
   });

@@ -1,7 +1,7 @@
 /**
  * The process graph of a REAL event log (pm4js' receipt.xes: 1434 cases, 8577 events),
  * imported the way `flowtrail import` does it, equals PM4Py's frequency and performance
- * directly-follows graphs (scripts/pm4py/dfg.py → fixtures/pm4py-receipt-dfg.json).
+ * directly-follows graphs (counts and means exactly, medians within the sketches' 1 %) (scripts/pm4py/dfg.py → fixtures/pm4py-receipt-dfg.json).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { readEventLog, toFlowtrailEvents } from '../../src/tools/eventlog/index.ts';
 import { processGraphs } from '../../src/domain/views/process-graph.ts';
+import { RELATIVE_ACCURACY } from '../../src/domain/analytics/sketch.ts';
 
 interface Expected {
   edges: Record<string, number>;
@@ -60,7 +61,11 @@ describe('process graph of receipt.xes against PM4Py', async () => {
       const got = edges.get(key);
       expect(got?.samples, key).toBe(got?.count);
       expect((got?.meanMs ?? NaN) / 1000, key).toBeCloseTo(want.mean_s, 3);
-      expect((got?.medianMs ?? NaN) / 1000, key).toBeCloseTo(want.median_s, 3);
+      // From the merged sketch: within its 1 % relative bound (analytics/sketch.ts).
+      const median = (got?.medianMs ?? NaN) / 1000;
+      expect(Math.abs(median - want.median_s), key).toBeLessThanOrEqual(
+        RELATIVE_ACCURACY * want.median_s + 1e-6,
+      );
     }
   });
 });

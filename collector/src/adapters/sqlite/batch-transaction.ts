@@ -27,7 +27,6 @@
  *   not by the size of the file: files written before `writeBatch` existed are stale, if
  *   at all, only where the last batches were interrupted.
  */
-import type { Statement } from 'better-sqlite3';
 import { type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { sameEventContent } from '../../domain/instance/same-event-content.ts';
 import {
@@ -44,7 +43,15 @@ import {
   type ItemFailure,
   type WriteResult,
 } from '../../ports/event-store.ts';
-import type { SqliteDatabase } from './sqlite-database.ts';
+import type { Prepare, SqliteDatabase } from './sqlite-database.ts';
+import { addDelta, emptyDelta } from '../../domain/analytics/analytics-delta.ts';
+import {
+  eventsUpTo,
+  eventsWithRowids,
+  mergeAnalytics,
+  readMarks,
+  writeMark,
+} from './analytics-rows.ts';
 import {
   CLEAR_SUMMARIES,
   eventRows,
@@ -58,8 +65,7 @@ import {
   type Rows,
 } from './write-rows.ts';
 
-/** Compiles (or takes from the store's cache) a statement. */
-export type Prepare = (sql: string) => Statement;
+export type { Prepare } from './sqlite-database.ts';
 
 const EVENTS_OF_INSTANCES = `SELECT instance_key AS key, event FROM events
    WHERE instance_key IN (SELECT value FROM json_each(?))
@@ -102,6 +108,8 @@ interface Inserted {
   keys: string[];
   /** The newly inserted events by instance key (replays excluded), in batch order. */
   inserted: Map<string, FlowtrailEvent[]>;
+  /** The largest rowid inserted per instance key (rowids only grow). */
+  lastRowids: Map<string, number>;
 }
 
 /**
@@ -113,9 +121,11 @@ function insertEvents(prepare: Prepare, { rows, items }: Rows<EventRow, Flowtrai
   const conflicts: ItemFailure<FlowtrailEvent>[] = [];
   const keys = new Set<string>();
   const inserted = new Map<string, FlowtrailEvent[]>();
+  const lastRowids = new Map<string, number>();
   rows.forEach((row, i) => {
     const event = items[i] as FlowtrailEvent;
-    if (insert.run(row).changes === 0) {
+    const run = insert.run(row);
+    if (run.changes === 0) {
       const stored = prepare(STORED_EVENT).get(row.source, row.id) as { event: string } | undefined;
       // The same text is the common case (a replay); else compare as JSON, key order aside.
       const same =
@@ -129,10 +139,11 @@ function insertEvents(prepare: Prepare, { rows, items }: Rows<EventRow, Flowtrai
       const list = inserted.get(row.instanceKey);
       if (list === undefined) inserted.set(row.instanceKey, [event]);
       else list.push(event);
+      lastRowids.set(row.instanceKey, Number(run.lastInsertRowid));
     }
     keys.add(row.instanceKey);
   });
-  return { conflicts, keys: [...keys], inserted };
+  return { conflicts, keys: [...keys], inserted, lastRowids };
 }
 
 /** Drops the fold summaries of `keys` (they no longer describe the stored events). */
@@ -169,13 +180,13 @@ export function writeBatch(
 ): BatchWriteResult {
   const rows = eventRows(events);
   return db.transaction((): BatchWriteResult => {
-    const { conflicts, keys, inserted } = insertEvents(prepare, rows);
+    const { conflicts, keys, inserted, lastRowids } = insertEvents(prepare, rows);
     const written: BatchWriteResult['events'] = {
       retriable: [],
       rejected: [...rows.rejected, ...conflicts],
     };
     if (isIncrementalBatchFold(fold)) {
-      return { events: written, ...continueFolds(prepare, keys, inserted, fold) };
+      return { events: written, ...continueFolds(prepare, { keys, inserted, lastRowids }, fold) };
     }
     clearSummaries(prepare, inserted.keys());
     const states = keys.length === 0 ? [] : fold(keys, eventsOfInstances(prepare, keys));
@@ -215,8 +226,7 @@ function storedSummaries(
  */
 function continueFolds(
   prepare: Prepare,
-  keys: readonly string[],
-  inserted: ReadonlyMap<string, FlowtrailEvent[]>,
+  { keys, inserted, lastRowids }: Pick<Inserted, 'keys' | 'inserted' | 'lastRowids'>,
   fold: IncrementalBatchFold,
 ): Pick<BatchWriteResult, 'states' | 'folds'> {
   if (keys.length === 0) {
@@ -224,6 +234,8 @@ function continueFolds(
   }
   const summaries = storedSummaries(prepare, keys);
   const folded = new Map<string, FoldedInstance>();
+  /** The analytics mark each folded instance gets when its state is written. */
+  const marks = new Map<string, number>();
   const refold: string[] = [];
   for (const key of keys) {
     const stored = summaries.get(key);
@@ -237,18 +249,29 @@ function continueFolds(
             stateEventCount: stored.eventCount,
           });
     if (result === undefined) refold.push(key);
-    else folded.set(key, result);
+    else {
+      folded.set(key, result);
+      const mark = lastRowids.get(key);
+      if (mark !== undefined) marks.set(key, mark);
+    }
   }
   if (refold.length > 0) {
-    const eventsByKey = eventsOfInstances(prepare, refold);
+    const stored = eventsWithRowids(prepare, refold);
+    const included = readMarks(prepare, refold);
     for (const key of refold) {
-      const result = fold.refold(key, eventsByKey.get(key) ?? []);
-      if (result !== undefined) folded.set(key, result);
+      const entry = stored.get(key) ?? { events: [], rowids: [] };
+      const result = fold.refold(key, entry.events, eventsUpTo(entry, included.get(key)));
+      if (result === undefined) continue;
+      folded.set(key, result);
+      // Sorted by time, not rowid; no spread (an instance may have 100k+ events).
+      const last = entry.rowids.reduce((max, rowid) => Math.max(max, rowid), -1);
+      if (last >= 0) marks.set(key, last);
     }
   }
   const upsert = prepare(UPSERT_FOLDED_STATE);
   const rejected: ItemFailure<InstanceState>[] = [];
   const fresh = new Set<string>();
+  const analytics = emptyDelta();
   for (const key of keys) {
     const result = folded.get(key);
     if (result === undefined) continue;
@@ -259,11 +282,16 @@ function continueFolds(
     for (const failure of invalid) rejected.push(failure);
     if (row === undefined) continue;
     // Not applied: the stored state claims more events (the `eventCount` rule); its
-    // summary no longer matches what is stored either, so it is dropped below.
+    // summary no longer matches what is stored either, so it is dropped below, and the
+    // analytics stay at their mark for the next re-fold to catch up.
     if (upsert.run({ ...row, foldSummary: JSON.stringify(result.summary) }).changes > 0) {
       fresh.add(key);
+      addDelta(analytics, result.analytics);
+      const mark = marks.get(key);
+      if (mark !== undefined) writeMark(prepare, key, mark);
     }
   }
+  mergeAnalytics(prepare, analytics);
   clearSummaries(
     prepare,
     [...inserted.keys()].filter((key) => !fresh.has(key)),

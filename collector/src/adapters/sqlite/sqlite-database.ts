@@ -7,8 +7,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3';
 import { StorageError } from '../../shared/errors.ts';
+
+/** Compiles (or takes from the store's cache) a statement. */
+export type Prepare = (sql: string) => Statement;
 
 export type SqliteDatabase = Database.Database;
 

@@ -15,6 +15,8 @@
  * - Detection (`DetectionReader`, also `openInstanceKeys`): see detection-queries.ts.
  * - Change feed (`instanceChanges`): see change-queries.ts; each state write takes the next
  *   `change_seq`.
+ * - Pre-aggregated analytics (`analyticsBuckets`, `catchUpAnalytics`): analytics-*.ts;
+ *   `writeBatch` keeps them current in the batch's transaction.
  * - `writeBatch` (events and their states in one transaction, the folds continued from
  *   the stored fold summaries where possible) and `repairStaleStates` (start-up check of
  *   the newest events' instances): batch-transaction.ts.
@@ -23,6 +25,16 @@
  * item by item (status 400) instead.
  */
 import { SqliteComponent } from './sqlite-component.ts';
+import type { AnalyticsBucket } from '../../domain/analytics/analytics-bucket.ts';
+import type {
+  AnalyticsCatchUpReport,
+  AnalyticsMaintainer,
+  AnalyticsQuery,
+  AnalyticsReader,
+} from '../../ports/analytics-store.ts';
+import { ensureAnalyticsSchema } from './analytics-schema.ts';
+import { analyticsComplete, readAnalytics } from './analytics-rows.ts';
+import { catchUpAnalytics } from './analytics-catch-up.ts';
 import { instanceKey, type FlowtrailEvent, type InstanceRef } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import type { ChangePage } from '../../ports/change-feed.ts';
@@ -79,14 +91,18 @@ const SCAN_PAGE = 200;
 
 export class SqliteEventStore
   extends SqliteComponent
-  implements EventStore, AtomicBatchWriter, StateRepairer
+  implements EventStore, AtomicBatchWriter, StateRepairer, AnalyticsReader, AnalyticsMaintainer
 {
   constructor(options: SqliteOptions) {
     super(options, {
       component: EVENT_STORE_COMPONENT,
       version: EVENT_STORE_SCHEMA_VERSION,
       ddl: EVENT_STORE_DDL,
-      migrate: migrateEventStore,
+      // The analytics tables live in the same file: a batch commits them with the events.
+      migrate: (db) => {
+        migrateEventStore(db);
+        ensureAnalyticsSchema(db);
+      },
     });
   }
 
@@ -112,6 +128,27 @@ export class SqliteEventStore
   async repairStaleStates(newestEvents: number, fold: BatchFold): Promise<StateRepairReport> {
     return this.run('repair stale states', (db) =>
       repairStaleStates(db, (sql) => this.statement(db, sql), newestEvents, fold),
+    );
+  }
+
+  async analyticsBuckets(query: AnalyticsQuery): Promise<AnalyticsBucket[] | undefined> {
+    return this.run('read analytics', (db) => {
+      const prepare = (sql: string) => this.statement(db, sql);
+      return analyticsComplete(prepare) ? readAnalytics(prepare, query) : undefined;
+    });
+  }
+
+  async catchUpAnalytics(options: {
+    pageSize?: number;
+    fromScratch?: boolean;
+  }): Promise<AnalyticsCatchUpReport> {
+    return this.run('catch up analytics', (db) =>
+      catchUpAnalytics(
+        db,
+        (sql) => this.statement(db, sql),
+        options,
+        () => new Promise<void>((resolve) => setImmediate(resolve)),
+      ),
     );
   }
 

@@ -29,13 +29,15 @@ import {
   type FlowtrailEvent,
 } from '@flowtrail/sdk/protocol';
 import {
-  continueFold,
   deriveOf,
-  foldWithSummary,
   type DeriveState,
   type IngestFold,
 } from '../../domain/instance/continued-fold.ts';
-import { isFoldSummary } from '../../domain/instance/fold-summary.ts';
+import {
+  continueIngest,
+  isIngestSummary,
+  refoldIngest,
+} from '../../domain/ingest/ingest-summary.ts';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import { sameEventContent } from '../../domain/instance/same-event-content.ts';
 import type { Logger } from '../../shared/logger.ts';
@@ -250,12 +252,13 @@ export class BatchIngester {
   ): Pick<IncrementalBatchFold, 'continueFold' | 'refold'> {
     return {
       continueFold: ({ key, inserted, summary, stateEventCount }) => {
-        if (!isFoldSummary(summary)) return undefined;
-        if (summary.acc.key !== key || summary.acc.eventCount !== stateEventCount) return undefined;
+        if (!isIngestSummary(summary)) return undefined;
+        const acc = summary.fold.acc;
+        if (acc.key !== key || acc.eventCount !== stateEventCount) return undefined;
         let result: FoldedInstance | undefined;
         try {
-          const next = continueFold(summary, inserted);
-          if (next !== undefined) result = { state: derive(next.state), summary: next.summary };
+          const next = continueIngest(summary, inserted);
+          if (next !== undefined) result = { ...next, state: derive(next.state) };
         } catch {
           // Whatever failed here fails the re-fold too, which logs and counts it.
           return undefined;
@@ -266,11 +269,11 @@ export class BatchIngester {
         }
         return result;
       },
-      refold: (key, events) => {
+      refold: (key, events, previous) => {
         count.refolded();
         const result = this.foldOne(key, events, (list) => {
-          const next = foldWithSummary(list);
-          return { state: derive(next.state), summary: next.summary };
+          const next = refoldIngest(list, previous);
+          return { ...next, state: derive(next.state) };
         });
         if (result !== undefined) folded.set(key, result.state);
         return result;

@@ -1,12 +1,13 @@
 /**
- * The step heat map of one process over the stored events: streams the process's
- * instances from the storage port (`scanInstanceEvents`), pairs each instance's step
- * attempts (`stepSamples`) and aggregates them (`stepHeatmap`). Only the samples are
- * held in memory, never all events at once.
+ * The step heat map of one process: its analytics buckets (process-analytics.ts:
+ * pre-aggregated, or built from a scan where the store keeps none) aggregated into
+ * step × hour-of-day or weekday cells and the bottleneck ranking
+ * (domain/views/aggregated-heatmap.ts).
  */
-import { stepHeatmap, type Heatmap, type HeatmapOptions } from '../../domain/views/heatmap.ts';
-import { stepSamples, type StepSample } from '../../domain/instance/step-samples.ts';
+import { aggregatedHeatmap } from '../../domain/views/aggregated-heatmap.ts';
+import type { Heatmap, HeatmapOptions } from '../../domain/views/heatmap.ts';
 import type { EventScanner } from '../../ports/event-store.ts';
+import { processAnalytics } from './process-analytics.ts';
 
 export interface ProcessHeatmapQuery extends HeatmapOptions {
   process: string;
@@ -14,17 +15,12 @@ export interface ProcessHeatmapQuery extends HeatmapOptions {
 
 /** The heat map of `query.process`; `undefined` when the process has no stored instance. */
 export async function processHeatmap(
-  scanner: EventScanner,
+  store: EventScanner,
   query: ProcessHeatmapQuery,
 ): Promise<Heatmap | undefined> {
-  const samples: StepSample[] = [];
-  let instances = 0;
-  for await (const { events } of scanner.scanInstanceEvents({ process: query.process })) {
-    instances += 1;
-    for (const sample of stepSamples(events)) samples.push(sample);
-  }
+  const { buckets, instances } = await processAnalytics(store, query.process);
   if (instances === 0) return undefined;
-  return stepHeatmap(samples, {
+  return aggregatedHeatmap(buckets, {
     dimension: query.dimension,
     ...(query.utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes: query.utcOffsetMinutes }),
   });

@@ -1,19 +1,19 @@
 /**
  * The query functions behind the dashboard's process views: the directly-follows graph
- * of a process (docs/views.md, `processGraph`), the ownership matrix over the open
+ * of a process (docs/views.md; from its analytics buckets, process-analytics.ts), the ownership matrix over the open
  * instances (`ownership`) and the list of processes with their instance counts.
  */
-import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { InstanceState, InstanceStatus } from '../../domain/instance/instance-state.ts';
 import { NotFoundError } from '../errors.ts';
 import type { AlertStore } from '../../ports/alert-store.ts';
 import type { EventScanner, InstanceReader } from '../../ports/event-store.ts';
 import { ownership, type Ownership } from '../../domain/views/ownership.ts';
 import {
-  processGraph,
+  aggregatedGraph,
   type DurationMode,
   type ProcessGraph,
 } from '../../domain/views/process-graph.ts';
+import { processAnalytics } from './process-analytics.ts';
 
 export interface ProcessGraphQuery {
   process: string;
@@ -22,17 +22,12 @@ export interface ProcessGraphQuery {
 
 /** The graph of every stored instance of the process; 404 when it has none. */
 export async function processGraphOf(
-  scanner: EventScanner,
+  store: EventScanner,
   query: ProcessGraphQuery,
 ): Promise<ProcessGraph> {
-  const events: FlowtrailEvent[] = [];
-  let instances = 0;
-  for await (const group of scanner.scanInstanceEvents({ process: query.process })) {
-    instances += 1;
-    for (const item of group.events) events.push(item);
-  }
+  const { buckets, instances } = await processAnalytics(store, query.process);
   if (instances === 0) throw new NotFoundError(`no instances of process "${query.process}"`);
-  return processGraph(events, query.process, { mode: query.mode });
+  return aggregatedGraph(buckets, query.process, { mode: query.mode });
 }
 
 /** Most open instances the ownership matrix reads; beyond it the answer says `capped`. */

@@ -7,27 +7,29 @@
  * Incremental: `LearnedStats` is a plain-JSON value built from batches of step samples
  * and merged (`mergeLearnedStats` is associative and commutative, with
  * `emptyLearnedStats()` as identity), so a sweep can fold in new samples without
- * re-reading history. Each distribution is a fixed histogram of log-spaced buckets
- * (a DDSketch): bucket i holds values in (γ^(i-1), γ^i], γ = (1+α)/(1-α), and answers
- * any percentile within a relative error α = 1% of the exact sample at that rank.
- * Values under 1 ms count as 0. Size is bounded by the value range (≈1,200 buckets for
- * 1 ms … 1 year), not by the number of samples. Pure.
+ * re-reading history. Each distribution is a `Sketch` (analytics/sketch.ts): any
+ * percentile within a relative error of 1 % of the exact sample at that rank. Pure.
  */
 import type { StepSample } from '../instance/step-samples.ts';
+import {
+  emptySketch,
+  mergeSketches,
+  sketchOf,
+  sketchPercentile,
+  type Sketch,
+} from '../analytics/sketch.ts';
 
-/** Relative accuracy of every percentile estimate. */
-export const RELATIVE_ACCURACY = 0.01;
-const GAMMA = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY);
-const LOG_GAMMA = Math.log(GAMMA);
-const MIN_VALUE_MS = 1;
-
-/** A mergeable histogram: `buckets` are [index, count] pairs sorted by index. */
-export interface Sketch {
-  count: number;
-  /** Values below 1 ms. */
-  zero: number;
-  buckets: [number, number][];
-}
+export {
+  RELATIVE_ACCURACY,
+  bucketIndex,
+  bucketValue,
+  emptySketch,
+  mergeSketches,
+  percentileRank,
+  sketchOf,
+  sketchPercentile,
+  type Sketch,
+} from '../analytics/sketch.ts';
 
 export interface LearnedStepStats {
   process: string;
@@ -74,71 +76,6 @@ export const DEFAULT_LEARNED_OPTIONS: Required<LearnedOptions> = {
   floorMs: 60_000,
   minSamples: 20,
 };
-
-export const emptySketch = (): Sketch => ({ count: 0, zero: 0, buckets: [] });
-
-export function bucketIndex(valueMs: number): number {
-  return Math.ceil(Math.log(valueMs) / LOG_GAMMA);
-}
-
-/** The value a bucket stands for: within α of every value in it. */
-export function bucketValue(index: number): number {
-  return (2 * GAMMA ** index) / (GAMMA + 1);
-}
-
-function mergeBuckets(
-  a: readonly [number, number][],
-  b: readonly [number, number][],
-): [number, number][] {
-  const counts = new Map<number, number>();
-  for (const [index, count] of [...a, ...b]) counts.set(index, (counts.get(index) ?? 0) + count);
-  return [...counts.entries()].sort((x, y) => x[0] - y[0]);
-}
-
-export function mergeSketches(a: Sketch, b: Sketch): Sketch {
-  return {
-    count: a.count + b.count,
-    zero: a.zero + b.zero,
-    buckets: mergeBuckets(a.buckets, b.buckets),
-  };
-}
-
-/** A sketch of some values (ms; negative values count as 0). */
-export function sketchOf(values: readonly number[]): Sketch {
-  const counts = new Map<number, number>();
-  let zero = 0;
-  for (const value of values) {
-    if (!(value >= MIN_VALUE_MS)) zero += 1;
-    else {
-      const index = bucketIndex(value);
-      counts.set(index, (counts.get(index) ?? 0) + 1);
-    }
-  }
-  const buckets = [...counts.entries()].sort((x, y) => x[0] - y[0]);
-  return { count: values.length, zero, buckets };
-}
-
-/**
- * Index (0-based, into the sorted values) whose value estimates the p-th percentile:
- * the upper neighbour of the linear-interpolation rank, so a deadline errs long.
- */
-export function percentileRank(p: number, count: number): number {
-  return Math.min(count - 1, Math.max(0, Math.ceil((p / 100) * (count - 1) - 1e-9)));
-}
-
-/** The p-th percentile estimate, within α of the sample at `percentileRank`. */
-export function sketchPercentile(sketch: Sketch, p: number): number | undefined {
-  if (sketch.count === 0) return undefined;
-  const rank = percentileRank(p, sketch.count);
-  if (rank < sketch.zero) return 0;
-  let seen = sketch.zero;
-  for (const [index, count] of sketch.buckets) {
-    seen += count;
-    if (rank < seen) return bucketValue(index);
-  }
-  const last = sketch.buckets.at(-1);
-  return last === undefined ? 0 : bucketValue(last[0]);
-}
 
 export const learnedKey = (process: string, step: string): string => `${process}\u0000${step}`;
 

@@ -1,0 +1,39 @@
+/**
+ * The analytics buckets of one process, where the store keeps them (ports/analytics-store.ts:
+ * pre-aggregated at ingest, a read by process and hour) and otherwise built from a scan
+ * of the process's stored events (one analytics fold per instance) — the same buckets
+ * either way, so the heat map, bottlenecks and graph have one definition
+ * (domain/views/aggregated-heatmap.ts, process-graph.ts). Only a scan's buckets are
+ * held in memory, never its events.
+ */
+import type { AnalyticsBucket } from '../../domain/analytics/analytics-bucket.ts';
+import { contributionOf } from '../../domain/analytics/analytics-contribution.ts';
+import { addDelta, deltaBuckets, emptyDelta } from '../../domain/analytics/analytics-delta.ts';
+import { isAnalyticsReader } from '../../ports/analytics-store.ts';
+import type { EventScanner } from '../../ports/event-store.ts';
+
+export interface ProcessAnalytics {
+  buckets: AnalyticsBucket[];
+  /** Instances counted (0: the process has no stored instance). */
+  instances: number;
+  /** Where the buckets came from. */
+  source: 'aggregates' | 'scan';
+}
+
+export async function processAnalytics(
+  store: EventScanner,
+  process: string,
+): Promise<ProcessAnalytics> {
+  const stored = isAnalyticsReader(store) ? await store.analyticsBuckets({ process }) : undefined;
+  if (stored !== undefined) {
+    const instances = stored.reduce((sum, bucket) => sum + bucket.graph.instances, 0);
+    return { buckets: stored, instances, source: 'aggregates' };
+  }
+  const delta = emptyDelta();
+  let instances = 0;
+  for await (const { events } of store.scanInstanceEvents({ process })) {
+    instances += 1;
+    addDelta(delta, contributionOf(events).delta);
+  }
+  return { buckets: deltaBuckets(delta), instances, source: 'scan' };
+}

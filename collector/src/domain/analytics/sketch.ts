@@ -1,0 +1,143 @@
+/**
+ * A mergeable quantile sketch (DDSketch with fixed, log-spaced buckets and no collapsing):
+ * bucket i holds values in (γ^(i-1), γ^i], γ = (1+α)/(1-α), and stands for 2γ^i/(γ+1),
+ * which is within a relative error α = 1 % of every value in it. Values under 1 ms count
+ * in `zero`. Size follows the value range (≈1,200 buckets for 1 ms … 1 year), never the
+ * number of values. Plain JSON, pure.
+ *
+ * Counts are exact integers, so sketches add AND subtract exactly (`addSketch` with a
+ * weight of -1 takes back what was added): the pre-aggregated analytics rely on that to
+ * replace an instance's old contribution by its new one (analytics-contribution.ts).
+ *
+ * Two percentile estimates:
+ * - `sketchPercentile` (rank-based, the upper neighbour): within α of the sample at that
+ *   rank, so a learned deadline errs long (learned-deadlines.ts);
+ * - `sketchQuantile` (linear interpolation between the two closest ranks, numpy's
+ *   default, like `percentile` in views/heatmap.ts): a convex combination of two values
+ *   each within α, so within α = 1 % of the exact interpolated percentile.
+ */
+
+/** Relative accuracy of every percentile estimate. */
+export const RELATIVE_ACCURACY = 0.01;
+const GAMMA = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY);
+const LOG_GAMMA = Math.log(GAMMA);
+const MIN_VALUE_MS = 1;
+
+/** A mergeable histogram: `buckets` are [index, count] pairs sorted by index. */
+export interface Sketch {
+  count: number;
+  /** Values below 1 ms. */
+  zero: number;
+  buckets: [number, number][];
+}
+
+export const emptySketch = (): Sketch => ({ count: 0, zero: 0, buckets: [] });
+
+export function bucketIndex(valueMs: number): number {
+  return Math.ceil(Math.log(valueMs) / LOG_GAMMA);
+}
+
+/** The value a bucket stands for: within α of every value in it. */
+export function bucketValue(index: number): number {
+  return (2 * GAMMA ** index) / (GAMMA + 1);
+}
+
+/** Adds `weight` (may be negative) to the bucket of `index`, in place; drops empty buckets. */
+function addToBucket(buckets: [number, number][], index: number, weight: number): void {
+  let lo = 0;
+  let hi = buckets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((buckets[mid] as [number, number])[0] < index) lo = mid + 1;
+    else hi = mid;
+  }
+  const found = buckets[lo];
+  if (found !== undefined && found[0] === index) {
+    found[1] += weight;
+    if (found[1] === 0) buckets.splice(lo, 1);
+  } else if (weight !== 0) {
+    buckets.splice(lo, 0, [index, weight]);
+  }
+}
+
+/** Counts one value (ms; below 1 ms, negative or NaN as 0) `weight` times, in place. */
+export function addValue(sketch: Sketch, valueMs: number, weight = 1): void {
+  sketch.count += weight;
+  if (!(valueMs >= MIN_VALUE_MS)) sketch.zero += weight;
+  else addToBucket(sketch.buckets, bucketIndex(valueMs), weight);
+}
+
+/** Adds `weight` × `other` into `target`, in place (weight -1 subtracts exactly). */
+export function addSketch(target: Sketch, other: Sketch, weight = 1): void {
+  target.count += weight * other.count;
+  target.zero += weight * other.zero;
+  for (const [index, count] of other.buckets) addToBucket(target.buckets, index, weight * count);
+}
+
+export function mergeSketches(a: Sketch, b: Sketch): Sketch {
+  const merged: Sketch = {
+    count: a.count,
+    zero: a.zero,
+    buckets: a.buckets.map(([i, n]) => [i, n]),
+  };
+  addSketch(merged, b);
+  return merged;
+}
+
+/** A sketch of some values (ms; negative values count as 0). */
+export function sketchOf(values: readonly number[]): Sketch {
+  const counts = new Map<number, number>();
+  let zero = 0;
+  for (const value of values) {
+    if (!(value >= MIN_VALUE_MS)) zero += 1;
+    else {
+      const index = bucketIndex(value);
+      counts.set(index, (counts.get(index) ?? 0) + 1);
+    }
+  }
+  const buckets = [...counts.entries()].sort((x, y) => x[0] - y[0]);
+  return { count: values.length, zero, buckets };
+}
+
+export const isEmptySketch = (sketch: Sketch): boolean =>
+  sketch.count === 0 && sketch.zero === 0 && sketch.buckets.length === 0;
+
+/** The estimate of the value at 0-based `rank` of the sorted values (0 ≤ rank < count). */
+function valueAtRank(sketch: Sketch, rank: number): number {
+  if (rank < sketch.zero) return 0;
+  let seen = sketch.zero;
+  for (const [index, count] of sketch.buckets) {
+    seen += count;
+    if (rank < seen) return bucketValue(index);
+  }
+  const last = sketch.buckets.at(-1);
+  return last === undefined ? 0 : bucketValue(last[0]);
+}
+
+/**
+ * Index (0-based, into the sorted values) whose value estimates the p-th percentile:
+ * the upper neighbour of the linear-interpolation rank, so a deadline errs long.
+ */
+export function percentileRank(p: number, count: number): number {
+  return Math.min(count - 1, Math.max(0, Math.ceil((p / 100) * (count - 1) - 1e-9)));
+}
+
+/** The p-th percentile estimate, within α of the sample at `percentileRank`. */
+export function sketchPercentile(sketch: Sketch, p: number): number | undefined {
+  if (sketch.count <= 0) return undefined;
+  return valueAtRank(sketch, percentileRank(p, sketch.count));
+}
+
+/**
+ * The p-th percentile by linear interpolation between the closest ranks (numpy's
+ * default), within α relative of the exact one; undefined for an empty sketch.
+ */
+export function sketchQuantile(sketch: Sketch, p: number): number | undefined {
+  if (sketch.count <= 0) return undefined;
+  const rank = (p / 100) * (sketch.count - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  const a = valueAtRank(sketch, lo);
+  const b = hi === lo ? a : valueAtRank(sketch, hi);
+  return a + (b - a) * (rank - lo);
+}

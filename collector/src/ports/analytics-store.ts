@@ -1,0 +1,55 @@
+/**
+ * The pre-aggregated analytics port (docs/views.md, "Pre-aggregated analytics"): hour
+ * buckets per process (domain/analytics/analytics-bucket.ts) kept current at ingest by a
+ * store that can (SQLite: in the batch's transaction, batch-transaction.ts). The heat
+ * map, bottlenecks and process graph read them (app/queries/), so their cost follows the
+ * hours and steps of a process, not its events. A store without them (Elasticsearch,
+ * for now) does not offer the capability, and the queries fall back to scanning events.
+ */
+import type { AnalyticsBucket } from '../domain/analytics/analytics-bucket.ts';
+
+export interface AnalyticsQuery {
+  process: string;
+  /** Hours since the epoch, inclusive; absent: unbounded. */
+  fromHour?: number;
+  toHour?: number;
+}
+
+/** What `catchUpAnalytics` did. */
+export interface AnalyticsCatchUpReport {
+  /** Instances whose events were compared with what the analytics include. */
+  instances: number;
+  /** Of those, instances whose analytics changed. */
+  changed: number;
+}
+
+export interface AnalyticsReader {
+  /**
+   * The process's buckets in the hour range, by hour; `undefined` when the analytics do
+   * not (yet) cover every stored event (a file from before analytics existed, until
+   * `catchUpAnalytics` ran): the caller then scans events instead.
+   */
+  analyticsBuckets(query: AnalyticsQuery): Promise<AnalyticsBucket[] | undefined>;
+}
+
+export interface AnalyticsMaintainer {
+  /**
+   * Brings the analytics of every stored instance up to its stored events, in pages of
+   * `pageSize` instances, each page one short transaction (ingest goes on meanwhile);
+   * afterwards `analyticsBuckets` answers. `fromScratch` first empties them.
+   */
+  catchUpAnalytics(options: {
+    pageSize?: number;
+    fromScratch?: boolean;
+  }): Promise<AnalyticsCatchUpReport>;
+}
+
+export function isAnalyticsReader<S extends object>(store: S): store is S & AnalyticsReader {
+  return typeof (store as Partial<AnalyticsReader>).analyticsBuckets === 'function';
+}
+
+export function isAnalyticsMaintainer<S extends object>(
+  store: S,
+): store is S & AnalyticsMaintainer {
+  return typeof (store as Partial<AnalyticsMaintainer>).catchUpAnalytics === 'function';
+}

@@ -1,0 +1,198 @@
+/**
+ * The embedded store's pre-aggregated analytics (adapters/sqlite/analytics-*.ts) through
+ * the real ingest path (BatchIngester on a SqliteEventStore): after any batches, in any
+ * order, with replays, the stored buckets are exactly the analytics of one fold over each
+ * instance's stored events; a file from before analytics existed reads by scanning until
+ * `catchUpAnalytics` ran; a rebuild from scratch and events stored without analytics
+ * converge on the same buckets; the heat map and graph read from the buckets equal the
+ * ones built by scanning.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import { contributionOf } from '../../src/domain/analytics/analytics-contribution.ts';
+import { addDelta, deltaBuckets, emptyDelta } from '../../src/domain/analytics/analytics-delta.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
+import { databasePath } from '../../src/adapters/sqlite/sqlite-database.ts';
+import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store.ts';
+import { BatchIngester } from '../../src/app/ingest/batch-ingester.ts';
+import { processHeatmap } from '../../src/app/queries/process-heatmap.ts';
+import { processGraphOf } from '../../src/app/queries/process-views.ts';
+import type { EventScanner } from '../../src/ports/event-store.ts';
+import type { IncomingMessage } from '../../src/ports/incoming-message.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { Metrics } from '../../src/shared/metrics.ts';
+import { historyArb, redeliveredArb } from '../instance/history-arbitrary.ts';
+
+const dirs: string[] = [];
+const stores: SqliteEventStore[] = [];
+
+async function openStore(dataDir?: string): Promise<{ store: SqliteEventStore; dataDir: string }> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'flowtrail-analytics-'));
+  if (dataDir === undefined) dirs.push(dir);
+  const store = new SqliteEventStore({ dataDir: dir });
+  stores.push(store);
+  await store.prepare();
+  return { store, dataDir: dir };
+}
+
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function execRaw(dataDir: string, sql: string): void {
+  const db = new Database(databasePath(dataDir));
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
+const messages = (events: readonly FlowtrailEvent[]): IncomingMessage[] =>
+  events.map((event, offset) => ({
+    topic: 'in',
+    partition: 0,
+    offset: String(offset),
+    key: null,
+    value: Buffer.from(JSON.stringify(event)),
+    headers: {},
+  }));
+
+const ingester = (store: SqliteEventStore) =>
+  new BatchIngester({
+    writer: store,
+    deadLetters: { send: async () => {} },
+    fold: foldInstance,
+    maxEventBytes: 100_000,
+    metrics: new Metrics(),
+    logger: createLogger('silent'),
+  });
+
+/** Several instances: each history gets its own instance id (and event ids). */
+const historiesArb = fc
+  .array(historyArb, { minLength: 1, maxLength: 3 })
+  .map((histories) =>
+    histories.flatMap((events, n) =>
+      events.map((event) => ({ ...event, id: `${n}-${event.id}`, ftinstance: `i-${n}` })),
+    ),
+  );
+
+function split<T>(items: readonly T[], cuts: readonly number[]): T[][] {
+  const points = [...new Set(cuts.map((cut) => cut % (items.length + 1)))].sort((a, b) => a - b);
+  const batches: T[][] = [];
+  let start = 0;
+  for (const point of [...points, items.length]) {
+    if (point > start) batches.push(items.slice(start, point));
+    start = Math.max(start, point);
+  }
+  return batches;
+}
+
+/** The analytics of one fold per instance over `events`, by process. */
+function expected(events: readonly FlowtrailEvent[]) {
+  const byInstance = new Map<string, FlowtrailEvent[]>();
+  for (const event of events) {
+    const key = instanceKeyOf(event);
+    byInstance.set(key, [...(byInstance.get(key) ?? []), event]);
+  }
+  const total = emptyDelta();
+  for (const list of byInstance.values()) addDelta(total, contributionOf(list).delta);
+  return deltaBuckets(total);
+}
+
+async function expectBuckets(store: SqliteEventStore, events: readonly FlowtrailEvent[]) {
+  const want = expected(events);
+  for (const process of new Set(events.map((e) => e.ftprocess))) {
+    expect(await store.analyticsBuckets({ process }), process).toStrictEqual(
+      want.filter((bucket) => bucket.process === process),
+    );
+  }
+}
+
+/** The store as a store without analytics: the queries scan. */
+const scanOnly = (store: SqliteEventStore): EventScanner => ({
+  scanInstanceEvents: (filter) => store.scanInstanceEvents(filter),
+});
+
+describe('pre-aggregated analytics on the SQLite store', () => {
+  it('any batches, order and replays leave exactly the analytics of the stored events', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        historiesArb.chain((events) =>
+          fc.tuple(
+            fc.constant(events),
+            redeliveredArb(events),
+            fc.array(fc.nat(), { maxLength: 5 }),
+          ),
+        ),
+        async ([events, redelivered, cuts]) => {
+          const { store } = await openStore();
+          const ingest = ingester(store);
+          for (const batch of split(redelivered, cuts)) await ingest.process(messages(batch));
+          await expectBuckets(store, events);
+          const process = events[0]?.ftprocess as string;
+          for (const dimension of ['hour', 'weekday'] as const) {
+            expect(await processHeatmap(store, { process, dimension })).toStrictEqual(
+              await processHeatmap(scanOnly(store), { process, dimension }),
+            );
+          }
+          for (const mode of ['auto', 'complete', 'interval'] as const) {
+            expect(await processGraphOf(store, { process, mode })).toStrictEqual(
+              await processGraphOf(scanOnly(store), { process, mode }),
+            );
+          }
+          await store.close();
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a file from before analytics scans until caught up, then reads the buckets', async () => {
+    const events = fc.sample(historiesArb, { numRuns: 1, seed: 7 })[0] as FlowtrailEvent[];
+    const [head, tail] = [events.slice(0, -1), events.slice(-1)];
+    const { store, dataDir } = await openStore();
+    await ingester(store).process(messages(head));
+    await store.close();
+    execRaw(
+      dataDir,
+      `DROP TABLE analytics_buckets; DROP TABLE analytics_marks; DROP TABLE analytics_status;
+       DELETE FROM schema_versions WHERE component = 'analytics';`,
+    );
+    const reopened = (await openStore(dataDir)).store;
+    const process = events[0]?.ftprocess as string;
+    expect(await reopened.analyticsBuckets({ process })).toBeUndefined();
+    // The heat map still answers, from a scan.
+    expect(await processHeatmap(reopened, { process, dimension: 'hour' })).toBeDefined();
+    const instances = new Set(head.map((e) => instanceKeyOf(e))).size;
+    expect(await reopened.catchUpAnalytics({ pageSize: 1 })).toEqual({
+      instances,
+      changed: instances,
+    });
+    await expectBuckets(reopened, head);
+    expect(await reopened.catchUpAnalytics({})).toEqual({ instances, changed: 0 });
+    await ingester(reopened).process(messages(tail));
+    await expectBuckets(reopened, events);
+  });
+
+  it('a rebuild from scratch and events stored without analytics converge', async () => {
+    const events = fc.sample(historiesArb, { numRuns: 1, seed: 11 })[0] as FlowtrailEvent[];
+    const third = Math.max(1, Math.floor(events.length / 3));
+    const { store, dataDir } = await openStore();
+    const ingest = ingester(store);
+    await ingest.process(messages(events.slice(0, third)));
+    execRaw(dataDir, "UPDATE analytics_buckets SET bucket = '{damaged'");
+    await store.catchUpAnalytics({ fromScratch: true, pageSize: 2 });
+    await expectBuckets(store, events.slice(0, third));
+    // Stored without a fold: the analytics stay behind until the next batch re-folds.
+    await store.writeEvents(events.slice(third, 2 * third));
+    await ingest.process(messages(events.slice(2 * third)));
+    await expectBuckets(store, events);
+  });
+});
