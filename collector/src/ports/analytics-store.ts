@@ -9,7 +9,8 @@
 import type { AnalyticsBucket } from '../domain/analytics/analytics-bucket.ts';
 
 export interface AnalyticsQuery {
-  process: string;
+  /** Absent: every process (by process, then hour). */
+  process?: string;
   /** Hours since the epoch, inclusive; absent: unbounded. */
   fromHour?: number;
   toHour?: number;
@@ -26,8 +27,9 @@ export interface AnalyticsCatchUpReport {
 export interface AnalyticsReader {
   /**
    * The process's buckets in the hour range, by hour; `undefined` when the analytics do
-   * not (yet) cover every stored event (a file from before analytics existed, until
-   * `catchUpAnalytics` ran): the caller then scans events instead.
+   * not (yet) cover every stored event (a file from before analytics existed, or events
+   * stored by a write that does not keep analytics, until `catchUpAnalytics` ran): the
+   * caller then scans events instead.
    */
   analyticsBuckets(query: AnalyticsQuery): Promise<AnalyticsBucket[] | undefined>;
 }

@@ -22,6 +22,8 @@ const WRITE_BUCKET = `INSERT INTO analytics_buckets (process, hour, bucket) VALU
 const DELETE_BUCKET = 'DELETE FROM analytics_buckets WHERE process = ? AND hour = ?';
 const RANGE = `SELECT bucket FROM analytics_buckets
   WHERE process = ? AND hour BETWEEN ? AND ? ORDER BY hour`;
+const RANGE_ALL = `SELECT bucket FROM analytics_buckets
+  WHERE hour BETWEEN ? AND ? ORDER BY process, hour`;
 const MARKS = `SELECT instance_key AS key, event_rowid AS mark FROM analytics_marks
   WHERE instance_key IN (SELECT value FROM json_each(?))`;
 const WRITE_MARK = `INSERT INTO analytics_marks (instance_key, event_rowid) VALUES (?, ?)
@@ -56,12 +58,16 @@ export function mergeAnalytics(prepare: Prepare, delta: AnalyticsDelta): void {
   }
 }
 
-/** The process's buckets with `fromHour <= hour <= toHour`, by hour. */
+/** The buckets with `fromHour <= hour <= toHour` (of `query.process`, or all), by process and hour. */
 export function readAnalytics(prepare: Prepare, query: AnalyticsQuery): AnalyticsBucket[] {
-  const rows = prepare(RANGE).all(
-    query.process,
+  const hours = [
     query.fromHour ?? Number.MIN_SAFE_INTEGER,
     query.toHour ?? Number.MAX_SAFE_INTEGER,
+  ];
+  const rows = (
+    query.process === undefined
+      ? prepare(RANGE_ALL).all(...hours)
+      : prepare(RANGE).all(query.process, ...hours)
   ) as { bucket: string }[];
   const buckets: AnalyticsBucket[] = [];
   for (const row of rows) {

@@ -12,8 +12,10 @@
  *   all its events (`analyticsChange`), also after writes that stored events without
  *   updating the analytics.
  * - `analytics_status`: whether the analytics cover every stored event. A file that had
- *   events before this component existed starts incomplete (reads scan events) until
- *   `catchUpAnalytics` went through every instance (`flowtrail analytics rebuild`).
+ *   events before this component existed starts incomplete (reads scan events), and so
+ *   does one after a write that stored events without keeping the analytics
+ *   (`writeEvents`, a plain `BatchFold`), until `catchUpAnalytics` went through every
+ *   instance (`flowtrail analytics rebuild`).
  */
 import type { SqliteDatabase } from './sqlite-database.ts';
 import { ensureSchema } from './sqlite-database.ts';
@@ -28,6 +30,7 @@ CREATE TABLE analytics_buckets (
   bucket TEXT NOT NULL,
   PRIMARY KEY (process, hour)
 ) WITHOUT ROWID;
+CREATE INDEX analytics_buckets_by_hour ON analytics_buckets (hour);
 CREATE TABLE analytics_marks (
   instance_key TEXT PRIMARY KEY,
   event_rowid INTEGER NOT NULL

@@ -50,6 +50,7 @@ import {
   eventsWithRowids,
   mergeAnalytics,
   readMarks,
+  setAnalyticsComplete,
   writeMark,
 } from './analytics-rows.ts';
 import {
@@ -167,6 +168,8 @@ export function writeEvents(
   const { conflicts } = db.transaction(() => {
     const result = insertEvents(prepare, rows);
     clearSummaries(prepare, result.inserted.keys());
+    // Stored without their analytics: reads scan until `catchUpAnalytics` (analytics-schema.ts).
+    if (result.inserted.size > 0) setAnalyticsComplete(prepare, false);
     return result;
   })();
   return { retriable: [], rejected: [...rows.rejected, ...conflicts] };
@@ -189,6 +192,7 @@ export function writeBatch(
       return { events: written, ...continueFolds(prepare, { keys, inserted, lastRowids }, fold) };
     }
     clearSummaries(prepare, inserted.keys());
+    if (inserted.size > 0) setAnalyticsComplete(prepare, false);
     const states = keys.length === 0 ? [] : fold(keys, eventsOfInstances(prepare, keys));
     return { events: written, states: writeStates(prepare, states) };
   })();

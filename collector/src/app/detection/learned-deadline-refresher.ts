@@ -1,7 +1,9 @@
 /**
- * The learned deadlines: recomputed every `everyMs` from the step samples of the most
- * recently active instances of each process (at most `perProcess` per process, active
- * within the horizon; learned-history.ts). Listeners of `onMoved` hear the processes one
+ * The learned deadlines: recomputed every `everyMs` from the pre-aggregated analytics
+ * within the horizon where the store keeps them (the newest `perProcess` completed
+ * attempts of each step, by hour; domain/detection/learned-from-buckets.ts), else from
+ * the step samples of the most recently active instances of each process (at most
+ * `perProcess` per process, active within the horizon; learned-history.ts). Listeners of `onMoved` hear the processes one
  * of whose learned deadlines moved by more than 10 % (domain/detection/learned-changes.ts)
  * — not after the first refresh after the start, whose inputs the start walk waits for.
  */
@@ -12,6 +14,9 @@ import {
 } from '../../domain/detection/learned-deadlines.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { EventScanner } from '../../ports/event-store.ts';
+import { isAnalyticsReader } from '../../ports/analytics-store.ts';
+import { hourOf } from '../../domain/analytics/analytics-bucket.ts';
+import { learnedStatsOfBuckets } from '../../domain/detection/learned-from-buckets.ts';
 import {
   learnedStatsOfInstances,
   learningScanFilter,
@@ -55,8 +60,18 @@ export class LearnedDeadlineRefresher {
   ): Promise<void> {
     let next: LearnedDeadlines = new Map();
     if (settings.perProcess > 0) {
-      const instances = scanner.scanInstanceEvents(learningScanFilter(nowMs, settings));
-      next = learnedDeadlines(await learnedStatsOfInstances(instances));
+      const buckets = isAnalyticsReader(scanner)
+        ? await scanner.analyticsBuckets({
+            fromHour: hourOf(nowMs - settings.horizonMs),
+            toHour: hourOf(nowMs),
+          })
+        : undefined;
+      if (buckets !== undefined) {
+        next = learnedDeadlines(learnedStatsOfBuckets(buckets, settings.perProcess));
+      } else {
+        const instances = scanner.scanInstanceEvents(learningScanFilter(nowMs, settings));
+        next = learnedDeadlines(await learnedStatsOfInstances(instances));
+      }
     }
     const moved = processesWithMovedLearnedDeadlines(this.learnedNow, next);
     this.learnedNow = next;

@@ -50,6 +50,13 @@ const commands: Record<string, Command> = {
     summary: 'send demo traffic of shop/payments/logistics with injected faults (--help)',
     run: demoCommand,
   },
+  analytics: {
+    summary: "rebuild the embedded store's pre-aggregated analytics (rebuild, --help)",
+    run: async (args) => {
+      const { analyticsCommand } = await import('./analytics-command.ts');
+      return analyticsCommand(args);
+    },
+  },
   repair: {
     summary:
       're-fold every instance state from its stored events, write the stale ones (--dry-run, --help)',
