@@ -13,28 +13,20 @@
  *        c. a step start + complete on an existing handle (two events);
  *        d. b inside an active OTel span (the trace context read and carried).
  *      ns/op: p50 over the blocks of (block time / BLOCK), and the mean (all time / all calls).
- *   2. Throughput to the REAL Kafka (KAFKA_BROKERS or 127.0.0.1:9092; a fresh topic with
- *      3 partitions, deleted at the end). The application emits 512 events per tick,
- *      pausing while 2,048 or more wait to be sent. The SDK (KafkaTransport, maxBatchSize
- *      512, scheduledDelayMs 5) vs. a bare kafkajs producer with the same producer
- *      settings (idempotent, maxInFlightRequests 1, acks all) and the same batching (512,
- *      or 5 ms after the first waiting message; one send at a time), sending the SAME
- *      keys, values and headers, serialised before its clock starts. Runs alternate SDK /
- *      bare; events/s per run, the medians compared.
+ *   2. Throughput to the REAL Kafka, the SDK against a bare kafkajs producer with the
+ *      same settings, batching and messages: bench/sdk-kafka-throughput.ts.
  *
  * Run: `npx tsx bench/sdk-hot-path.bench.ts [rounds=40] [kafkaEvents=50000] [kafkaRuns=3]`;
  * writes docs/benchmarks.md (section "sdk-hot-path"). `--no-kafka` skips part 2,
  * `--no-write` prints instead of writing.
  */
-import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { context, trace, type Attributes } from '@opentelemetry/api';
 import { AsyncHooksContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import { createFlowtrail, KafkaTransport, type FlowtrailEvent } from '@flowtrail/sdk';
-import { instanceKeyOf, STRUCTURED_CONTENT_TYPE } from '@flowtrail/sdk/protocol';
+import { createFlowtrail } from '@flowtrail/sdk';
 import { machine, percentile, writeSection } from './report.ts';
+import { kafkaSection, throughput } from './sdk-kafka-throughput.ts';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith('--')));
@@ -43,10 +35,6 @@ const KAFKA_EVENTS = Number(args[1] ?? 50_000);
 const KAFKA_RUNS = Number(args[2] ?? 3);
 const BLOCK = 1000;
 const WARMUP_ROUNDS = 10;
-const BATCH = 512;
-const LINGER_MS = 5;
-const CHUNK = 512;
-const BACKLOG = 2048;
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -154,192 +142,6 @@ async function hotPath(): Promise<{ name: string; p50: number; mean: number }[]>
   });
 }
 
-// ---- 2. throughput to Kafka ----------------------------------------------------------------
-
-interface Run {
-  what: 'sdk' | 'bare';
-  ms: number;
-}
-
-function producerConfig() {
-  return {
-    idempotent: true,
-    maxInFlightRequests: 1,
-    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 5_000 },
-    createPartitioner: Partitioners.DefaultPartitioner,
-  };
-}
-
-/** A service's handles: 1,000 order instances. */
-function handlesOf(target: ReturnType<typeof createFlowtrail>, run: string) {
-  return Array.from({ length: 1000 }, (_, i) =>
-    target.process('order-fulfilment', {
-      instance: `${run}-o-${i}`,
-      businessKeys: { orderId: `${run}-${i}` },
-      owner: 'team-orders',
-    }),
-  );
-}
-
-/** Events `from`..`to` of the stream both sides send: starts, step starts and ends, updates. */
-function emitRange(handles: ReturnType<typeof handlesOf>, from: number, to: number): void {
-  for (let i = from; i < to; i += 1) {
-    const handle = handles[i % handles.length] as (typeof handles)[number];
-    switch (Math.floor(i / handles.length) % 4) {
-      case 0:
-        handle.start();
-        break;
-      case 1:
-        handle.step('pick').start();
-        break;
-      case 2:
-        handle.step('pick').complete();
-        break;
-      default:
-        handle.event('shop.order.updated', { amount: i, currency: 'EUR' });
-    }
-  }
-}
-
-/**
- * The application: `CHUNK` events per tick (a service under load), pausing while
- * `BACKLOG` or more wait to be sent — the same for both sides.
- */
-async function produce(emit: (from: number, to: number) => void, backlog: () => number) {
-  for (let i = 0; i < KAFKA_EVENTS; i += CHUNK) {
-    while (backlog() >= BACKLOG) await tick();
-    emit(i, Math.min(KAFKA_EVENTS, i + CHUNK));
-    await tick();
-  }
-}
-
-async function sdkRun(kafka: Kafka, topic: string, run: string): Promise<number> {
-  const transport = new KafkaTransport({ kafka, topic, producerConfig: producerConfig() });
-  const ft = createFlowtrail({
-    source: 'bench',
-    transport,
-    maxQueueSize: 2 * BACKLOG,
-    maxBatchSize: BATCH,
-    scheduledDelayMs: LINGER_MS,
-    onError: (err) => console.error(`SDK error: ${err.message}`),
-  });
-  // connect before the clock starts (the bare producer connects before too)
-  ft.process('warmup', { instance: `${run}-warmup` }).start();
-  await ft.flush();
-  const handles = handlesOf(ft, run);
-  const t0 = performance.now();
-  await produce(
-    (from, to) => emitRange(handles, from, to),
-    () => ft.stats().pending,
-  );
-  await ft.flush();
-  const ms = performance.now() - t0;
-  const s = ft.stats();
-  if (s.sent !== KAFKA_EVENTS + 1) throw new Error(`SDK run sent ${s.sent}: ${JSON.stringify(s)}`);
-  await ft.shutdown();
-  return ms;
-}
-
-/** The same events as an SDK run, serialised as the SDK serialises them. */
-async function sameMessages(run: string) {
-  const events: FlowtrailEvent[] = [];
-  const capture = createFlowtrail({
-    source: 'bench',
-    transport: {
-      send: async (batch) => void events.push(...batch),
-      close: async () => undefined,
-    },
-    maxQueueSize: KAFKA_EVENTS,
-  });
-  emitRange(handlesOf(capture, run), 0, KAFKA_EVENTS);
-  await capture.flush();
-  return events.map((event) => ({
-    key: instanceKeyOf(event),
-    value: JSON.stringify(event), // the bytes of encodeStructured(event), as kafkajs likes them
-    headers: { 'content-type': STRUCTURED_CONTENT_TYPE },
-  }));
-}
-
-async function bareRun(kafka: Kafka, topic: string, run: string): Promise<number> {
-  const messages = await sameMessages(run);
-  if (messages.length !== KAFKA_EVENTS) throw new Error('capture lost events');
-  const producer = kafka.producer(producerConfig());
-  await producer.connect();
-  // The same batching as the SDK: a batch of BATCH goes at once, a smaller one LINGER_MS
-  // after its first message; one send at a time.
-  let buffer: typeof messages = [];
-  let inFlight = 0;
-  let sending: Promise<void> | undefined;
-  let linger: ReturnType<typeof setTimeout> | undefined;
-  let ended = false;
-  const pump = async () => {
-    while (buffer.length >= BATCH || ((ended || linger === undefined) && buffer.length > 0)) {
-      const batch = buffer.splice(0, BATCH);
-      inFlight = batch.length;
-      await producer.send({ topic, acks: -1, messages: batch });
-      inFlight = 0;
-    }
-  };
-  const kick = (force: boolean) => {
-    if (sending !== undefined) return;
-    if (!force && !ended && buffer.length < BATCH) {
-      linger ??= setTimeout(() => {
-        kick(true);
-      }, LINGER_MS);
-      return;
-    }
-    clearTimeout(linger);
-    linger = undefined;
-    sending = pump().finally(() => {
-      sending = undefined;
-      if (buffer.length > 0) kick(false);
-    });
-  };
-  const t0 = performance.now();
-  await produce(
-    (from, to) => {
-      buffer.push(...messages.slice(from, to));
-      kick(false);
-    },
-    () => buffer.length + inFlight,
-  );
-  ended = true;
-  kick(true);
-  while (sending !== undefined || buffer.length > 0) await (sending ?? tick());
-  const ms = performance.now() - t0;
-  buffer = [];
-  await producer.disconnect();
-  return ms;
-}
-
-async function throughput(): Promise<{ runs: Run[]; topic: string }> {
-  const kafka = new Kafka({ clientId: 'sdk-hot-path-bench', brokers, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  const topic = `ft-bench-sdk-${randomBytes(4).toString('hex')}`;
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
-  const runs: Run[] = [];
-  try {
-    // one unmeasured run each first: JIT, metadata, the broker's first segment
-    await bareRun(kafka, topic, 'warm-bare');
-    await sdkRun(kafka, topic, 'warm-sdk');
-    for (let r = 0; r < KAFKA_RUNS; r += 1) {
-      const order = r % 2 === 0 ? (['sdk', 'bare'] as const) : (['bare', 'sdk'] as const);
-      for (const what of order) {
-        const run = `${what}-${r}`;
-        const ms =
-          what === 'sdk' ? await sdkRun(kafka, topic, run) : await bareRun(kafka, topic, run);
-        runs.push({ what, ms });
-        console.log(`${what} run ${r}: ${Math.round(KAFKA_EVENTS / (ms / 1000))} events/s`);
-      }
-    }
-  } finally {
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
-  }
-  return { runs, topic };
-}
-
 // ---- report --------------------------------------------------------------------------------
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
@@ -365,21 +167,8 @@ async function main(): Promise<void> {
     ),
   ];
   if (!flags.has('--no-kafka')) {
-    const { runs } = await throughput();
-    const rates = (what: Run['what']) =>
-      runs.filter((r) => r.what === what).map((r) => KAFKA_EVENTS / (r.ms / 1000));
-    const sdk = rates('sdk');
-    const bare = rates('bare');
-    const median = (v: number[]) => percentile(v, 0.5);
-    lines.push(
-      '',
-      `Kafka (${brokers.join(',')}, single broker on the same machine; a fresh topic, 3 partitions, deleted afterwards): ${fmt(KAFKA_EVENTS)} events per run, ${KAFKA_RUNS} runs per side, alternating, after one unmeasured run each. The application emits ${CHUNK} events per tick, pausing while ${fmt(BACKLOG)} or more wait. Both: idempotent producer, \`maxInFlightRequests: 1\`, \`acks: all\`, batches of ${BATCH} (a smaller one ${LINGER_MS} ms after its first event), one send at a time, the same keys, values (JSON text) and headers. The bare producer's messages are serialised before its clock starts; the SDK's time includes building, validating and serialising the events.`,
-      '',
-      '| producer | events/s per run | median | ratio |',
-      '|---|---|---|---|',
-      `| bare kafkajs producer | ${bare.map(fmt).join(', ')} | ${fmt(median(bare))} | 1.00 |`,
-      `| SDK (\`KafkaTransport\`) | ${sdk.map(fmt).join(', ')} | ${fmt(median(sdk))} | ${(median(sdk) / median(bare)).toFixed(2)} |`,
-    );
+    const kafka = { brokers, events: KAFKA_EVENTS, runs: KAFKA_RUNS };
+    lines.push('', ...kafkaSection(await throughput(kafka), kafka));
   }
   const markdown = lines.join('\n');
   console.log(markdown);

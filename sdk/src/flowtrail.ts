@@ -15,6 +15,7 @@ import { activeTrace } from './otel-context.ts';
 import { ProcessHandle, type EventSink } from './process-handle.ts';
 import { extractContext, type ParentContext } from './propagation.ts';
 import type { FlowtrailEvent } from './protocol/schema.ts';
+import { isValidEvent } from './protocol/valid-event.ts';
 import { eventErrors, validateEvent } from './protocol/validate.ts';
 import { Spool } from './spool/spool.ts';
 import { emptyStats, type DeliveryStats } from './stats.ts';
@@ -196,9 +197,11 @@ export class Flowtrail {
 /**
  * The delivery queue's check of each event before it is sent: protocol v1
  * (`validateEvent`'s rules). A valid event is sent as it is: the SDK builds every event
- * with `data`, the one thing `validateEvent`'s copy would add.
+ * with `data`, the one thing `validateEvent`'s copy would add. `isValidEvent` confirms a
+ * valid event cheaply; anything it does not confirm gets the full check and its reasons.
  */
 function checkEvent(event: FlowtrailEvent): ReturnType<EventCheck> {
+  if (isValidEvent(event)) return { ok: true, event };
   const errors = eventErrors(event);
   if (errors !== undefined) {
     return { ok: false, error: new InvalidEventError(String(event.type), errors) };

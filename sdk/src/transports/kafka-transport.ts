@@ -18,9 +18,9 @@ import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import type { KafkaConfig, Message, Producer, ProducerConfig } from 'kafkajs';
 import { ConfigError, TransportError } from '../errors.ts';
 import { STRUCTURED_CONTENT_TYPE } from '../protocol/codec.ts';
-import { instanceKeyOf } from '../protocol/instance-key.ts';
 import type { FlowtrailEvent } from '../protocol/schema.ts';
 import type { Transport } from '../transport.ts';
+import { InstanceKeyCache } from './instance-key-cache.ts';
 
 export const DEFAULT_TOPIC = 'flowtrail.events';
 
@@ -65,8 +65,15 @@ export class KafkaTransport implements Transport {
   private readonly createProducer: (() => Producer) | undefined;
   private connecting: Promise<void> | undefined;
   private closed = false;
-  /** Messages encoded ahead by `prepare`, while an earlier batch was in flight. */
-  private readonly prepared = new WeakMap<FlowtrailEvent, Message>();
+  /**
+   * The events `prepare` was given last and their messages (undefined: not encodable),
+   * encoded while an earlier batch was in flight. Two arrays, not a WeakMap: `send` gets
+   * the same events in the same order, so it walks them with a cursor, without the
+   * WeakMap's hashing and its cost to the garbage collector.
+   */
+  private preparedEvents: readonly FlowtrailEvent[] = [];
+  private preparedMessages: (Message | undefined)[] = [];
+  private readonly keys = new InstanceKeyCache();
 
   constructor(options: KafkaTransportOptions) {
     const given = [options.brokers, options.kafka, options.producer].filter((x) => x !== undefined);
@@ -111,13 +118,40 @@ export class KafkaTransport implements Transport {
 
   /** Encodes events the delivery queue will send next (see `Transport.prepare`). */
   prepare(events: readonly FlowtrailEvent[]): void {
-    for (const event of events) {
+    const messages = new Array<Message | undefined>(events.length);
+    for (let i = 0; i < events.length; i += 1) {
       try {
-        this.prepared.set(event, toMessage(event));
+        messages[i] = this.toMessage(events[i] as FlowtrailEvent);
       } catch {
         // not encodable (e.g. a BigInt attribute): `send` meets the error and reports it
       }
     }
+    this.preparedEvents = events;
+    this.preparedMessages = messages;
+  }
+
+  /**
+   * The messages of `events`: the prepared ones where `events` continues the prepared list
+   * in order (the usual case: the batch is what was prepared, maybe with more behind it),
+   * encoded now otherwise. Forgets what was prepared: it served this batch or none.
+   */
+  private messagesOf(events: FlowtrailEvent[]): Message[] {
+    const preparedEvents = this.preparedEvents;
+    const preparedMessages = this.preparedMessages;
+    this.preparedEvents = [];
+    this.preparedMessages = [];
+    const messages = new Array<Message>(events.length);
+    let next = 0;
+    for (let i = 0; i < events.length; i += 1) {
+      const event = events[i] as FlowtrailEvent;
+      let message: Message | undefined;
+      if (next < preparedEvents.length && preparedEvents[next] === event) {
+        message = preparedMessages[next];
+        next += 1;
+      }
+      messages[i] = message ?? this.toMessage(event);
+    }
+    return messages;
   }
 
   async send(events: FlowtrailEvent[]): Promise<void> {
@@ -129,7 +163,7 @@ export class KafkaTransport implements Transport {
       await producer.send({
         topic: this.topic,
         acks: -1,
-        messages: events.map((event) => this.prepared.get(event) ?? toMessage(event)),
+        messages: this.messagesOf(events),
       });
     } catch (err) {
       const renewed = this.renewProducer(producer);
@@ -158,6 +192,17 @@ export class KafkaTransport implements Transport {
     return true;
   }
 
+  /** The Kafka message of an event: keyed by its instance, structured-mode JSON. */
+  private toMessage(event: FlowtrailEvent): Message {
+    return {
+      key: this.keys.keyOf(event),
+      // The JSON text, not its bytes: kafkajs writes a string straight into the request
+      // (as UTF-8: the bytes encodeStructured gives) — no Buffer per message.
+      value: JSON.stringify(event),
+      headers: HEADERS,
+    };
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     if (!this.ownsProducer || this.connecting === undefined) return;
@@ -180,17 +225,6 @@ export class KafkaTransport implements Transport {
     }
     return this.connecting;
   }
-}
-
-/** The Kafka message of an event: keyed by its instance, structured-mode JSON. */
-function toMessage(event: FlowtrailEvent): Message {
-  return {
-    key: instanceKeyOf(event),
-    // The JSON text, not its bytes: kafkajs writes a string straight into the request
-    // (as UTF-8: the bytes encodeStructured gives) — no Buffer per message.
-    value: JSON.stringify(event),
-    headers: HEADERS,
-  };
 }
 
 function wrap(what: string, err: unknown, producerRenewed = false): TransportError {
