@@ -18,6 +18,8 @@
  * states stay stale (the positive case's assertion would fail) — until `flowtrail repair
  * --elasticsearch` (app/ingest/full-state-repair.ts) re-folds them.
  */
+import type { FoldedInstance } from '../src/ports/atomic-batch.ts';
+import type { StoredSummary, SummaryStore } from '../src/ports/summary-store.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
@@ -58,18 +60,30 @@ afterAll(async () => {
 });
 
 /**
- * The Elasticsearch writer with a crash window: once `arm`ed, the next `writeStates`
- * (the events bulk of its batch has succeeded) and every later one never complete —
+ * The Elasticsearch writer with a crash window: once `arm`ed, the next states write
+ * (`writeFoldedStates`, with their summaries; or `writeStates`) — the events bulk of its
+ * batch has succeeded — and every later one never complete —
  * the process "died" there. `release` fails them at the end of the test.
  */
-class CrashWindowWriter implements EventWriter {
+class CrashWindowWriter implements EventWriter, SummaryStore {
   armed = false;
   /** The states the crashed batch never wrote, and the events its bulk stored. */
   crashed: { states: InstanceState[]; events: FlowtrailEvent[] } | undefined;
   private lastEvents: readonly FlowtrailEvent[] = [];
   private readonly hung: ((err: Error) => void)[] = [];
 
-  constructor(private readonly inner: EventWriter) {}
+  constructor(private readonly inner: EventWriter & SummaryStore) {}
+
+  /** The product's path: folds continued from the stored summaries (summary-folds.ts). */
+  readSummaries(keys: readonly string[]): Promise<Map<string, StoredSummary>> {
+    return this.inner.readSummaries(keys);
+  }
+
+  writeFoldedStates(folded: readonly FoldedInstance[]): Promise<WriteResult<InstanceState>> {
+    if (!this.armed && this.crashed === undefined) return this.inner.writeFoldedStates(folded);
+    this.crashed ??= { states: folded.map((item) => item.state), events: [...this.lastEvents] };
+    return new Promise((_, reject) => this.hung.push(reject));
+  }
 
   async writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
     const result = await this.inner.writeEvents(events);
@@ -326,7 +340,8 @@ describe('Kafka mode: a crash between the events bulk and the states bulk (real 
       second.recorder.slices.flat().map((m) => `${m.partition}@${m.offset}`),
     );
     expect(slice.some((m) => replayed.has(`${m.partition}@${m.offset}`))).toBe(false);
-    await c.servers.es.indices.refresh({ index: `${c.name}-instances` });
+    // Searches are near-real-time: the collector continues folds without a refresh.
+    await c.servers.es.indices.refresh({ index: `${c.name}-instances,${c.name}-events-*` });
     expect(await staleKeys(c)).toEqual(crashedKeys);
 
     // The full-scan repair finds exactly those and folds them again.

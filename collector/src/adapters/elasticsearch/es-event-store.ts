@@ -8,7 +8,9 @@
  * documents of the old scheme (document id = event id) to it (es-event-id-migration.ts).
  * Instance states in `<prefix>-instances` (document id = instance key,
  * external_gte version = eventCount, so a state folded from fewer events never overwrites
- * a fuller one). The events are the source of truth; states are derived and rebuildable.
+ * a fuller one), each with its ingest summary in `<prefix>-summaries` so batches continue
+ * folds without re-reading events (es-summaries.ts). The events are the source of truth;
+ * states and summaries are derived and rebuildable.
  * Detection queries (`DetectionReader`, also `openInstanceKeys`): es-detection-queries.ts;
  * the change feed (`instanceChanges`, on `_seq_no`): es-change-queries.ts; `search`:
  * es-instance-search.ts; recency scans: es-recent-scan.ts; bulk item outcomes: es-bulk.ts.
@@ -51,12 +53,15 @@ import { byInstance, refreshEvents, scanEvents, type EventDocument } from './es-
 import { writeEventBatch } from './es-event-writes.ts';
 import { searchInstances } from './es-instance-search.ts';
 import { scanRecent } from './es-recent-scan.ts';
-import { instancesIndex } from './index-names.ts';
+import { instancesIndex, summariesIndex } from './index-names.ts';
+import { readSummaries, summariesTemplate, writeFoldedStates } from './es-summaries.ts';
+import type { FoldedInstance } from '../../ports/atomic-batch.ts';
+import type { StoredSummary, SummaryStore } from '../../ports/summary-store.ts';
 import { eventsTemplate, instancesTemplate } from './templates.ts';
 
 const PAGE_SIZE = 1000;
 
-export class ElasticsearchEventStore implements EventStore {
+export class ElasticsearchEventStore implements EventStore, SummaryStore {
   constructor(
     private readonly client: Client,
     private readonly options: { indexPrefix: string; replicas: number; logger: Logger },
@@ -82,16 +87,20 @@ export class ElasticsearchEventStore implements EventStore {
       await this.client.indices.putIndexTemplate(
         instancesTemplate(this.prefix, this.options.replicas),
       );
+      await this.client.indices.putIndexTemplate(
+        summariesTemplate(this.prefix, this.options.replicas),
+      );
     });
-    const index = instancesIndex(this.prefix);
-    await this.call('create instances index', async () => {
-      try {
-        await this.client.indices.create({ index });
-      } catch (err) {
-        const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type;
-        if (type !== 'resource_already_exists_exception') throw err;
-      }
-    });
+    for (const index of [instancesIndex(this.prefix), summariesIndex(this.prefix)]) {
+      await this.call(`create index ${index}`, async () => {
+        try {
+          await this.client.indices.create({ index });
+        } catch (err) {
+          const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type;
+          if (type !== 'resource_already_exists_exception') throw err;
+        }
+      });
+    }
     await this.migrateEventIds();
   }
 
@@ -126,6 +135,14 @@ export class ElasticsearchEventStore implements EventStore {
     ]);
     // 409: the stored state was folded from more events; ours is superseded, not failed.
     return this.bulk('bulk states', operations, states, (item) => item.status === 409);
+  }
+
+  readSummaries(keys: readonly string[]): Promise<Map<string, StoredSummary>> {
+    return readSummaries(this.client, this.prefix, keys);
+  }
+
+  writeFoldedStates(folded: readonly FoldedInstance[]): Promise<WriteResult<InstanceState>> {
+    return writeFoldedStates(this.client, this.prefix, this.options.logger, folded);
   }
 
   async eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>> {

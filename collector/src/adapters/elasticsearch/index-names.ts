@@ -25,3 +25,8 @@ export function eventsTemplateName(prefix: string): string {
 export function instancesTemplateName(prefix: string): string {
   return `${prefix}-instances`;
 }
+
+/** One document per instance key: its ingest summary (es-summaries.ts). */
+export function summariesIndex(prefix: string): string {
+  return `${prefix}-summaries`;
+}

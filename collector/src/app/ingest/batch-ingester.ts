@@ -57,6 +57,8 @@ import {
 import type { DeadLetter, DeadLetterSink } from '../../ports/dead-letter-sink.ts';
 import type { IncomingMessage } from '../../ports/incoming-message.ts';
 import { dispatchDeadLetters } from './dead-letter-dispatch.ts';
+import { isSummaryStore } from '../../ports/summary-store.ts';
+import { foldWithSummaries } from './summary-folds.ts';
 
 export interface BatchIngesterDeps {
   /** Should retry retriable failures itself (see `RetryingEventWriter`). */
@@ -230,8 +232,23 @@ export class BatchIngester {
     return { valid, byIdentity, letters };
   }
 
-  /** Folds every instance touched by `stored` from ALL its stored events. */
+  /**
+   * Folds every instance touched by `stored`: continued from the stored summaries where
+   * the writer keeps them (summary-folds.ts), else from ALL its stored events.
+   */
   private async refold(stored: readonly FlowtrailEvent[]): Promise<number> {
+    const { writer, metrics } = this.deps;
+    const derive = this.deps.incremental === false ? undefined : deriveOf(this.deps.fold);
+    if (derive !== undefined && isSummaryStore(writer)) {
+      if (stored.length === 0) return 0;
+      const result = await foldWithSummaries(writer, stored, derive, (key, events, fold) =>
+        this.foldOne(key, events, fold),
+      );
+      metrics.add('continuedFolds', result.continued);
+      metrics.add('refolds', result.refolded);
+      const states = result.folded.map((item) => item.state);
+      return this.recordStates(states, await writer.writeFoldedStates(result.folded));
+    }
     const keys = [...new Set(stored.map((event) => instanceKeyOf(event)))];
     if (keys.length === 0) return 0;
     const eventsByKey = await this.deps.writer.eventsOfInstances(keys);

@@ -10,12 +10,21 @@ import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import { StorageError } from '../../shared/errors.ts';
 import type { EventWriter, WriteResult } from '../../ports/event-store.ts';
 import { isAtomicBatchWriter, type AtomicBatchWriter } from '../../ports/atomic-batch.ts';
+import { isSummaryStore, type SummaryStore } from '../../ports/summary-store.ts';
 
 export class FailFastEventWriter implements EventWriter {
   /** Present when `inner` has it (ports/atomic-batch.ts), so the capability survives. */
   readonly writeBatch?: AtomicBatchWriter['writeBatch'];
+  /** Present when `inner` has them (ports/summary-store.ts). */
+  readonly readSummaries?: SummaryStore['readSummaries'];
+  readonly writeFoldedStates?: SummaryStore['writeFoldedStates'];
 
   constructor(private readonly inner: EventWriter) {
+    if (isSummaryStore(inner)) {
+      this.readSummaries = (keys) => inner.readSummaries(keys);
+      this.writeFoldedStates = async (folded) =>
+        failOnRetriable('write states', await inner.writeFoldedStates(folded));
+    }
     if (isAtomicBatchWriter(inner)) {
       this.writeBatch = async (events, fold) => {
         const result = await inner.writeBatch(events, fold);

@@ -13,10 +13,14 @@ import {
   type AtomicBatchWriter,
   type BatchWriteResult,
 } from '../../ports/atomic-batch.ts';
+import { isSummaryStore, type SummaryStore } from '../../ports/summary-store.ts';
 
 export class RetryingEventWriter implements EventWriter {
   /** Present when `inner` has it (ports/atomic-batch.ts), so the capability survives. */
   readonly writeBatch?: AtomicBatchWriter['writeBatch'];
+  /** Present when `inner` has them (ports/summary-store.ts). */
+  readonly readSummaries?: SummaryStore['readSummaries'];
+  readonly writeFoldedStates?: SummaryStore['writeFoldedStates'];
 
   constructor(
     private readonly inner: EventWriter,
@@ -33,6 +37,20 @@ export class RetryingEventWriter implements EventWriter {
             const left = result.events.retriable.length + result.states.retriable.length;
             return left === 0 ? undefined : `${left} item(s) of the batch failed retriably`;
           },
+        );
+    }
+    if (isSummaryStore(inner)) {
+      this.readSummaries = (keys) =>
+        this.retrier.run('read summaries', () => inner.readSummaries(keys));
+      // The whole list again (idempotent: versions) until no state is left retriable.
+      this.writeFoldedStates = (folded) =>
+        this.retrier.runUntil<WriteResult<InstanceState>>(
+          'write states',
+          () => inner.writeFoldedStates(folded),
+          (result) =>
+            result.retriable.length === 0
+              ? undefined
+              : `${result.retriable.length} state(s) failed with retriable status ${result.retriable[0]?.status}`,
         );
     }
   }

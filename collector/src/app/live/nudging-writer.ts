@@ -9,15 +9,29 @@ import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import type { EventWriter, WriteResult } from '../../ports/event-store.ts';
 import { isAtomicBatchWriter, type AtomicBatchWriter } from '../../ports/atomic-batch.ts';
+import { isSummaryStore, type SummaryStore } from '../../ports/summary-store.ts';
 
 export class NudgingEventWriter implements EventWriter {
   /** Present when `inner` has it (ports/atomic-batch.ts), so the capability survives. */
   readonly writeBatch?: AtomicBatchWriter['writeBatch'];
+  /** Present when `inner` has them (ports/summary-store.ts). */
+  readonly readSummaries?: SummaryStore['readSummaries'];
+  readonly writeFoldedStates?: SummaryStore['writeFoldedStates'];
 
   constructor(
     private readonly inner: EventWriter,
     private readonly nudge: () => void,
   ) {
+    if (isSummaryStore(inner)) {
+      this.readSummaries = (keys) => inner.readSummaries(keys);
+      this.writeFoldedStates = async (folded) => {
+        try {
+          return await inner.writeFoldedStates(folded);
+        } finally {
+          if (folded.length > 0) this.nudge();
+        }
+      };
+    }
     if (isAtomicBatchWriter(inner)) {
       this.writeBatch = async (events, fold) => {
         try {

@@ -1,0 +1,84 @@
+/**
+ * The folds of a batch on a store that keeps summaries beside its states but has no
+ * transactions (ports/summary-store.ts; Elasticsearch): each touched instance's stored
+ * summary is continued with the batch's events of that instance when the summary matches
+ * the stored state and every such event sorts after the summary's last
+ * (`continueIngest`); every other instance is re-folded from ALL its stored events —
+ * read in one go, and only for those. The states come back with their summaries for
+ * `writeFoldedStates`. Pure apart from the two reads.
+ */
+import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import type { DeriveState } from '../../domain/instance/continued-fold.ts';
+import {
+  continueIngest,
+  isIngestSummary,
+  refoldIngest,
+} from '../../domain/ingest/ingest-summary.ts';
+import type { FoldedInstance } from '../../ports/atomic-batch.ts';
+import type { EventWriter } from '../../ports/event-store.ts';
+import type { SummaryStore } from '../../ports/summary-store.ts';
+
+export interface SummaryFolds {
+  folded: FoldedInstance[];
+  continued: number;
+  refolded: number;
+}
+
+/**
+ * Runs a re-fold of `key` and returns its result, or undefined (logged and counted by the
+ * caller, `BatchIngester.foldOne`) when it threw or there were no events.
+ */
+export type GuardedFold = (
+  key: string,
+  events: readonly FlowtrailEvent[] | undefined,
+  fold: (events: readonly FlowtrailEvent[]) => FoldedInstance,
+) => FoldedInstance | undefined;
+
+export async function foldWithSummaries(
+  store: Pick<EventWriter, 'eventsOfInstances'> & Pick<SummaryStore, 'readSummaries'>,
+  stored: readonly FlowtrailEvent[],
+  derive: DeriveState,
+  guard: GuardedFold,
+): Promise<SummaryFolds> {
+  const byKey = new Map<string, FlowtrailEvent[]>();
+  for (const event of stored) {
+    const key = instanceKeyOf(event);
+    const list = byKey.get(key);
+    if (list === undefined) byKey.set(key, [event]);
+    else list.push(event);
+  }
+  const keys = [...byKey.keys()];
+  const summaries = keys.length === 0 ? new Map() : await store.readSummaries(keys);
+  const folded: FoldedInstance[] = [];
+  const refold: string[] = [];
+  for (const key of keys) {
+    const stored = summaries.get(key);
+    const summary: unknown = stored?.summary;
+    const usable =
+      isIngestSummary(summary) &&
+      summary.fold.acc.key === key &&
+      stored?.stateEventCount === summary.fold.acc.eventCount;
+    let result: FoldedInstance | undefined;
+    if (usable) {
+      try {
+        const next = continueIngest(summary, byKey.get(key) ?? []);
+        if (next !== undefined) result = { ...next, state: derive(next.state) };
+      } catch {
+        // Whatever failed here fails the re-fold too, which logs and counts it.
+      }
+    }
+    if (result === undefined) refold.push(key);
+    else folded.push(result);
+  }
+  if (refold.length > 0) {
+    const eventsByKey = await store.eventsOfInstances(refold);
+    for (const key of refold) {
+      const result = guard(key, eventsByKey.get(key), (events) => {
+        const next = refoldIngest(events, []);
+        return { ...next, state: derive(next.state) };
+      });
+      if (result !== undefined) folded.push(result);
+    }
+  }
+  return { folded, continued: keys.length - refold.length, refolded: refold.length };
+}

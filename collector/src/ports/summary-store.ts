@@ -1,0 +1,43 @@
+/**
+ * Optional capability of an event store without multi-row transactions (Elasticsearch):
+ * keeping each instance's ingest summary (domain/ingest/ingest-summary.ts) beside its
+ * state, so a batch continues the fold from it with the batch's events instead of
+ * reading ALL stored events of every touched instance (docs/operations.md, "Incremental
+ * ingest"). Found by feature detection; the decorators of app/ingest forward it.
+ *
+ * The continuation is sound without a transaction because a summary is only used when
+ * the stored state says it was folded from the same number of events, and only with a
+ * batch whose events of the instance ALL sort after the summary's last (so none of them
+ * is in it); anything else — no summary, a replay, a late event, a state written by
+ * someone else meanwhile — re-folds from the stored events. Events of an instance come
+ * from one partition (the Kafka key is the instance key), which is what makes "the
+ * batch's events" exactly the events the summary lacks.
+ */
+import type { InstanceState } from '../domain/instance/instance-state.ts';
+import type { FoldedInstance } from './atomic-batch.ts';
+import type { WriteResult } from './event-store.ts';
+
+/** A stored summary (parsed JSON; the caller checks it) and its state's `eventCount`. */
+export interface StoredSummary {
+  summary: unknown;
+  /** `eventCount` of the stored state; absent when there is none. */
+  stateEventCount?: number;
+}
+
+export interface SummaryStore {
+  /** The stored summaries of `keys` (real-time reads: no refresh); keys without one absent. */
+  readSummaries(keys: readonly string[]): Promise<Map<string, StoredSummary>>;
+  /**
+   * Writes the states (same rule as `writeStates`: never over one folded from more
+   * events) and their summaries (same rule, by the summary's event count).
+   */
+  writeFoldedStates(folded: readonly FoldedInstance[]): Promise<WriteResult<InstanceState>>;
+}
+
+export function isSummaryStore<S extends object>(store: S): store is S & SummaryStore {
+  const candidate = store as Partial<SummaryStore>;
+  return (
+    typeof candidate.readSummaries === 'function' &&
+    typeof candidate.writeFoldedStates === 'function'
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * Folds continued from stored summaries on the REAL Elasticsearch store (es-summaries.ts,
+ * app/ingest/summary-folds.ts) through the BatchIngester: a new instance is folded from
+ * its stored events and gets a summary; the next in-order batch continues it (no events
+ * re-read); a late event, a replay, a summary that lags its state (a state written by
+ * `writeStates`, as `flowtrail repair` does) each re-fold. After every batch the state
+ * equals the fold of the stored events.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import { ElasticsearchEventStore } from '../../src/adapters/elasticsearch/es-event-store.ts';
+import { foldInstance } from '../../src/domain/instance/fold.ts';
+import { BatchIngester } from '../../src/app/ingest/batch-ingester.ts';
+import type { IncomingMessage } from '../../src/ports/incoming-message.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { Metrics } from '../../src/shared/metrics.ts';
+import { at, makeEvent } from '../helpers/events.ts';
+import { esContractTarget, type EsContractTarget } from './es-contract-target.ts';
+
+let target: EsContractTarget<ElasticsearchEventStore>;
+beforeAll(async () => {
+  target = await esContractTarget(
+    'summaries',
+    (client, options) => new ElasticsearchEventStore(client, options),
+  );
+  await target.store.prepare();
+});
+afterAll(async () => target?.cleanup());
+
+const T0 = '2026-11-20T10:00:00.000Z';
+const base = { process: 'order', instance: 'o-1' };
+const events: FlowtrailEvent[] = [
+  makeEvent({ ...base, id: 'e1', type: EventTypes.processStarted, time: T0 }),
+  makeEvent({ ...base, id: 'e2', type: EventTypes.stepStarted, time: at(T0, 10), step: 'pay' }),
+  makeEvent({ ...base, id: 'e3', type: EventTypes.stepCompleted, time: at(T0, 20), step: 'pay' }),
+  makeEvent({ ...base, id: 'e4', type: EventTypes.stepStarted, time: at(T0, 30), step: 'ship' }),
+  makeEvent({ ...base, id: 'e5', type: EventTypes.stepCompleted, time: at(T0, 40), step: 'ship' }),
+];
+/** Sorts before e3: a late event. */
+const late = makeEvent({
+  ...base,
+  id: 'e0',
+  type: EventTypes.stepWaiting,
+  time: at(T0, 15),
+  step: 'pay',
+});
+const key = 'shop/order/o-1';
+
+const messages = (list: readonly FlowtrailEvent[]): IncomingMessage[] =>
+  list.map((event, offset) => ({
+    topic: 'in',
+    partition: 0,
+    offset: String(offset),
+    key: null,
+    value: Buffer.from(JSON.stringify(event)),
+    headers: {},
+  }));
+
+describe('continued folds on Elasticsearch', () => {
+  const metrics = new Metrics();
+  const ingester = () =>
+    new BatchIngester({
+      writer: target.store,
+      deadLetters: { send: async () => {} },
+      fold: foldInstance,
+      maxEventBytes: 100_000,
+      metrics,
+      logger: createLogger('silent'),
+    });
+  const counts = () => {
+    const all = metrics.snapshot();
+    return { continued: all.continuedFolds, refolds: all.refolds };
+  };
+  const expectFolded = async () => {
+    await target.refresh();
+    expect(await target.store.getInstance(key)).toStrictEqual(
+      foldInstance(await target.store.getEvents(key)),
+    );
+  };
+
+  it('re-folds a new instance, then continues it', async () => {
+    await ingester().process(messages(events.slice(0, 2)));
+    expect(counts()).toEqual({ continued: 0, refolds: 1 });
+    await expectFolded();
+    expect((await target.store.readSummaries([key])).get(key)?.stateEventCount).toBe(2);
+    await ingester().process(messages(events.slice(2, 4)));
+    expect(counts()).toEqual({ continued: 1, refolds: 1 });
+    await expectFolded();
+  });
+
+  it('re-folds for a late event and for a replay', async () => {
+    await ingester().process(messages([late]));
+    expect(counts()).toEqual({ continued: 1, refolds: 2 });
+    await expectFolded();
+    await ingester().process(messages(events.slice(2, 4)));
+    expect(counts()).toEqual({ continued: 1, refolds: 3 });
+    await expectFolded();
+  });
+
+  it('re-folds when the summary lags its state', async () => {
+    await target.refresh();
+    // A state written without a summary, from the stored events (what `flowtrail repair` writes).
+    const stored = await target.store.getEvents(key);
+    await target.store.writeStates([foldInstance([...stored, events[4] as FlowtrailEvent])]);
+    await target.store.writeEvents([events[4] as FlowtrailEvent]);
+    await ingester().process(messages([events[4] as FlowtrailEvent]));
+    expect(counts()).toEqual({ continued: 1, refolds: 4 });
+    await expectFolded();
+    expect((await target.store.getInstance(key))?.eventCount).toBe(6);
+  });
+});
