@@ -26,6 +26,12 @@ export interface ItemFailure<T> {
 export interface WriteResult<T> {
   retriable: ItemFailure<T>[];
   rejected: ItemFailure<T>[];
+  /**
+   * Items that were already stored with the same content (replays): stored, nothing
+   * written. Listed by a store that can tell (Elasticsearch's `writeEvents`); absent
+   * otherwise. The ingester needs it to tell a new instance from a replayed one.
+   */
+  unchanged?: T[];
 }
 
 /** `error.type` of the `ItemFailure` of a conflicting duplicate (see `writeEvents`). */

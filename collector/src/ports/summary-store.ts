@@ -9,7 +9,9 @@
  * the stored state says it was folded from the same number of events, and only with a
  * batch whose events of the instance ALL sort after the summary's last (so none of them
  * is in it); anything else — no summary, a replay, a late event, a state written by
- * someone else meanwhile — re-folds from the stored events. Events of an instance come
+ * someone else meanwhile — re-folds from the stored events. An instance with neither a
+ * state nor a summary whose every event in the batch was newly stored (none a replay:
+ * `WriteResult.unchanged`) is new: folded from the batch alone. Events of an instance come
  * from one partition (the Kafka key is the instance key), which is what makes "the
  * batch's events" exactly the events the summary lacks.
  */
@@ -19,17 +21,28 @@ import type { WriteResult } from './event-store.ts';
 
 /** A stored summary (parsed JSON; the caller checks it) and its state's `eventCount`. */
 export interface StoredSummary {
-  summary: unknown;
+  /** Absent when the instance has a state but no summary (written before summaries). */
+  summary?: unknown;
   /** `eventCount` of the stored state; absent when there is none. */
   stateEventCount?: number;
 }
 
+/**
+ * A `SummaryStore`'s `writeEvents` also lists the events it found already stored with the
+ * same content in `WriteResult.unchanged` (absent when there were none): that is how a
+ * new instance is told from a replayed one.
+ */
 export interface SummaryStore {
-  /** The stored summaries of `keys` (real-time reads: no refresh); keys without one absent. */
+  /**
+   * The stored summaries and state versions of `keys` (real-time reads: no refresh);
+   * keys with neither a summary nor a state are absent.
+   */
   readSummaries(keys: readonly string[]): Promise<Map<string, StoredSummary>>;
   /**
    * Writes the states (same rule as `writeStates`: never over one folded from more
-   * events) and their summaries (same rule, by the summary's event count).
+   * events) and their summaries (same rule, by the summary's event count). Events stored
+   * before the call are searchable once the states are (`getEvents` of a state just
+   * written finds all its events).
    */
   writeFoldedStates(folded: readonly FoldedInstance[]): Promise<WriteResult<InstanceState>>;
 }

@@ -17,6 +17,8 @@ export interface CounterSnapshot {
   refolds: number;
   /** Instances whose stored fold summary was continued with only their new events. */
   continuedFolds: number;
+  /** New instances folded from their batch alone (no state, no summary, no replay). */
+  newInstanceFolds: number;
   retries: number;
   batches: number;
   commits: number;
@@ -34,6 +36,7 @@ export class Metrics {
     foldFailures: 0,
     refolds: 0,
     continuedFolds: 0,
+    newInstanceFolds: 0,
     retries: 0,
     batches: 0,
     commits: 0,

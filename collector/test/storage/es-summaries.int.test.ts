@@ -1,7 +1,7 @@
 /**
  * Folds continued from stored summaries on the REAL Elasticsearch store (es-summaries.ts,
  * app/ingest/summary-folds.ts) through the BatchIngester: a new instance is folded from
- * its stored events and gets a summary; the next in-order batch continues it (no events
+ * its batch and gets a summary (a replayed one from its stored events); the next in-order batch continues it (no events
  * re-read); a late event, a replay, a summary that lags its state (a state written by
  * `writeStates`, as `flowtrail repair` does) each re-fold. After every batch the state
  * equals the fold of the stored events.
@@ -69,7 +69,7 @@ describe('continued folds on Elasticsearch', () => {
     });
   const counts = () => {
     const all = metrics.snapshot();
-    return { continued: all.continuedFolds, refolds: all.refolds };
+    return { fresh: all.newInstanceFolds, continued: all.continuedFolds, refolds: all.refolds };
   };
   const expectFolded = async () => {
     await target.refresh();
@@ -78,22 +78,37 @@ describe('continued folds on Elasticsearch', () => {
     );
   };
 
-  it('re-folds a new instance, then continues it', async () => {
+  it('folds a new instance from its batch, then continues it', async () => {
     await ingester().process(messages(events.slice(0, 2)));
-    expect(counts()).toEqual({ continued: 0, refolds: 1 });
+    expect(counts()).toEqual({ fresh: 1, continued: 0, refolds: 0 });
     await expectFolded();
     expect((await target.store.readSummaries([key])).get(key)?.stateEventCount).toBe(2);
     await ingester().process(messages(events.slice(2, 4)));
-    expect(counts()).toEqual({ continued: 1, refolds: 1 });
+    expect(counts()).toEqual({ fresh: 1, continued: 1, refolds: 0 });
     await expectFolded();
+  });
+
+  it('re-folds a new instance whose batch is a replay (events stored, no state)', async () => {
+    const other = events
+      .slice(0, 3)
+      .map((event) => ({ ...event, id: `r-${event.id}`, ftinstance: 'o-2' }));
+    // The interrupted batch: its events stored, its state never written.
+    await target.store.writeEvents(other.slice(0, 2));
+    await ingester().process(messages(other));
+    expect(counts()).toEqual({ fresh: 1, continued: 1, refolds: 1 });
+    await target.refresh();
+    expect(await target.store.getInstance('shop/order/o-2')).toStrictEqual(
+      foldInstance(await target.store.getEvents('shop/order/o-2')),
+    );
+    expect((await target.store.getInstance('shop/order/o-2'))?.eventCount).toBe(3);
   });
 
   it('re-folds for a late event and for a replay', async () => {
     await ingester().process(messages([late]));
-    expect(counts()).toEqual({ continued: 1, refolds: 2 });
+    expect(counts()).toEqual({ fresh: 1, continued: 1, refolds: 2 });
     await expectFolded();
     await ingester().process(messages(events.slice(2, 4)));
-    expect(counts()).toEqual({ continued: 1, refolds: 3 });
+    expect(counts()).toEqual({ fresh: 1, continued: 1, refolds: 3 });
     await expectFolded();
   });
 
@@ -104,7 +119,7 @@ describe('continued folds on Elasticsearch', () => {
     await target.store.writeStates([foldInstance([...stored, events[4] as FlowtrailEvent])]);
     await target.store.writeEvents([events[4] as FlowtrailEvent]);
     await ingester().process(messages([events[4] as FlowtrailEvent]));
-    expect(counts()).toEqual({ continued: 1, refolds: 4 });
+    expect(counts()).toEqual({ fresh: 1, continued: 1, refolds: 4 });
     await expectFolded();
     expect((await target.store.getInstance(key))?.eventCount).toBe(6);
   });

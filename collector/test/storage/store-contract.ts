@@ -95,8 +95,9 @@ export function describeStoreContract(
       expect(await store().writeEvents([started, stepStarted])).toEqual(NO_FAILURES);
       // Replays after a crash: the same content, also in another key order, changes nothing.
       const reordered = Object.fromEntries(Object.entries(started).reverse()) as FlowtrailEvent;
-      expect(await store().writeEvents([started, reordered])).toEqual(NO_FAILURES);
-      expect(await store().writeEvents([stepStarted, stepStarted])).toEqual(NO_FAILURES);
+      // (A store may list the replays in `unchanged`: not a failure.)
+      expect(await store().writeEvents([started, reordered])).toMatchObject(NO_FAILURES);
+      expect(await store().writeEvents([stepStarted, stepStarted])).toMatchObject(NO_FAILURES);
 
       // A different copy is refused, the stored event untouched — also when its `time`
       // puts it on another day (Elasticsearch: another daily index).
@@ -143,7 +144,7 @@ export function describeStoreContract(
         data: { businessKeys: { invoice: 'other content' } },
       });
       expect(await store().writeEvents([shop, erp])).toEqual(NO_FAILURES);
-      expect(await store().writeEvents([erp])).toEqual(NO_FAILURES);
+      expect(await store().writeEvents([erp])).toMatchObject(NO_FAILURES);
       const [shopKey, erpKey] = [keyOf([shop]), keyOf([erp])];
       expect(shopKey).not.toBe(erpKey);
       const byKey = await store().eventsOfInstances([shopKey, erpKey]);

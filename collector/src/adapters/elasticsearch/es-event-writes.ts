@@ -197,7 +197,8 @@ async function recheckConflicts(
 /**
  * `writeEvents` of the Elasticsearch event store: each event to the daily index of its
  * `time` (an unparsable one is rejected, 400, item by item), stored by
- * `storeEventDocuments`; a stored identity with other content is a `conflictingDuplicate`.
+ * `storeEventDocuments`; a stored identity with other content is a `conflictingDuplicate`,
+ * one with the same content is listed in `unchanged` (present only when there is one).
  */
 export async function writeEventBatch(
   client: Client,
@@ -206,6 +207,7 @@ export async function writeEventBatch(
   events: readonly FlowtrailEvent[],
 ): Promise<WriteResult<FlowtrailEvent>> {
   const result: WriteResult<FlowtrailEvent> = { retriable: [], rejected: [] };
+  const unchanged: FlowtrailEvent[] = [];
   const entries: EventEntry[] = [];
   for (const event of events) {
     let index: string;
@@ -222,11 +224,13 @@ export async function writeEventBatch(
   outcomes.forEach((outcome, i) => {
     const { event } = entries[i] as EventEntry;
     if (outcome.kind === 'conflict') result.rejected.push(conflictingDuplicate(event));
+    else if (outcome.kind === 'same') unchanged.push(event);
     else if (outcome.kind === 'failed') {
       const failure = { item: event, status: outcome.status, error: outcome.error };
       (outcome.retriable ? result.retriable : result.rejected).push(failure);
     }
   });
+  if (unchanged.length > 0) result.unchanged = unchanged;
   if (result.retriable.length + result.rejected.length > 0) {
     logger.debug(
       {

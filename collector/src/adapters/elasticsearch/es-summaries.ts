@@ -19,6 +19,7 @@ import type { Logger } from '../../shared/logger.ts';
 import { bulkOutcomes } from './es-bulk.ts';
 import { isRetriableStatus, toStorageError } from './es-errors.ts';
 import { instancesIndex, summariesIndex } from './index-names.ts';
+import { refreshEvents } from './es-event-scan.ts';
 
 /** The template of the summaries index: stored, never indexed or searched. */
 export function summariesTemplate(
@@ -61,10 +62,11 @@ export async function readSummaries(
     page.forEach((key, n) => {
       const summary = response.docs[2 * n] as estypes.GetGetResult<{ summary?: unknown }>;
       const state = response.docs[2 * n + 1] as estypes.GetGetResult<{ eventCount?: number }>;
-      if (!summary?.found || summary._source?.summary === undefined) return;
+      const stored = summary?.found ? summary._source?.summary : undefined;
       const count = state?.found ? state._source?.eventCount : undefined;
+      if (stored === undefined && typeof count !== 'number') return;
       result.set(key, {
-        summary: summary._source.summary,
+        ...(stored === undefined ? {} : { summary: stored }),
         ...(typeof count === 'number' ? { stateEventCount: count } : {}),
       });
     });
@@ -80,6 +82,10 @@ export async function writeFoldedStates(
 ): Promise<WriteResult<InstanceState>> {
   const result: WriteResult<InstanceState> = { retriable: [], rejected: [] };
   if (folded.length === 0) return result;
+  // A state never becomes visible before its events are searchable: the timeline of a
+  // state just written (`getEvents`, a search) finds all its events. One refresh per
+  // batch; the folds themselves read no events.
+  await refreshEvents(client, prefix);
   const operations = folded.flatMap(({ state, summary }) => [
     {
       index: {

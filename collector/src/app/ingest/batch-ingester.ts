@@ -173,7 +173,7 @@ export class BatchIngester {
     metrics.add('dlq', letters.length);
 
     let statesWritten: number;
-    if (atomic === undefined) statesWritten = await this.refold(stored);
+    if (atomic === undefined) statesWritten = await this.refold(stored, written.unchanged);
     else if (stored.length === 0) statesWritten = 0;
     else statesWritten = this.recordStates(atomic.states, atomic.result);
     return { indexed: stored.length, deadLettered: letters.length, statesWritten };
@@ -236,16 +236,26 @@ export class BatchIngester {
    * Folds every instance touched by `stored`: continued from the stored summaries where
    * the writer keeps them (summary-folds.ts), else from ALL its stored events.
    */
-  private async refold(stored: readonly FlowtrailEvent[]): Promise<number> {
+  private async refold(
+    stored: readonly FlowtrailEvent[],
+    unchanged: readonly FlowtrailEvent[] | undefined,
+  ): Promise<number> {
     const { writer, metrics } = this.deps;
     const derive = this.deps.incremental === false ? undefined : deriveOf(this.deps.fold);
     if (derive !== undefined && isSummaryStore(writer)) {
       if (stored.length === 0) return 0;
-      const result = await foldWithSummaries(writer, stored, derive, (key, events, fold) =>
-        this.foldOne(key, events, fold),
+      // A summary store lists every replayed event (ports/summary-store.ts).
+      const replayed = new Set((unchanged ?? []).map((e) => eventIdentity(e)));
+      const result = await foldWithSummaries(
+        writer,
+        stored,
+        replayed,
+        derive,
+        (key, events, fold) => this.foldOne(key, events, fold),
       );
       metrics.add('continuedFolds', result.continued);
       metrics.add('refolds', result.refolded);
+      metrics.add('newInstanceFolds', result.fresh);
       const states = result.folded.map((item) => item.state);
       return this.recordStates(states, await writer.writeFoldedStates(result.folded));
     }

@@ -73,12 +73,17 @@ export class RetryingEventWriter implements EventWriter {
     write: (items: readonly T[]) => Promise<WriteResult<T>>,
   ): Promise<WriteResult<T>> {
     const rejected: ItemFailure<T>[] = [];
+    let unchanged: T[] | undefined;
     const last = await this.retrier.runUntil<WriteResult<T>>(
       operation,
       async (previous) => {
         const pending = previous === undefined ? items : previous.retriable.map((f) => f.item);
         const result = await write(pending);
         for (const item of result.rejected) rejected.push(item);
+        if (result.unchanged !== undefined) {
+          unchanged ??= [];
+          for (const item of result.unchanged) unchanged.push(item);
+        }
         return result;
       },
       (result) =>
@@ -86,6 +91,10 @@ export class RetryingEventWriter implements EventWriter {
           ? undefined
           : `${result.retriable.length} item(s) failed with retriable status ${result.retriable[0]?.status}`,
     );
-    return { retriable: last.retriable, rejected };
+    return {
+      retriable: last.retriable,
+      rejected,
+      ...(unchanged === undefined ? {} : { unchanged }),
+    };
   }
 }

@@ -3,11 +3,12 @@
  * transactions (ports/summary-store.ts; Elasticsearch): each touched instance's stored
  * summary is continued with the batch's events of that instance when the summary matches
  * the stored state and every such event sorts after the summary's last
- * (`continueIngest`); every other instance is re-folded from ALL its stored events —
- * read in one go, and only for those. The states come back with their summaries for
+ * (`continueIngest`); a new instance (no state, no summary, none of its batch events a
+ * replay) is folded from the batch; every other instance is re-folded from ALL its
+ * stored events — read in one go, and only for those. The states come back with their summaries for
  * `writeFoldedStates`. Pure apart from the two reads.
  */
-import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import { eventIdentity, instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { DeriveState } from '../../domain/instance/continued-fold.ts';
 import {
   continueIngest,
@@ -22,6 +23,8 @@ export interface SummaryFolds {
   folded: FoldedInstance[];
   continued: number;
   refolded: number;
+  /** New instances folded from the batch alone. */
+  fresh: number;
 }
 
 /**
@@ -34,9 +37,15 @@ export type GuardedFold = (
   fold: (events: readonly FlowtrailEvent[]) => FoldedInstance,
 ) => FoldedInstance | undefined;
 
+/**
+ * `stored`: the batch's events the store holds now; `replayed`: the identities of those
+ * that were already stored before (`WriteResult.unchanged`); undefined takes no instance
+ * for new.
+ */
 export async function foldWithSummaries(
   store: Pick<EventWriter, 'eventsOfInstances'> & Pick<SummaryStore, 'readSummaries'>,
   stored: readonly FlowtrailEvent[],
+  replayed: ReadonlySet<string> | undefined,
   derive: DeriveState,
   guard: GuardedFold,
 ): Promise<SummaryFolds> {
@@ -51,8 +60,25 @@ export async function foldWithSummaries(
   const summaries = keys.length === 0 ? new Map() : await store.readSummaries(keys);
   const folded: FoldedInstance[] = [];
   const refold: string[] = [];
+  let fresh = 0;
   for (const key of keys) {
     const stored = summaries.get(key);
+    const batch = byKey.get(key) ?? [];
+    if (
+      stored === undefined &&
+      replayed !== undefined &&
+      batch.every((event) => !replayed.has(eventIdentity(event)))
+    ) {
+      // New: no state, no summary, and every event of it was stored by this batch, so
+      // the batch holds all its events (a replay of an interrupted batch is not new).
+      const result = guard(key, batch, (events) => {
+        const next = refoldIngest(events, []);
+        return { ...next, state: derive(next.state) };
+      });
+      fresh += 1;
+      if (result !== undefined) folded.push(result);
+      continue;
+    }
     const summary: unknown = stored?.summary;
     const usable =
       isIngestSummary(summary) &&
@@ -61,7 +87,7 @@ export async function foldWithSummaries(
     let result: FoldedInstance | undefined;
     if (usable) {
       try {
-        const next = continueIngest(summary, byKey.get(key) ?? []);
+        const next = continueIngest(summary, batch);
         if (next !== undefined) result = { ...next, state: derive(next.state) };
       } catch {
         // Whatever failed here fails the re-fold too, which logs and counts it.
@@ -80,5 +106,10 @@ export async function foldWithSummaries(
       if (result !== undefined) folded.push(result);
     }
   }
-  return { folded, continued: keys.length - refold.length, refolded: refold.length };
+  return {
+    folded,
+    continued: keys.length - refold.length - fresh,
+    refolded: refold.length,
+    fresh,
+  };
 }
