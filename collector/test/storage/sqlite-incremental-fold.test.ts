@@ -303,7 +303,7 @@ describe('incremental ingest on the SQLite store', () => {
       check.prepare("SELECT version FROM schema_versions WHERE component = 'events'").get(),
     ).toEqual({ version: EVENT_STORE_SCHEMA_VERSION });
     check.close();
-    expect(EVENT_STORE_SCHEMA_VERSION).toBe(6);
+    expect(EVENT_STORE_SCHEMA_VERSION).toBe(7);
     expect(await store.getInstance(key)).toStrictEqual(before);
     expect(storedSummary(dataDir, key)).toBe(null);
     await expectRefoldThenContinued(store, dataDir);

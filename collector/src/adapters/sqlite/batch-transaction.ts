@@ -65,6 +65,7 @@ import {
   type EventRow,
   type Rows,
 } from './write-rows.ts';
+import { StateWriter, upsertStates } from './search-index-writes.ts';
 
 export type { Prepare } from './sqlite-database.ts';
 
@@ -272,7 +273,7 @@ function continueFolds(
       if (last >= 0) marks.set(key, last);
     }
   }
-  const upsert = prepare(UPSERT_FOLDED_STATE);
+  const writer = new StateWriter(prepare);
   const rejected: ItemFailure<InstanceState>[] = [];
   const fresh = new Set<string>();
   const analytics = emptyDelta();
@@ -288,13 +289,16 @@ function continueFolds(
     // Not applied: the stored state claims more events (the `eventCount` rule); its
     // summary no longer matches what is stored either, so it is dropped below, and the
     // analytics stay at their mark for the next re-fold to catch up.
-    if (upsert.run({ ...row, foldSummary: JSON.stringify(result.summary) }).changes > 0) {
+    if (
+      writer.write(UPSERT_FOLDED_STATE, { ...row, foldSummary: JSON.stringify(result.summary) })
+    ) {
       fresh.add(key);
       addDelta(analytics, result.analytics);
       const mark = marks.get(key);
       if (mark !== undefined) writeMark(prepare, key, mark);
     }
   }
+  writer.flush();
   mergeAnalytics(prepare, analytics);
   clearSummaries(
     prepare,
@@ -321,11 +325,9 @@ export function repairStaleStates(
     const keys = rows.filter((row) => row.counted !== row.stored).map((row) => row.key);
     if (keys.length === 0) return { checked: rows.length, stale: 0, repaired: 0 };
     const { rows: stateRowsToWrite } = stateRows(fold(keys, eventsOfInstances(prepare, keys)));
-    const upsertState = prepare(UPSERT_STATE);
-    let repaired = 0;
     // A row the upsert left alone holds a state folded from more events than are stored
     // (the `eventCount` rule): found stale, not repaired.
-    for (const row of stateRowsToWrite) repaired += upsertState.run(row).changes;
+    const repaired = upsertStates(prepare, UPSERT_STATE, stateRowsToWrite);
     return { checked: rows.length, stale: keys.length, repaired };
   })();
 }
@@ -333,7 +335,6 @@ export function repairStaleStates(
 /** Upserts states (inside the caller's transaction); invalid ones come back rejected. */
 function writeStates(prepare: Prepare, states: ReturnType<BatchFold>): BatchWriteResult['states'] {
   const { rows, rejected } = stateRows(states);
-  const upsertState = prepare(UPSERT_STATE);
-  for (const row of rows) upsertState.run(row);
+  upsertStates(prepare, UPSERT_STATE, rows);
   return { retriable: [], rejected };
 }

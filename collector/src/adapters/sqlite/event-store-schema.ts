@@ -1,5 +1,5 @@
 /**
- * Tables of the embedded event store (schema version 6; `migrateEventStore` upgrades an
+ * Tables of the embedded event store (schema version 7; `migrateEventStore` upgrades an
  * older file in place).
  *
  * - `events`: one row per event identity, (source, id) (version 5; docs/events.md,
@@ -34,12 +34,18 @@
  *   fold continues from (domain/instance/fold-summary.ts), written with the state by the
  *   atomic batch and never indexed; NULL when there is none (rows of older files, states
  *   written without one): the instance's next batch re-folds and writes one.
+ * - Search indexes (version 7, search-index-schema.ts): `instances.search_terms` (the
+ *   state's systems, owners and steps, derived by the store: search-terms.ts), the
+ *   `instance_terms` lookup table and `instance_counts` facet counters the store writes
+ *   with the states (search-index-writes.ts), and the expression indexes every
+ *   `InstanceQuery` filter reads.
  */
 import { instanceKey } from '@flowtrail/sdk/protocol';
+import { migrateSearchIndex, SEARCH_INDEX_DDL } from './search-index-schema.ts';
 import type { SqliteDatabase } from './sqlite-database.ts';
 
 export const EVENT_STORE_COMPONENT = 'events';
-export const EVENT_STORE_SCHEMA_VERSION = 6;
+export const EVENT_STORE_SCHEMA_VERSION = 7;
 
 /**
  * The terminal-status condition of `instances_overdue`, spelled exactly like this in the
@@ -95,7 +101,8 @@ CREATE TABLE instances (
   search_text       TEXT NOT NULL,
   state             TEXT NOT NULL,
   change_seq        INTEGER NOT NULL DEFAULT 0,
-  fold_summary      TEXT
+  fold_summary      TEXT,
+  search_terms      TEXT
 );
 CREATE INDEX instances_recent ON instances (last_event_ms DESC, key);
 CREATE INDEX instances_by_process ON instances (process, last_event_ms DESC, key);
@@ -144,7 +151,7 @@ CREATE TRIGGER instances_after_delete AFTER DELETE ON instances BEGIN
     VALUES ('delete', old.seq, old.search_text);
   DELETE FROM business_keys WHERE instance_key = old.key;
 END;
-`;
+${SEARCH_INDEX_DDL}`;
 
 /**
  * Schema changes after version 1, applied in order to an older file. Version 2: the
@@ -157,7 +164,8 @@ END;
  * the old one dropped (its index with it), the new one renamed, the index recreated. An
  * id was unique before, so (source, id) is too: every event is kept. Version 6: the
  * `fold_summary` column (added unless present), NULL for the states written before (first
- * touch re-folds).
+ * touch re-folds). Version 7: the `search_terms` column and the search indexes (unless
+ * present), filled from the stored states (search-index-schema.ts, one pass over `instances`).
  */
 const MIGRATIONS: Record<number, (db: SqliteDatabase) => void> = {
   2: (db) => {
@@ -202,6 +210,12 @@ ${EVENTS_INDEX}`);
     if (!columns.some((column) => column.name === 'fold_summary')) {
       db.exec('ALTER TABLE instances ADD COLUMN fold_summary TEXT;');
     }
+  },
+  7: (db) => {
+    const exists = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'instance_terms'")
+      .get();
+    if (exists === undefined) migrateSearchIndex(db);
   },
 };
 

@@ -72,6 +72,7 @@ import { scanRecent, type RecentScanSql } from './recent-scan-queries.ts';
 import { type SqliteOptions } from './sqlite-database.ts';
 import { INSTANCE_CHANGES, readChanges } from './change-queries.ts';
 import { stateRows, UPSERT_STATE } from './write-rows.ts';
+import { upsertStates } from './search-index-writes.ts';
 import {
   eventsOfInstances,
   repairStaleStates,
@@ -155,7 +156,11 @@ export class SqliteEventStore
   async writeStates(states: readonly InstanceState[]): Promise<WriteResult<InstanceState>> {
     const { rows, rejected } = stateRows(states);
     // A row left unchanged (changes = 0) was folded from more events: superseded, stored.
-    this.upsert('write states', UPSERT_STATE, rows);
+    if (rows.length > 0) {
+      this.run('write states', (db) =>
+        db.transaction(() => upsertStates((sql) => this.statement(db, sql), UPSERT_STATE, rows))(),
+      );
+    }
     return { retriable: [], rejected };
   }
 
@@ -298,17 +303,6 @@ export class SqliteEventStore
         limit,
       ),
     );
-  }
-
-  /** Runs one upsert per row, all in one transaction. */
-  private upsert(operation: string, sql: string, rows: readonly object[]): void {
-    if (rows.length === 0) return;
-    this.run(operation, (db) => {
-      const upsert = this.statement(db, sql);
-      db.transaction(() => {
-        for (const row of rows) upsert.run(row);
-      })();
-    });
   }
 
   /** The `state` column of every row a query selects, parsed. */

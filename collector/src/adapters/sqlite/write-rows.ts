@@ -13,11 +13,15 @@
  * - Fold summaries (`fold_summary`, schema version 6): written with the state by the
  *   atomic batch (`UPSERT_FOLDED_STATE`); a state written without one keeps the stored
  *   summary only when it covers the same number of events (`UPSERT_STATE`).
+ * - Search terms (`search_terms`, schema version 7): derived from the state here
+ *   (search-terms.ts) and written with it by both upserts, which run only through
+ *   search-index-writes.ts: it keeps `instance_terms` and `instance_counts` along.
  */
 import { instanceKey, instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import type { ItemFailure } from '../../ports/event-store.ts';
 import { nextChangeSeq } from './change-queries.ts';
+import { searchTermsColumn } from './search-terms.ts';
 
 export const INSERT_EVENT = `
 INSERT INTO events (id, instance_key, time, time_ms, type, source, process, event)
@@ -28,14 +32,14 @@ ON CONFLICT (source, id) DO NOTHING`;
 export const STORED_EVENT = 'SELECT event FROM events WHERE source = ? AND id = ?';
 
 const STATE_COLUMNS = `key, event_count, status, process, last_event_at, last_event_ms,
-                       next_deadline_ms, parent_key, search_text, state, change_seq`;
+                       next_deadline_ms, parent_key, search_text, state, change_seq, search_terms`;
 const STATE_VALUES = `@key, @eventCount, @status, @process, @lastEventAt, @lastEventMs,
-        @nextDeadlineMs, @parentKey, @searchText, @state, ${nextChangeSeq('instances')}`;
+        @nextDeadlineMs, @parentKey, @searchText, @state, ${nextChangeSeq('instances')}, @searchTerms`;
 const STATE_UPDATE = `event_count = excluded.event_count, status = excluded.status, process = excluded.process,
   last_event_at = excluded.last_event_at, last_event_ms = excluded.last_event_ms,
   next_deadline_ms = excluded.next_deadline_ms, parent_key = excluded.parent_key,
   search_text = excluded.search_text,
-  state = excluded.state, change_seq = excluded.change_seq`;
+  state = excluded.state, change_seq = excluded.change_seq, search_terms = excluded.search_terms`;
 
 /**
  * A state without a fold summary (`writeStates`, the start-up repair): the stored summary
@@ -90,6 +94,8 @@ export interface StateRow {
   parentKey: string | null;
   searchText: string;
   state: string;
+  /** The state's search terms (search-terms.ts), for `instance_terms` (search-index-writes.ts). */
+  searchTerms: string;
 }
 
 /** Rows to write, the item of each (same index), and the items refused before any write. */
@@ -156,6 +162,7 @@ export function stateRows(states: readonly InstanceState[]): Rows<StateRow, Inst
       parentKey: state.parent === undefined ? null : instanceKey(state.parent),
       searchText: state.searchText,
       state: JSON.stringify(state),
+      searchTerms: searchTermsColumn(state),
     });
     result.items.push(state);
   }

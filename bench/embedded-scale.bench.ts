@@ -1,0 +1,267 @@
+/**
+ * The embedded SQLite store at scale (issue 11, items 3 and 6): ingest rate and query
+ * latency at two history sizes in one run, so the growth of each query's cost with the
+ * stored history is visible (the search indexes of search-index-schema.ts should keep it
+ * flat; the scanning views — heat map, process graph — are expected to grow).
+ *
+ *   npx tsx bench/embedded-scale.bench.ts [sizes=200000,1000000] [queries=200]
+ *   npx tsx bench/embedded-scale.bench.ts 200000 ingest   (step 1 only, one line per size,
+ *                                                          docs/benchmarks.md untouched)
+ *
+ * For each size (events), in a fresh temp dir removed afterwards:
+ *  1. ingest: synthetic orders of four processes (5–8 steps each, an owner and a system
+ *     per step, business keys orderId + customer, some failures, some left open or
+ *     waiting), started over 30 days, from a seeded PRNG; instances generated in groups
+ *     of 200 whose events are sorted by time, so a batch interleaves ~150 instances; the
+ *     batches of 500 events (FLOWTRAIL_BATCH_SIZE) go through `BatchIngester.process`
+ *     on the store (decode → one SQLite transaction: insert, fold, states), as embedded
+ *     mode ingests a sub-batch; events/s over the whole ingest;
+ *  2. `queries` random queries of each kind (same seed at every size): search by business
+ *     key, instance id, process + status with facets, owner, step, free text (an order
+ *     number), the timeline (`getEvents` + `instanceTimeline`); a few calls of
+ *     `ownershipOf`, `processHeatmap` and `processGraphOf` (capped: they scan);
+ *  3. the baseline: a bare primary-key lookup (`SELECT state FROM instances WHERE key =
+ *     ?`) on a second, read-only connection, the floor any query pays; each query's p50
+ *     is also given as a ratio to it.
+ * Peak RSS is the process maximum (`resourceUsage().maxRSS`) after each size. Writes
+ * docs/benchmarks.md (section "embedded-scale").
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { instanceKey, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import { foldInstance } from '../collector/src/domain/instance/fold.ts';
+import { SqliteEventStore } from '../collector/src/adapters/sqlite/sqlite-event-store.ts';
+import { databasePath } from '../collector/src/adapters/sqlite/sqlite-database.ts';
+import { BatchIngester } from '../collector/src/app/ingest/batch-ingester.ts';
+import { instanceTimeline } from '../collector/src/app/queries/instance-views.ts';
+import { processHeatmap } from '../collector/src/app/queries/process-heatmap.ts';
+import { ownershipOf, processGraphOf } from '../collector/src/app/queries/process-views.ts';
+import type { IncomingMessage } from '../collector/src/ports/incoming-message.ts';
+import { createLogger } from '../collector/src/shared/logger.ts';
+import { Metrics } from '../collector/src/shared/metrics.ts';
+import { machine, percentile, writeSection } from './report.ts';
+import { PROCESSES, generateOrders, rng, type Sample } from './embedded-scale-data.ts';
+
+const SIZES = (process.argv[2] ?? '200000,1000000').split(',').map(Number);
+/** `ingest`: measure the ingest only (e.g. to compare two versions of the store). */
+const INGEST_ONLY = process.argv[3] === 'ingest';
+const QUERIES = INGEST_ONLY ? 0 : Number(process.argv[3] ?? 200);
+const BATCH = 500;
+/** Calls of the views that scan a whole process (or all open instances). */
+const SCAN_CALLS = { ownership: 5, heatmap: 3, graph: 3 };
+
+interface SizeResult {
+  events: number;
+  instances: number;
+  ingestSeconds: number;
+  eventsPerSecond: number;
+  fileMiB: number;
+  /** Milliseconds per call, per query kind (none when only the ingest was measured). */
+  timings: Map<string, number[]>;
+  peakRssMiB: number;
+}
+
+function messages(events: readonly FlowtrailEvent[]): IncomingMessage[] {
+  return events.map((event, offset) => ({
+    topic: 'bench',
+    partition: 0,
+    offset: String(offset),
+    key: null,
+    value: Buffer.from(JSON.stringify(event)),
+    headers: {},
+  }));
+}
+
+async function time(
+  timings: Map<string, number[]>,
+  kind: string,
+  fn: () => Promise<unknown> | unknown,
+): Promise<void> {
+  const started = performance.now();
+  await fn();
+  const list = timings.get(kind) ?? [];
+  list.push(performance.now() - started);
+  timings.set(kind, list);
+}
+
+async function runSize(events: number): Promise<SizeResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'flowtrail-bench-scale-'));
+  const store = new SqliteEventStore({ dataDir: dir });
+  await store.prepare();
+  const ingester = new BatchIngester({
+    writer: store,
+    deadLetters: { send: async () => {} },
+    fold: foldInstance,
+    maxEventBytes: 1_048_576,
+    metrics: new Metrics(),
+    logger: createLogger('silent'),
+  });
+  const samples: Sample[] = [];
+  let pending: FlowtrailEvent[] = [];
+  const started = performance.now();
+  let lastReport = started;
+  const { instances, lastTime } = await generateOrders(events, samples, async (event) => {
+    pending.push(event);
+    if (pending.length < BATCH) return;
+    await ingester.process(messages(pending));
+    pending = [];
+    if (performance.now() - lastReport > 30_000) {
+      lastReport = performance.now();
+      const s = (lastReport - started) / 1000;
+      process.stderr.write(`  ${events}: ${Math.round(s)} s, load ${loadavg()[0]?.toFixed(2)}\n`);
+    }
+  });
+  if (pending.length > 0) await ingester.process(messages(pending));
+  const ingestSeconds = (performance.now() - started) / 1000;
+  if (INGEST_ONLY) {
+    const fileMiB = statSync(databasePath(dir)).size / 2 ** 20;
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+    const eventsPerSecond = events / ingestSeconds;
+    return {
+      events,
+      instances,
+      ingestSeconds,
+      eventsPerSecond,
+      fileMiB,
+      timings: new Map(),
+      peakRssMiB,
+    };
+  }
+
+  const timings = new Map<string, number[]>();
+  const random = rng(7);
+  const sample = (): Sample => samples[Math.floor(random() * samples.length)] as Sample;
+  const raw = new Database(databasePath(dir), { readonly: true });
+  const byKey = raw.prepare('SELECT state FROM instances WHERE key = ?');
+  const now = new Date(lastTime).toISOString();
+  const statuses = ['running', 'waiting', 'completed', 'failed'] as const;
+  for (let q = 0; q < QUERIES; q++) {
+    const s = sample();
+    const key = instanceKey({ source: s.source, process: s.process, instance: s.instance });
+    const proc = PROCESSES[Math.floor(random() * PROCESSES.length)];
+    await time(timings, 'baseline: primary-key lookup', () => byKey.get(key));
+    await time(timings, 'search: business key', () => store.search({ businessKey: s.orderId }));
+    await time(timings, 'search: instance id', () => store.search({ instance: s.instance }));
+    await time(timings, 'search: process + status + facets', () =>
+      store.search({
+        process: proc?.name as string,
+        status: statuses[q % statuses.length] as (typeof statuses)[number],
+        facets: true,
+      }),
+    );
+    await time(timings, 'search: owner', () => store.search({ owner: s.owner }));
+    await time(timings, 'search: owner + running', () =>
+      store.search({ owner: s.owner, status: 'running' }),
+    );
+    await time(timings, 'search: step', () => store.search({ step: s.step }));
+    await time(timings, 'search: free text (order number)', () =>
+      store.search({ text: s.orderId }),
+    );
+    await time(timings, 'search: no filter + facets', () => store.search({ facets: true }));
+    await time(timings, 'timeline: getEvents + instanceTimeline', async () => {
+      await store.getEvents(key);
+      await instanceTimeline(store, undefined, key, now);
+    });
+  }
+  for (let i = 0; i < SCAN_CALLS.ownership; i++) {
+    await time(timings, `ownershipOf (${SCAN_CALLS.ownership} calls)`, () =>
+      ownershipOf(store, undefined, {}),
+    );
+  }
+  for (let i = 0; i < SCAN_CALLS.heatmap; i++) {
+    const proc = PROCESSES[i % PROCESSES.length]?.name as string;
+    await time(timings, `processHeatmap (${SCAN_CALLS.heatmap} calls)`, () =>
+      processHeatmap(store, { process: proc, dimension: 'hour' }),
+    );
+  }
+  for (let i = 0; i < SCAN_CALLS.graph; i++) {
+    const proc = PROCESSES[i % PROCESSES.length]?.name as string;
+    await time(timings, `processGraphOf (${SCAN_CALLS.graph} calls)`, () =>
+      processGraphOf(store, { process: proc, mode: 'auto' }),
+    );
+  }
+  raw.close();
+  const fileMiB = statSync(databasePath(dir)).size / 2 ** 20;
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    events,
+    instances,
+    ingestSeconds,
+    eventsPerSecond: events / ingestSeconds,
+    fileMiB,
+    timings,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+const fmt = (ms: number): string =>
+  ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0);
+
+function report(results: readonly SizeResult[], loads: number[][], wallSeconds: number): string {
+  const [small, large] = [results[0], results[results.length - 1]] as [SizeResult, SizeResult];
+  const kinds = [...small.timings.keys()];
+  const base = (r: SizeResult) =>
+    percentile(r.timings.get('baseline: primary-key lookup') ?? [], 0.5);
+  const header = results.map((r) => `p50 / p95 ms @ ${r.events.toLocaleString('en')}`).join(' | ');
+  const rows = kinds.map((kind) => {
+    const cells = results.map((r) => {
+      const list = r.timings.get(kind) ?? [];
+      return `${fmt(percentile(list, 0.5))} / ${fmt(percentile(list, 0.95))}`;
+    });
+    const ratio = (r: SizeResult) => percentile(r.timings.get(kind) ?? [], 0.5) / base(r);
+    const growth =
+      percentile(large.timings.get(kind) ?? [], 0.5) /
+      percentile(small.timings.get(kind) ?? [], 0.5);
+    return `| ${kind} | ${cells.join(' | ')} | ${results.map((r) => `${ratio(r).toFixed(0)}×`).join(' / ')} | ${growth.toFixed(2)}× |`;
+  });
+  const sizes = results
+    .map(
+      (r) =>
+        `| ${r.events.toLocaleString('en')} | ${r.instances.toLocaleString('en')} | ${r.ingestSeconds.toFixed(0)} s | ${Math.round(r.eventsPerSecond).toLocaleString('en')} | ${r.fileMiB.toFixed(0)} MiB | ${r.peakRssMiB.toFixed(0)} MiB |`,
+    )
+    .join('\n');
+  const sqlite = new Database(':memory:').prepare('SELECT sqlite_version() AS v').get() as {
+    v: string;
+  };
+  return `
+## Embedded store at scale (issue 11, items 3 and 6)
+
+\`npx tsx bench/embedded-scale.bench.ts ${SIZES.join(',')} ${QUERIES}\` — ${machine()}, SQLite ${sqlite.v}
+(better-sqlite3), store schema with the search indexes of \`search-index-schema.ts\`; load
+average (1/5/15 min) before each size: ${loads.map((l) => l.map((x) => x.toFixed(2)).join('/')).join(', ')};
+whole run ${Math.round(wallSeconds)} s. Method: bench/embedded-scale.bench.ts (header comment). Growth = p50 at
+the larger size / p50 at the smaller; the flat queries should stay near 1× while the history
+grows ${(large.events / small.events).toFixed(0)}×. Ratio = p50 / p50 of the primary-key lookup at that size.
+
+| events | instances | ingest | events/s | file | peak RSS (process) |
+|---:|---:|---:|---:|---:|---:|
+${sizes}
+
+| query | ${header} | ratio to PK lookup | growth |
+|---|${results.map(() => '---:|').join('')}---:|---:|
+${rows.join('\n')}
+`;
+}
+
+const wallStarted = performance.now();
+const results: SizeResult[] = [];
+const loads: number[][] = [];
+for (const size of SIZES) {
+  loads.push(loadavg());
+  process.stderr.write(`size ${size}: ingest…\n`);
+  const result = await runSize(size);
+  process.stderr.write(
+    `size ${size}: ${Math.round(result.eventsPerSecond)} events/s, ${result.ingestSeconds.toFixed(0)} s\n`,
+  );
+  results.push(result);
+}
+if (INGEST_ONLY) process.exit(0);
+const markdown = report(results, loads, (performance.now() - wallStarted) / 1000);
+process.stdout.write(markdown);
+writeSection('embedded-scale', markdown);
