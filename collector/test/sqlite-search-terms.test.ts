@@ -18,10 +18,8 @@ import type { InstanceState } from '../src/domain/instance/instance-state.ts';
 import { searchTermsOf } from '../src/adapters/sqlite/search-terms.ts';
 import { databasePath } from '../src/adapters/sqlite/sqlite-database.ts';
 import { SqliteEventStore } from '../src/adapters/sqlite/sqlite-event-store.ts';
-import { BatchIngester } from '../src/app/ingest/batch-ingester.ts';
-import { createLogger } from '../src/shared/logger.ts';
-import { Metrics } from '../src/shared/metrics.ts';
 import { history, type Outcome } from './storage/store-contract-fixtures.ts';
+import { testIngester } from './helpers/batches.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -103,14 +101,7 @@ describe('sqlite search terms', () => {
     dirs.push(dataDir);
     const store = new SqliteEventStore({ dataDir });
     await store.prepare();
-    const ingester = new BatchIngester({
-      writer: store,
-      deadLetters: { send: async () => {} },
-      fold: foldInstance,
-      maxEventBytes: 100_000,
-      metrics: new Metrics(),
-      logger: createLogger('silent'),
-    });
+    const { ingester } = testIngester(store);
     const all = events();
     for (let from = 0; from < all.length; from += 7) {
       const batch = all.slice(from, from + 7).map((event, offset) => ({

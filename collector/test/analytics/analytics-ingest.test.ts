@@ -24,19 +24,9 @@ import {
 import { orderEvents } from '../../src/domain/instance/event-order.ts';
 import { foldInstance } from '../../src/domain/instance/fold.ts';
 import { historyArb, redeliveredArb } from '../instance/history-arbitrary.ts';
+import { splitAt } from '../helpers/batches.ts';
 
 const NUM_RUNS = 300;
-
-function split<T>(items: readonly T[], cuts: readonly number[]): T[][] {
-  const points = [...new Set(cuts.map((cut) => cut % (items.length + 1)))].sort((a, b) => a - b);
-  const batches: T[][] = [];
-  let start = 0;
-  for (const point of [...points, items.length]) {
-    if (point > start) batches.push(items.slice(start, point));
-    start = Math.max(start, point);
-  }
-  return batches;
-}
 
 interface Stored {
   events: Map<string, FlowtrailEvent>;
@@ -95,7 +85,7 @@ describe('analytics at ingest', () => {
             continued: 0,
             refolds: 0,
           };
-          for (const batch of split(redelivered, cuts)) {
+          for (const batch of splitAt(redelivered, cuts)) {
             applyBatch(stored, batch, false);
             // After every batch: the running total is the analytics of what is stored.
             expect(deltaBuckets(stored.total)).toStrictEqual(whole([...stored.events.values()]));
@@ -118,7 +108,7 @@ describe('analytics at ingest', () => {
           continued: 0,
           refolds: 0,
         };
-        const batches = split(ordered, cuts);
+        const batches = splitAt(ordered, cuts);
         for (const batch of batches) applyBatch(stored, batch, false);
         expect(deltaBuckets(stored.total)).toStrictEqual(whole(events));
         expect(stored.refolds).toBe(1);
@@ -146,7 +136,7 @@ describe('analytics at ingest', () => {
             continued: 0,
             refolds: 0,
           };
-          const batches = split(redelivered, cuts);
+          const batches = splitAt(redelivered, cuts);
           batches.forEach((batch, i) => {
             const last = i === batches.length - 1;
             applyBatch(stored, batch, !last && (skips[i] ?? false));

@@ -9,12 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import { instanceKeyOf } from '@flowtrail/sdk/protocol';
 import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store.ts';
-import { contributionOf } from '../../src/domain/analytics/analytics-contribution.ts';
-import { addDelta, deltaBuckets, emptyDelta } from '../../src/domain/analytics/analytics-delta.ts';
 import { runAnalytics } from '../../src/tools/cli/analytics-command.ts';
 import { history } from '../storage/store-contract-fixtures.ts';
+import { expectedBuckets } from '../analytics/expected-buckets.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -29,15 +28,6 @@ function io() {
     err,
     io: { env: {}, cwd: '/', out: (t: string) => out.push(t), err: (t: string) => err.push(t) },
   };
-}
-
-function expected(events: readonly FlowtrailEvent[]) {
-  const byKey = new Map<string, FlowtrailEvent[]>();
-  for (const event of events)
-    byKey.set(instanceKeyOf(event), [...(byKey.get(instanceKeyOf(event)) ?? []), event]);
-  const total = emptyDelta();
-  for (const list of byKey.values()) addDelta(total, contributionOf(list).delta);
-  return deltaBuckets(total);
 }
 
 describe('flowtrail analytics rebuild', () => {
@@ -93,7 +83,7 @@ describe('flowtrail analytics rebuild', () => {
 
     const reopened = new SqliteEventStore({ dataDir });
     await reopened.prepare();
-    expect(await reopened.analyticsBuckets({})).toStrictEqual(expected(events));
+    expect(await reopened.analyticsBuckets({})).toStrictEqual(expectedBuckets(events));
     await reopened.close();
   });
 

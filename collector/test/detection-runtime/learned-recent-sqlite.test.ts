@@ -16,10 +16,7 @@ import { learnedKey, RELATIVE_ACCURACY } from '../../src/domain/detection/learne
 import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store.ts';
 import { DetectionModel } from '../../src/app/detection/detection-model.ts';
 import { at, makeEvent } from '../helpers/events.ts';
-import { BatchIngester } from '../../src/app/ingest/batch-ingester.ts';
-import type { IncomingMessage } from '../../src/ports/incoming-message.ts';
-import { createLogger } from '../../src/shared/logger.ts';
-import { Metrics } from '../../src/shared/metrics.ts';
+import { asMessages, testIngester } from '../helpers/batches.ts';
 
 const NOW = Date.parse('2030-06-30T00:00:00.000Z');
 const DAY = 86_400;
@@ -59,26 +56,6 @@ function run(process: string, name: string, daysAgo: number, minutes: number): F
   ];
 }
 
-const messages = (events: readonly FlowtrailEvent[]): IncomingMessage[] =>
-  events.map((event, offset) => ({
-    topic: 'in',
-    partition: 0,
-    offset: String(offset),
-    key: null,
-    value: Buffer.from(JSON.stringify(event)),
-    headers: {},
-  }));
-
-const ingester = (store: SqliteEventStore) =>
-  new BatchIngester({
-    writer: store,
-    deadLetters: { send: async () => {} },
-    fold: foldInstance,
-    maxEventBytes: 100_000,
-    metrics: new Metrics(),
-    logger: createLogger('silent'),
-  });
-
 const many = (count: number, make: (name: string) => FlowtrailEvent[]): FlowtrailEvent[] =>
   Array.from({ length: count }, (_, i) => make(String(i).padStart(3, '0'))).flat();
 
@@ -101,7 +78,7 @@ describe.each(['scan', 'analytics'] as const)(
         ...many(25, (n) => run('zeta', `q${n}`, 2, 3)),
       ];
       if (how === 'analytics') {
-        await ingester(store).process(messages(events));
+        await testIngester(store).ingester.process(asMessages(events));
         expect(await store.analyticsBuckets({ process: 'alpha' })).toBeDefined();
       } else {
         await store.writeEvents(events);

@@ -24,21 +24,10 @@ import {
 import type { InstanceState } from '../../src/domain/instance/instance-state.ts';
 import { at, event } from './event-builders.ts';
 import { historyArb, redeliveredArb } from './history-arbitrary.ts';
+import { splitAt } from '../helpers/batches.ts';
 
 const NUM_RUNS = 300;
 const T = EventTypes;
-
-/** A list cut into consecutive non-empty batches at the given cut points. */
-function split<T>(items: readonly T[], cuts: readonly number[]): T[][] {
-  const points = [...new Set(cuts.map((cut) => cut % (items.length + 1)))].sort((a, b) => a - b);
-  const batches: T[][] = [];
-  let start = 0;
-  for (const point of [...points, items.length]) {
-    if (point > start) batches.push(items.slice(start, point));
-    start = Math.max(start, point);
-  }
-  return batches;
-}
 
 interface Stored {
   events: Map<string, FlowtrailEvent>;
@@ -87,7 +76,7 @@ describe('continueFold properties', () => {
     );
     fc.assert(
       fc.property(arb, ([events, redelivered, cuts]) => {
-        const stored = ingest(split(redelivered, cuts));
+        const stored = ingest(splitAt(redelivered, cuts));
         expect(stored.state).toStrictEqual(foldInstance(events));
       }),
       { numRuns: NUM_RUNS },
@@ -105,7 +94,7 @@ describe('continueFold properties', () => {
     });
     fc.assert(
       fc.property(arb, ([ordered, cuts, replays]) => {
-        const batches = split(ordered, cuts);
+        const batches = splitAt(ordered, cuts);
         // A replay of an earlier batch's event: stored already, so nothing new to fold.
         const withReplays = batches.map((batch, i) => {
           const earlier = batches.slice(0, i).flat();

@@ -10,12 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { ElasticsearchEventStore } from '../../src/adapters/elasticsearch/es-event-store.ts';
 import { foldInstance } from '../../src/domain/instance/fold.ts';
-import { BatchIngester } from '../../src/app/ingest/batch-ingester.ts';
-import type { IncomingMessage } from '../../src/ports/incoming-message.ts';
-import { createLogger } from '../../src/shared/logger.ts';
 import { Metrics } from '../../src/shared/metrics.ts';
 import { at, makeEvent } from '../helpers/events.ts';
 import { esContractTarget, type EsContractTarget } from './es-contract-target.ts';
+import { asMessages, testIngester } from '../helpers/batches.ts';
 
 let target: EsContractTarget<ElasticsearchEventStore>;
 beforeAll(async () => {
@@ -46,27 +44,9 @@ const late = makeEvent({
 });
 const key = 'shop/order/o-1';
 
-const messages = (list: readonly FlowtrailEvent[]): IncomingMessage[] =>
-  list.map((event, offset) => ({
-    topic: 'in',
-    partition: 0,
-    offset: String(offset),
-    key: null,
-    value: Buffer.from(JSON.stringify(event)),
-    headers: {},
-  }));
-
 describe('continued folds on Elasticsearch', () => {
   const metrics = new Metrics();
-  const ingester = () =>
-    new BatchIngester({
-      writer: target.store,
-      deadLetters: { send: async () => {} },
-      fold: foldInstance,
-      maxEventBytes: 100_000,
-      metrics,
-      logger: createLogger('silent'),
-    });
+  const ingester = () => testIngester(target.store, { metrics }).ingester;
   const counts = () => {
     const all = metrics.snapshot();
     return { fresh: all.newInstanceFolds, continued: all.continuedFolds, refolds: all.refolds };
@@ -79,11 +59,11 @@ describe('continued folds on Elasticsearch', () => {
   };
 
   it('folds a new instance from its batch, then continues it', async () => {
-    await ingester().process(messages(events.slice(0, 2)));
+    await ingester().process(asMessages(events.slice(0, 2)));
     expect(counts()).toEqual({ fresh: 1, continued: 0, refolds: 0 });
     await expectFolded();
     expect((await target.store.readSummaries([key])).get(key)?.stateEventCount).toBe(2);
-    await ingester().process(messages(events.slice(2, 4)));
+    await ingester().process(asMessages(events.slice(2, 4)));
     expect(counts()).toEqual({ fresh: 1, continued: 1, refolds: 0 });
     await expectFolded();
   });
@@ -94,7 +74,7 @@ describe('continued folds on Elasticsearch', () => {
       .map((event) => ({ ...event, id: `r-${event.id}`, ftinstance: 'o-2' }));
     // The interrupted batch: its events stored, its state never written.
     await target.store.writeEvents(other.slice(0, 2));
-    await ingester().process(messages(other));
+    await ingester().process(asMessages(other));
     expect(counts()).toEqual({ fresh: 1, continued: 1, refolds: 1 });
     await target.refresh();
     expect(await target.store.getInstance('shop/order/o-2')).toStrictEqual(
@@ -104,10 +84,10 @@ describe('continued folds on Elasticsearch', () => {
   });
 
   it('re-folds for a late event and for a replay', async () => {
-    await ingester().process(messages([late]));
+    await ingester().process(asMessages([late]));
     expect(counts()).toEqual({ fresh: 1, continued: 1, refolds: 2 });
     await expectFolded();
-    await ingester().process(messages(events.slice(2, 4)));
+    await ingester().process(asMessages(events.slice(2, 4)));
     expect(counts()).toEqual({ fresh: 1, continued: 1, refolds: 3 });
     await expectFolded();
   });
@@ -118,7 +98,7 @@ describe('continued folds on Elasticsearch', () => {
     const stored = await target.store.getEvents(key);
     await target.store.writeStates([foldInstance([...stored, events[4] as FlowtrailEvent])]);
     await target.store.writeEvents([events[4] as FlowtrailEvent]);
-    await ingester().process(messages([events[4] as FlowtrailEvent]));
+    await ingester().process(asMessages([events[4] as FlowtrailEvent]));
     expect(counts()).toEqual({ fresh: 1, continued: 1, refolds: 4 });
     await expectFolded();
     expect((await target.store.getInstance(key))?.eventCount).toBe(6);

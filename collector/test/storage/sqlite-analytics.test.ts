@@ -14,19 +14,14 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { contributionOf } from '../../src/domain/analytics/analytics-contribution.ts';
-import { addDelta, deltaBuckets, emptyDelta } from '../../src/domain/analytics/analytics-delta.ts';
-import { foldInstance } from '../../src/domain/instance/fold.ts';
 import { databasePath } from '../../src/adapters/sqlite/sqlite-database.ts';
 import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store.ts';
-import { BatchIngester } from '../../src/app/ingest/batch-ingester.ts';
 import { processHeatmap } from '../../src/app/queries/process-heatmap.ts';
 import { processGraphOf } from '../../src/app/queries/process-views.ts';
 import type { EventScanner } from '../../src/ports/event-store.ts';
-import type { IncomingMessage } from '../../src/ports/incoming-message.ts';
-import { createLogger } from '../../src/shared/logger.ts';
-import { Metrics } from '../../src/shared/metrics.ts';
 import { historyArb, redeliveredArb } from '../instance/history-arbitrary.ts';
+import { asMessages, splitAt, testIngester } from '../helpers/batches.ts';
+import { expectedBuckets } from '../analytics/expected-buckets.ts';
 
 const dirs: string[] = [];
 const stores: SqliteEventStore[] = [];
@@ -54,26 +49,6 @@ function execRaw(dataDir: string, sql: string): void {
   }
 }
 
-const messages = (events: readonly FlowtrailEvent[]): IncomingMessage[] =>
-  events.map((event, offset) => ({
-    topic: 'in',
-    partition: 0,
-    offset: String(offset),
-    key: null,
-    value: Buffer.from(JSON.stringify(event)),
-    headers: {},
-  }));
-
-const ingester = (store: SqliteEventStore) =>
-  new BatchIngester({
-    writer: store,
-    deadLetters: { send: async () => {} },
-    fold: foldInstance,
-    maxEventBytes: 100_000,
-    metrics: new Metrics(),
-    logger: createLogger('silent'),
-  });
-
 /** Several instances: each history gets its own instance id (and event ids). */
 const historiesArb = fc
   .array(historyArb, { minLength: 1, maxLength: 3 })
@@ -83,31 +58,8 @@ const historiesArb = fc
     ),
   );
 
-function split<T>(items: readonly T[], cuts: readonly number[]): T[][] {
-  const points = [...new Set(cuts.map((cut) => cut % (items.length + 1)))].sort((a, b) => a - b);
-  const batches: T[][] = [];
-  let start = 0;
-  for (const point of [...points, items.length]) {
-    if (point > start) batches.push(items.slice(start, point));
-    start = Math.max(start, point);
-  }
-  return batches;
-}
-
-/** The analytics of one fold per instance over `events`, by process. */
-function expected(events: readonly FlowtrailEvent[]) {
-  const byInstance = new Map<string, FlowtrailEvent[]>();
-  for (const event of events) {
-    const key = instanceKeyOf(event);
-    byInstance.set(key, [...(byInstance.get(key) ?? []), event]);
-  }
-  const total = emptyDelta();
-  for (const list of byInstance.values()) addDelta(total, contributionOf(list).delta);
-  return deltaBuckets(total);
-}
-
 async function expectBuckets(store: SqliteEventStore, events: readonly FlowtrailEvent[]) {
-  const want = expected(events);
+  const want = expectedBuckets(events);
   for (const process of new Set(events.map((e) => e.ftprocess))) {
     expect(await store.analyticsBuckets({ process }), process).toStrictEqual(
       want.filter((bucket) => bucket.process === process),
@@ -133,8 +85,8 @@ describe('pre-aggregated analytics on the SQLite store', () => {
         ),
         async ([events, redelivered, cuts]) => {
           const { store } = await openStore();
-          const ingest = ingester(store);
-          for (const batch of split(redelivered, cuts)) await ingest.process(messages(batch));
+          const ingest = testIngester(store).ingester;
+          for (const batch of splitAt(redelivered, cuts)) await ingest.process(asMessages(batch));
           await expectBuckets(store, events);
           const process = events[0]?.ftprocess as string;
           for (const dimension of ['hour', 'weekday'] as const) {
@@ -158,7 +110,7 @@ describe('pre-aggregated analytics on the SQLite store', () => {
     const events = fc.sample(historiesArb, { numRuns: 1, seed: 7 })[0] as FlowtrailEvent[];
     const [head, tail] = [events.slice(0, -1), events.slice(-1)];
     const { store, dataDir } = await openStore();
-    await ingester(store).process(messages(head));
+    await testIngester(store).ingester.process(asMessages(head));
     await store.close();
     execRaw(
       dataDir,
@@ -177,7 +129,7 @@ describe('pre-aggregated analytics on the SQLite store', () => {
     });
     await expectBuckets(reopened, head);
     expect(await reopened.catchUpAnalytics({})).toEqual({ instances, changed: 0 });
-    await ingester(reopened).process(messages(tail));
+    await testIngester(reopened).ingester.process(asMessages(tail));
     await expectBuckets(reopened, events);
   });
 
@@ -185,19 +137,19 @@ describe('pre-aggregated analytics on the SQLite store', () => {
     const events = fc.sample(historiesArb, { numRuns: 1, seed: 11 })[0] as FlowtrailEvent[];
     const third = Math.max(1, Math.floor(events.length / 3));
     const { store, dataDir } = await openStore();
-    const ingest = ingester(store);
-    await ingest.process(messages(events.slice(0, third)));
+    const ingest = testIngester(store).ingester;
+    await ingest.process(asMessages(events.slice(0, third)));
     execRaw(dataDir, "UPDATE analytics_buckets SET bucket = '{damaged'");
     await store.catchUpAnalytics({ fromScratch: true, pageSize: 2 });
     await expectBuckets(store, events.slice(0, third));
     // Stored without their analytics: reads scan until the analytics caught up.
     await store.writeEvents(events.slice(third, 2 * third));
-    await ingest.process(messages(events.slice(2 * third)));
+    await ingest.process(asMessages(events.slice(2 * third)));
     const process = events[0]?.ftprocess as string;
     expect(await store.analyticsBuckets({ process })).toBeUndefined();
     await store.catchUpAnalytics({});
     await expectBuckets(store, events);
     // Every process at once (what learned deadlines read).
-    expect(await store.analyticsBuckets({})).toStrictEqual(expected(events));
+    expect(await store.analyticsBuckets({})).toStrictEqual(expectedBuckets(events));
   });
 });

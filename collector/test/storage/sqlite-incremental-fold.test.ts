@@ -20,17 +20,15 @@ import type { InstanceState } from '../../src/domain/instance/instance-state.ts'
 import { EVENT_STORE_SCHEMA_VERSION } from '../../src/adapters/sqlite/event-store-schema.ts';
 import { databasePath } from '../../src/adapters/sqlite/sqlite-database.ts';
 import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store.ts';
-import { BatchIngester, type BatchIngesterDeps } from '../../src/app/ingest/batch-ingester.ts';
-import type { IncomingMessage } from '../../src/ports/incoming-message.ts';
-import { createLogger } from '../../src/shared/logger.ts';
-import { Metrics } from '../../src/shared/metrics.ts';
+import type { BatchIngesterDeps } from '../../src/app/ingest/batch-ingester.ts';
+import type { Metrics } from '../../src/shared/metrics.ts';
 import { historyArb, redeliveredArb } from '../instance/history-arbitrary.ts';
 import { history } from './store-contract-fixtures.ts';
 import { parseDefinitionYaml } from '../../src/domain/definitions/parse-definition.ts';
 import { createRegistry } from '../../src/domain/definitions/registry.ts';
 import { DetectionModel } from '../../src/app/detection/detection-model.ts';
+import { asMessages, splitAt, testIngester } from '../helpers/batches.ts';
 
-const logger = createLogger('silent');
 const dirs: string[] = [];
 const stores: SqliteEventStore[] = [];
 
@@ -46,36 +44,6 @@ async function openStore(dataDir?: string): Promise<{ store: SqliteEventStore; d
 async function closeAll(): Promise<void> {
   for (const store of stores.splice(0)) await store.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-function messages(events: readonly FlowtrailEvent[]): IncomingMessage[] {
-  return events.map((event, offset) => ({
-    topic: 'in',
-    partition: 0,
-    offset: String(offset),
-    key: null,
-    value: Buffer.from(JSON.stringify(event)),
-    headers: {},
-  }));
-}
-
-function ingester(
-  store: SqliteEventStore,
-  options: Partial<BatchIngesterDeps> = {},
-): { ingester: BatchIngester; metrics: Metrics } {
-  const metrics = new Metrics();
-  return {
-    metrics,
-    ingester: new BatchIngester({
-      writer: store,
-      deadLetters: { send: async () => {} },
-      fold: foldInstance,
-      maxEventBytes: 100_000,
-      metrics,
-      logger,
-      ...options,
-    }),
-  };
 }
 
 /** The raw summary column of an instance (a second connection, read-only). */
@@ -97,18 +65,6 @@ function execRaw(dataDir: string, sql: string, ...args: unknown[]): void {
   } finally {
     db.close();
   }
-}
-
-/** A list cut into consecutive non-empty batches at the given cut points. */
-function split<T>(items: readonly T[], cuts: readonly number[]): T[][] {
-  const points = [...new Set(cuts.map((cut) => cut % (items.length + 1)))].sort((a, b) => a - b);
-  const batches: T[][] = [];
-  let start = 0;
-  for (const point of [...points, items.length]) {
-    if (point > start) batches.push(items.slice(start, point));
-    start = Math.max(start, point);
-  }
-  return batches;
 }
 
 /**
@@ -138,10 +94,10 @@ describe('incremental ingest on the SQLite store: properties', () => {
       fc.asyncProperty(arb, async ([redelivered, cuts]) => {
         const events = asInstance(redelivered, `p-${run++}`);
         const key = instanceKeyOf(events[0] as FlowtrailEvent);
-        const { ingester: ingest, metrics } = ingester(store);
-        const batches = split(events, cuts);
+        const { ingester: ingest, metrics } = testIngester(store);
+        const batches = splitAt(events, cuts);
         for (const batch of batches) {
-          await ingest.process(messages(batch));
+          await ingest.process(asMessages(batch));
           // After every batch: the state is the fold of what is stored.
           expect(await store.getInstance(key)).toStrictEqual(
             foldInstance(await store.getEvents(key)),
@@ -165,12 +121,12 @@ describe('incremental ingest on the SQLite store: properties', () => {
       fc.asyncProperty(arb, async ([history, cuts]) => {
         const events = asInstance(history, `q-${run++}`).sort(compareEvents);
         const key = instanceKeyOf(events[0] as FlowtrailEvent);
-        const { ingester: ingest, metrics } = ingester(store);
-        const batches = split(events, cuts);
+        const { ingester: ingest, metrics } = testIngester(store);
+        const batches = splitAt(events, cuts);
         for (const [i, batch] of batches.entries()) {
           // A replay of the previous batch's first event: stored already, nothing new.
           const replay = i === 0 ? [] : [(batches[i - 1] as FlowtrailEvent[])[0] as FlowtrailEvent];
-          await ingest.process(messages([...replay, ...batch]));
+          await ingest.process(asMessages([...replay, ...batch]));
         }
         expect(await store.getInstance(key)).toStrictEqual(foldInstance(events));
         expect(metrics.snapshot()).toMatchObject({
@@ -215,8 +171,8 @@ steps:
         const events = asInstance(redelivered, `d-${run++}`);
         const key = instanceKeyOf(events[0] as FlowtrailEvent);
         // The wiring the ingest would use: the model's fold as `derive ∘ foldInstance`.
-        const { ingester: ingest } = ingester(store, { fold: derivedFold(model.rederive) });
-        for (const batch of split(events, cuts)) await ingest.process(messages(batch));
+        const { ingester: ingest } = testIngester(store, { fold: derivedFold(model.rederive) });
+        for (const batch of splitAt(events, cuts)) await ingest.process(asMessages(batch));
         expect(await store.getInstance(key)).toStrictEqual(model.fold(events));
       }),
       { numRuns: 40 },
@@ -240,8 +196,8 @@ describe('incremental ingest on the SQLite store', () => {
   /** A new store with `head` ingested, and the ingester (with its metrics) that did it. */
   async function storeWithHead(options: Partial<BatchIngesterDeps> = {}) {
     const opened = await openStore();
-    const { ingester: ingest, metrics } = ingester(opened.store, options);
-    await ingest.process(messages(head));
+    const { ingester: ingest, metrics } = testIngester(opened.store, options);
+    await ingest.process(asMessages(head));
     return { ...opened, ingest, metrics };
   }
 
@@ -258,10 +214,10 @@ describe('incremental ingest on the SQLite store', () => {
 
   /** The next batch (the first of `tail`) re-folds and writes a summary; the next continues. */
   async function expectRefoldThenContinued(store: SqliteEventStore, dataDir: string) {
-    const { ingester: ingest, metrics } = ingester(store);
-    await ingest.process(messages(tail.slice(0, 1)));
+    const { ingester: ingest, metrics } = testIngester(store);
+    await ingest.process(asMessages(tail.slice(0, 1)));
     expect(storedSummary(dataDir, key)).not.toBe(null);
-    await ingest.process(messages(tail.slice(1)));
+    await ingest.process(asMessages(tail.slice(1)));
     await expectFolded(store, metrics, { refolds: 1, continuedFolds: 1 });
   }
 
@@ -269,16 +225,16 @@ describe('incremental ingest on the SQLite store', () => {
     const { store, dataDir, ingest, metrics } = await storeWithHead();
     const summary = storedSummary(dataDir, key);
     expect(isIngestSummary(JSON.parse(summary ?? 'null'))).toBe(true);
-    await ingest.process(messages(tail));
+    await ingest.process(asMessages(tail));
     await expectFolded(store, metrics, { refolds: 1, continuedFolds: 1 });
     expect(storedSummary(dataDir, key)).not.toBe(summary);
   });
 
   it('re-folds when an event is older than what the summary summarises', async () => {
     const { store } = await openStore();
-    const { ingester: ingest, metrics } = ingester(store);
-    await ingest.process(messages(tail));
-    await ingest.process(messages(head));
+    const { ingester: ingest, metrics } = testIngester(store);
+    await ingest.process(asMessages(tail));
+    await ingest.process(asMessages(head));
     await expectFolded(store, metrics, { refolds: 2, continuedFolds: 0 });
   });
 
@@ -312,9 +268,9 @@ describe('incremental ingest on the SQLite store', () => {
   it('a damaged summary, or one of another version, is re-folded', async () => {
     const { store, dataDir, ingest, metrics } = await storeWithHead();
     execRaw(dataDir, "UPDATE instances SET fold_summary = '{not json'");
-    await ingest.process(messages(tail.slice(0, 1)));
+    await ingest.process(asMessages(tail.slice(0, 1)));
     execRaw(dataDir, "UPDATE instances SET fold_summary = json_set(fold_summary, '$.fold.v', 99)");
-    await ingest.process(messages(tail.slice(1)));
+    await ingest.process(asMessages(tail.slice(1)));
     await expectFolded(store, metrics, { refolds: 3, continuedFolds: 0 });
   });
 
@@ -322,7 +278,7 @@ describe('incremental ingest on the SQLite store', () => {
     const { store, dataDir, ingest, metrics } = await storeWithHead();
     await store.writeEvents(tail.slice(0, 1)); // no state written: the summary is behind
     expect(storedSummary(dataDir, key)).toBe(null);
-    await ingest.process(messages(tail.slice(1)));
+    await ingest.process(asMessages(tail.slice(1)));
     await expectFolded(store, metrics, { refolds: 2, continuedFolds: 0 });
   });
 
@@ -332,7 +288,7 @@ describe('incremental ingest on the SQLite store', () => {
     // A deadline re-derivation: same events, same eventCount.
     await store.writeStates([{ ...state, nextDeadline: '2024-05-01T11:00:00Z' }]);
     expect(storedSummary(dataDir, key)).not.toBe(null);
-    await ingest.process(messages(tail.slice(0, 1)));
+    await ingest.process(asMessages(tail.slice(0, 1)));
     expect(metrics.snapshot()).toMatchObject({ refolds: 1, continuedFolds: 1 });
     await store.writeStates([{ ...state, eventCount: 5 }]); // claims other events
     expect(storedSummary(dataDir, key)).toBe(null);
@@ -344,34 +300,34 @@ describe('incremental ingest on the SQLite store', () => {
       nextDeadline: `${state.eventCount}`.padStart(2, '0') + '-marked',
     });
     const derived = await storeWithHead({ fold: derivedFold(mark) });
-    await derived.ingest.process(messages(tail));
+    await derived.ingest.process(asMessages(tail));
     const marked = mark(foldInstance(events));
     await expectFolded(derived.store, derived.metrics, { refolds: 1, continuedFolds: 1 }, marked);
 
     const opaque = await storeWithHead({ fold: (list) => mark(foldInstance(list)) });
-    await opaque.ingest.process(messages(tail));
+    await opaque.ingest.process(asMessages(tail));
     await expectFolded(opaque.store, opaque.metrics, { refolds: 2, continuedFolds: 0 }, marked);
     expect(storedSummary(opaque.dataDir, key)).toBe(null);
   });
 
   it('incremental: false re-folds every batch (the baseline)', async () => {
     const { store, ingest, metrics } = await storeWithHead({ incremental: false });
-    await ingest.process(messages(tail));
+    await ingest.process(asMessages(tail));
     await expectFolded(store, metrics, { refolds: 2, continuedFolds: 0 });
   });
 
   it('a fold that throws writes no state and drops the summary; the next batch re-folds', async () => {
     const { store, dataDir } = await storeWithHead();
-    const failing = ingester(store, {
+    const failing = testIngester(store, {
       fold: derivedFold(() => {
         throw new Error('boom');
       }),
     });
-    await failing.ingester.process(messages(tail.slice(0, 1)));
+    await failing.ingester.process(asMessages(tail.slice(0, 1)));
     expect(failing.metrics.snapshot()).toMatchObject({ foldFailures: 1, statesWritten: 0 });
     expect(storedSummary(dataDir, key)).toBe(null);
-    const { ingester: ingest, metrics } = ingester(store);
-    await ingest.process(messages(tail.slice(1)));
+    const { ingester: ingest, metrics } = testIngester(store);
+    await ingest.process(asMessages(tail.slice(1)));
     await expectFolded(store, metrics, { refolds: 1, continuedFolds: 0 });
   });
 

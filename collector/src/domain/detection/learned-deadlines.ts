@@ -79,7 +79,8 @@ export const DEFAULT_LEARNED_OPTIONS: Required<LearnedOptions> = {
 
 export const learnedKey = (process: string, step: string): string => `${process}\u0000${step}`;
 
-const compareSteps = (a: LearnedStepStats, b: LearnedStepStats): number =>
+/** By process, then step (bytewise): the order of `LearnedStats.steps`. */
+export const compareLearnedSteps = (a: LearnedStepStats, b: LearnedStepStats): number =>
   a.process < b.process
     ? -1
     : a.process > b.process
@@ -112,7 +113,7 @@ export function mergeLearnedStats(a: LearnedStats, b: LearnedStats): LearnedStat
           },
     );
   }
-  return { steps: [...merged.values()].sort(compareSteps) };
+  return { steps: [...merged.values()].sort(compareLearnedSteps) };
 }
 
 /** Stats of a batch of samples: completed attempts only (failed and open ones say nothing). */
@@ -134,7 +135,7 @@ export function learnedStatsOf(samples: readonly StepSample[]): LearnedStats {
       duration: sketchOf(d),
       waiting: sketchOf(w),
     }));
-  return { steps: steps.sort(compareSteps) };
+  return { steps: steps.sort(compareLearnedSteps) };
 }
 
 /** The learned deadline of one distribution, or undefined with too few samples. */

@@ -8,7 +8,12 @@
  */
 import type { AnalyticsBucket } from '../analytics/analytics-bucket.ts';
 import { addSketch, emptySketch } from '../analytics/sketch.ts';
-import { learnedKey, type LearnedStats, type LearnedStepStats } from './learned-deadlines.ts';
+import {
+  compareLearnedSteps,
+  learnedKey,
+  type LearnedStats,
+  type LearnedStepStats,
+} from './learned-deadlines.ts';
 
 export function learnedStatsOfBuckets(
   buckets: readonly AnalyticsBucket[],
@@ -32,16 +37,6 @@ export function learnedStatsOfBuckets(
       addSketch(entry.waiting, cell.completedWaiting);
     }
   }
-  const steps = [...stats.values()].sort((a, b) =>
-    a.process < b.process
-      ? -1
-      : a.process > b.process
-        ? 1
-        : a.step < b.step
-          ? -1
-          : a.step > b.step
-            ? 1
-            : 0,
-  );
+  const steps = [...stats.values()].sort(compareLearnedSteps);
   return { steps };
 }

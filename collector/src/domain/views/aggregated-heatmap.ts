@@ -15,6 +15,7 @@
 import type { AnalyticsBucket, StepCell } from '../analytics/analytics-bucket.ts';
 import { HOUR_MS } from '../analytics/analytics-bucket.ts';
 import { addSketch, emptySketch, sketchQuantile, type Sketch } from '../analytics/sketch.ts';
+import { compareBottlenecks, heatmapOf } from './heatmap.ts';
 import type { HeatCell, Heatmap, HeatmapOptions, StepRank } from './heatmap.ts';
 
 interface Merged {
@@ -103,16 +104,6 @@ export function aggregatedHeatmap(
       const merged = perStep.get(step) as Merged;
       return { step, count: merged.count, totalMs: merged.totalMs, ...quantiles(merged.duration) };
     })
-    .sort(
-      (a, b) =>
-        b.totalMs - a.totalMs || (b.p95Ms ?? 0) - (a.p95Ms ?? 0) || a.step.localeCompare(b.step),
-    );
-  const size = options.dimension === 'hour' ? 24 : 7;
-  return {
-    dimension: options.dimension,
-    steps,
-    buckets: Array.from({ length: size }, (_, i) => i),
-    cells: heatCells,
-    bottlenecks,
-  };
+    .sort(compareBottlenecks);
+  return heatmapOf(options.dimension, steps, heatCells, bottlenecks);
 }

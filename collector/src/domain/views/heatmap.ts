@@ -102,7 +102,6 @@ export function stepHeatmap(samples: readonly StepSample[], options: HeatmapOpti
       total.d.push(s.durationMs);
     }
   }
-  const size = options.dimension === 'hour' ? 24 : 7;
   const order = new Map(steps.map((s, i) => [s, i]));
   const heatCells: HeatCell[] = [...cells.values()]
     .sort(
@@ -128,15 +127,28 @@ export function stepHeatmap(samples: readonly StepSample[], options: HeatmapOpti
       const totalMs = d.reduce((sum, x) => sum + x, 0);
       return { step, count: n, totalMs, ...stats([...d]) };
     })
-    .sort(
-      (a, b) =>
-        b.totalMs - a.totalMs || (b.p95Ms ?? 0) - (a.p95Ms ?? 0) || a.step.localeCompare(b.step),
-    );
+    .sort(compareBottlenecks);
+  return heatmapOf(options.dimension, steps, heatCells, bottlenecks);
+}
+
+/** Where the process spends its time first: total, then p95, then name. */
+export function compareBottlenecks(a: StepRank, b: StepRank): number {
+  return b.totalMs - a.totalMs || (b.p95Ms ?? 0) - (a.p95Ms ?? 0) || a.step.localeCompare(b.step);
+}
+
+/** The heat map's shape: every bucket of the dimension listed. */
+export function heatmapOf(
+  dimension: HeatDimension,
+  steps: string[],
+  cells: HeatCell[],
+  bottlenecks: StepRank[],
+): Heatmap {
+  const size = dimension === 'hour' ? 24 : 7;
   return {
-    dimension: options.dimension,
+    dimension,
     steps,
     buckets: Array.from({ length: size }, (_, i) => i),
-    cells: heatCells,
+    cells,
     bottlenecks,
   };
 }
