@@ -28,16 +28,7 @@ import {
   instanceKeyOf,
   type FlowtrailEvent,
 } from '@flowtrail/sdk/protocol';
-import {
-  deriveOf,
-  type DeriveState,
-  type IngestFold,
-} from '../../domain/instance/continued-fold.ts';
-import {
-  continueIngest,
-  isIngestSummary,
-  refoldIngest,
-} from '../../domain/ingest/ingest-summary.ts';
+import { deriveOf, type IngestFold } from '../../domain/instance/continued-fold.ts';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import { sameEventContent } from '../../domain/instance/same-event-content.ts';
 import type { Logger } from '../../shared/logger.ts';
@@ -48,17 +39,12 @@ import {
   type EventWriter,
   type WriteResult,
 } from '../../ports/event-store.ts';
-import {
-  isAtomicBatchWriter,
-  type BatchFold,
-  type FoldedInstance,
-  type IncrementalBatchFold,
-} from '../../ports/atomic-batch.ts';
+import { isAtomicBatchWriter, type BatchFold } from '../../ports/atomic-batch.ts';
 import type { DeadLetter, DeadLetterSink } from '../../ports/dead-letter-sink.ts';
 import type { IncomingMessage } from '../../ports/incoming-message.ts';
 import { dispatchDeadLetters } from './dead-letter-dispatch.ts';
 import { isSummaryStore } from '../../ports/summary-store.ts';
-import { foldWithSummaries } from './summary-folds.ts';
+import { atomicBatchFolds, foldWithSummaries } from './summary-folds.ts';
 
 export interface BatchIngesterDeps {
   /** Should retry retriable failures itself (see `RetryingEventWriter`). */
@@ -128,10 +114,15 @@ export class BatchIngester {
           ? refoldAll
           : Object.assign(
               refoldAll,
-              this.incrementalFold(derive, folded, {
-                continued: () => void continued++,
-                refolded: () => void refolded++,
-              }),
+              atomicBatchFolds(
+                derive,
+                (key, events, fold) => this.foldOne(key, events, fold),
+                folded,
+                {
+                  continued: () => void continued++,
+                  refolded: () => void refolded++,
+                },
+              ),
             ),
       );
       written = result.events;
@@ -265,47 +256,6 @@ export class BatchIngester {
     const states = this.foldStates(keys, eventsByKey);
     this.deps.metrics.add('refolds', keys.length);
     return this.recordStates(states, await this.deps.writer.writeStates(states));
-  }
-
-  /**
-   * The incremental fold of the atomic batch: continue a stored summary that matches the
-   * stored state (same `eventCount`), else re-fold from all stored events — both with the
-   * ingest fold's `derive` step, the states collected into `folded` by key.
-   */
-  private incrementalFold(
-    derive: DeriveState,
-    folded: Map<string, InstanceState>,
-    count: { continued: () => void; refolded: () => void },
-  ): Pick<IncrementalBatchFold, 'continueFold' | 'refold'> {
-    return {
-      continueFold: ({ key, inserted, summary, stateEventCount }) => {
-        if (!isIngestSummary(summary)) return undefined;
-        const acc = summary.fold.acc;
-        if (acc.key !== key || acc.eventCount !== stateEventCount) return undefined;
-        let result: FoldedInstance | undefined;
-        try {
-          const next = continueIngest(summary, inserted);
-          if (next !== undefined) result = { ...next, state: derive(next.state) };
-        } catch {
-          // Whatever failed here fails the re-fold too, which logs and counts it.
-          return undefined;
-        }
-        if (result !== undefined) {
-          count.continued();
-          folded.set(key, result.state);
-        }
-        return result;
-      },
-      refold: (key, events, previous) => {
-        count.refolded();
-        const result = this.foldOne(key, events, (list) => {
-          const next = refoldIngest(list, previous);
-          return { ...next, state: derive(next.state) };
-        });
-        if (result !== undefined) folded.set(key, result.state);
-        return result;
-      },
-    };
   }
 
   /** `fold(events)`; logged and skipped (undefined) without events or when it throws. */

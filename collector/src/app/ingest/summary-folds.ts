@@ -6,7 +6,8 @@
  * (`continueIngest`); a new instance (no state, no summary, none of its batch events a
  * replay) is folded from the batch; every other instance is re-folded from ALL its
  * stored events — read in one go, and only for those. The states come back with their summaries for
- * `writeFoldedStates`. Pure apart from the two reads.
+ * `writeFoldedStates`. Pure apart from the two reads. The same continue/re-fold rules
+ * serve the atomic batch of a transactional store (`atomicBatchFolds`).
  */
 import { eventIdentity, instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import type { DeriveState } from '../../domain/instance/continued-fold.ts';
@@ -15,7 +16,8 @@ import {
   isIngestSummary,
   refoldIngest,
 } from '../../domain/ingest/ingest-summary.ts';
-import type { FoldedInstance } from '../../ports/atomic-batch.ts';
+import type { FoldedInstance, IncrementalBatchFold } from '../../ports/atomic-batch.ts';
+import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import type { EventWriter } from '../../ports/event-store.ts';
 import type { SummaryStore } from '../../ports/summary-store.ts';
 
@@ -71,38 +73,22 @@ export async function foldWithSummaries(
     ) {
       // New: no state, no summary, and every event of it was stored by this batch, so
       // the batch holds all its events (a replay of an interrupted batch is not new).
-      const result = guard(key, batch, (events) => {
-        const next = refoldIngest(events, []);
-        return { ...next, state: derive(next.state) };
-      });
+      const result = guard(key, batch, (events) => refoldStored(events, [], derive));
       fresh += 1;
       if (result !== undefined) folded.push(result);
       continue;
     }
-    const summary: unknown = stored?.summary;
-    const usable =
-      isIngestSummary(summary) &&
-      summary.fold.acc.key === key &&
-      stored?.stateEventCount === summary.fold.acc.eventCount;
-    let result: FoldedInstance | undefined;
-    if (usable) {
-      try {
-        const next = continueIngest(summary, batch);
-        if (next !== undefined) result = { ...next, state: derive(next.state) };
-      } catch {
-        // Whatever failed here fails the re-fold too, which logs and counts it.
-      }
-    }
+    const result =
+      stored?.summary === undefined
+        ? undefined
+        : continueStored(key, stored.summary, stored.stateEventCount, batch, derive);
     if (result === undefined) refold.push(key);
     else folded.push(result);
   }
   if (refold.length > 0) {
     const eventsByKey = await store.eventsOfInstances(refold);
     for (const key of refold) {
-      const result = guard(key, eventsByKey.get(key), (events) => {
-        const next = refoldIngest(events, []);
-        return { ...next, state: derive(next.state) };
-      });
+      const result = guard(key, eventsByKey.get(key), (events) => refoldStored(events, [], derive));
       if (result !== undefined) folded.push(result);
     }
   }
@@ -111,5 +97,68 @@ export async function foldWithSummaries(
     continued: keys.length - refold.length - fresh,
     refolded: refold.length,
     fresh,
+  };
+}
+
+/**
+ * The fold of `key` continued from its stored summary with `events` (none of them folded
+ * before), or undefined when it cannot be: not a summary of this version, of another
+ * instance, or of another state than the stored one (`stateEventCount`), or an event
+ * older than its last. A throw also gives undefined: the re-fold that follows fails the
+ * same way, and logs and counts it.
+ */
+export function continueStored(
+  key: string,
+  summary: unknown,
+  stateEventCount: number | undefined,
+  events: readonly FlowtrailEvent[],
+  derive: DeriveState,
+): FoldedInstance | undefined {
+  if (!isIngestSummary(summary)) return undefined;
+  const acc = summary.fold.acc;
+  if (acc.key !== key || acc.eventCount !== stateEventCount) return undefined;
+  try {
+    const next = continueIngest(summary, events);
+    return next === undefined ? undefined : { ...next, state: derive(next.state) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The fold of all stored `events`; its analytics change against `previous` (included ones). */
+export function refoldStored(
+  events: readonly FlowtrailEvent[],
+  previous: readonly FlowtrailEvent[],
+  derive: DeriveState,
+): FoldedInstance {
+  const next = refoldIngest(events, previous);
+  return { ...next, state: derive(next.state) };
+}
+
+/**
+ * The continue/re-fold pair of an atomic batch (ports/atomic-batch.ts,
+ * `IncrementalBatchFold`): the states collected into `folded` by key, each outcome counted.
+ */
+export function atomicBatchFolds(
+  derive: DeriveState,
+  guard: GuardedFold,
+  folded: Map<string, InstanceState>,
+  count: { continued: () => void; refolded: () => void },
+): Pick<IncrementalBatchFold, 'continueFold' | 'refold'> {
+  return {
+    continueFold: ({ key, inserted, summary, stateEventCount }) => {
+      const result = continueStored(key, summary, stateEventCount, inserted, derive);
+      if (result !== undefined) {
+        count.continued();
+        folded.set(key, result.state);
+      }
+      return result;
+    },
+    refold: (key, events, previous) => {
+      count.refolded();
+      const result = guard(key, events, (list) => refoldStored(list, previous, derive));
+      if (result !== undefined) folded.set(key, result.state);
+      return result;
+    },
   };
 }
