@@ -15,7 +15,9 @@ describe('parseConfig', () => {
     expect(config.elasticsearch.url).toBe('http://127.0.0.1:9200');
     expect(config.elasticsearch.indexPrefix).toBe('flowtrail');
     expect(config.maxEventBytes).toBe(1_048_576);
-    expect(config.batchSize).toBe(500);
+    expect(config.batchSize).toBe(10_000);
+    expect(config.kafka.partitionsConcurrently).toBe(3);
+    expect(config.kafka.maxBytesPerPartition).toBe(8_388_608);
     expect(config.logLevel).toBe('info');
     expect(config.retry).toEqual({ minMs: 200, maxMs: 30_000 });
   });

@@ -195,6 +195,9 @@ async function openCase(tag: string): Promise<Case> {
   const env = collectorTestEnv(name, {
     FLOWTRAIL_BATCH_SIZE: '100',
     FLOWTRAIL_SESSION_TIMEOUT_MS: '6000',
+    // One batch at a time: the crash window observed is that of ONE batch (its slice,
+    // the events its bulk stored, the states it never wrote).
+    FLOWTRAIL_PARTITIONS_CONCURRENTLY: '1',
   });
   const config = parseConfig(env);
   const store = ElasticsearchEventStore.fromConfig(config.elasticsearch, logger);

@@ -49,12 +49,13 @@ import { changePageOf, changesSearch, instanceKeysOf } from './es-change-queries
 import { toStorageError } from './es-errors.ts';
 import { eventOfDocument } from './es-event-document.ts';
 import { migrateLegacyEventIds, type EventIdMigrationReport } from './es-event-id-migration.ts';
-import { byInstance, refreshEvents, scanEvents, type EventDocument } from './es-event-scan.ts';
+import { byInstance, scanEvents, type EventDocument } from './es-event-scan.ts';
 import { writeEventBatch } from './es-event-writes.ts';
 import { searchInstances } from './es-instance-search.ts';
 import { scanRecent } from './es-recent-scan.ts';
 import { instancesIndex, summariesIndex } from './index-names.ts';
 import { readSummaries, summariesTemplate, writeFoldedStates } from './es-summaries.ts';
+import { EventsRefresher } from './es-events-refresher.ts';
 import type { FoldedInstance } from '../../ports/atomic-batch.ts';
 import type { StoredSummary, SummaryStore } from '../../ports/summary-store.ts';
 import { eventsTemplate, instancesTemplate } from './templates.ts';
@@ -62,10 +63,15 @@ import { eventsTemplate, instancesTemplate } from './templates.ts';
 const PAGE_SIZE = 1000;
 
 export class ElasticsearchEventStore implements EventStore, SummaryStore {
+  /** Every refresh of the events indices this store sends, shared when they coincide. */
+  private readonly refresher: EventsRefresher;
+
   constructor(
     private readonly client: Client,
     private readonly options: { indexPrefix: string; replicas: number; logger: Logger },
-  ) {}
+  ) {
+    this.refresher = EventsRefresher.of(client, options.indexPrefix);
+  }
 
   static fromConfig(config: ElasticsearchConfig, logger: Logger): ElasticsearchEventStore {
     return new ElasticsearchEventStore(createElasticsearchClient(config), {
@@ -117,7 +123,9 @@ export class ElasticsearchEventStore implements EventStore, SummaryStore {
   }
 
   async writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
-    return writeEventBatch(this.client, this.prefix, this.options.logger, events);
+    return writeEventBatch(this.client, this.prefix, this.options.logger, events, () =>
+      this.refresher.noteWritten(),
+    );
   }
 
   async writeStates(states: readonly InstanceState[]): Promise<WriteResult<InstanceState>> {
@@ -142,13 +150,13 @@ export class ElasticsearchEventStore implements EventStore, SummaryStore {
   }
 
   writeFoldedStates(folded: readonly FoldedInstance[]): Promise<WriteResult<InstanceState>> {
-    return writeFoldedStates(this.client, this.prefix, this.options.logger, folded);
+    return writeFoldedStates(this.client, this.prefix, this.options.logger, folded, this.refresher);
   }
 
   async eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>> {
     const result = new Map<string, FlowtrailEvent[]>();
     if (keys.length === 0) return result;
-    await refreshEvents(this.client, this.prefix);
+    await this.refresher.forRead();
     const query: estypes.QueryDslQueryContainer = { terms: { instanceKey: [...new Set(keys)] } };
     for await (const doc of this.scan(query, [{ instanceKey: 'asc' }, { id: 'asc' }])) {
       const event = eventOfDocument(doc);
@@ -160,7 +168,7 @@ export class ElasticsearchEventStore implements EventStore, SummaryStore {
   }
 
   async *scanInstanceEvents(filter: EventScanFilter): AsyncGenerator<InstanceEvents> {
-    await refreshEvents(this.client, this.prefix);
+    await this.refresher.forRead();
     if (filter.recent !== undefined) {
       return yield* scanRecent(this.client, this.prefix, filter, filter.recent);
     }

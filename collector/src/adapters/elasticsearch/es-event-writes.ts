@@ -7,10 +7,15 @@
  *    is compared with it (`sameEventContent`): the same content shares its outcome, a
  *    different one is a conflict.
  * 2. The stored documents of the call's ids, found across ALL the events indices (one
- *    `ids` search per page of ids, after a refresh): the daily index follows `time`, so
- *    a copy with another `time` would land in another index and never collide there.
- *    The cost follows the call, not the history. Found with the same content: nothing to
- *    write; with a different one: a conflict, the stored document untouched.
+ *    `ids` search per page of ids): the daily index follows `time`, so a copy with
+ *    another `time` would land in another index and never collide there. The cost
+ *    follows the call, not the history. Found with the same content: nothing to write;
+ *    with a different one: a conflict, the stored document untouched. No refresh first:
+ *    every writer refreshes after its events bulk, before it writes their states
+ *    (es-events-refresher.ts, `ownWrites`), so what the search cannot see yet is what a
+ *    writer stored in the last moments and has not refreshed — for one identity, the
+ *    same race as below, and for a replay of the same event (same `time`, same index)
+ *    step 3 decides.
  * 3. The rest is written with `create`, never `index`: an id already in the target index
  *    (written meanwhile, or a retried request that had succeeded) is a 409, after which
  *    the stored document is read (`mget`, real-time) and compared like in step 2.
@@ -33,7 +38,6 @@ import {
   toEventDocument,
   type EventDocument,
 } from './es-event-document.ts';
-import { refreshEvents } from './es-event-scan.ts';
 import { eventsIndexFor, eventsIndexPattern } from './index-names.ts';
 import { conflictingDuplicate, type WriteResult } from '../../ports/event-store.ts';
 import type { Logger } from '../../shared/logger.ts';
@@ -137,7 +141,6 @@ async function storedDocuments(
 ): Promise<Map<string, EventDocument[]>> {
   const byId = new Map<string, EventDocument[]>();
   if (ids.length === 0) return byId;
-  await refreshEvents(client, prefix);
   for (let start = 0; start < ids.length; start += ID_PAGE) {
     let response: estypes.SearchResponse<EventDocument>;
     try {
@@ -205,6 +208,8 @@ export async function writeEventBatch(
   prefix: string,
   logger: Logger,
   events: readonly FlowtrailEvent[],
+  /** Called when documents were created (es-events-refresher.ts, `noteWritten`). */
+  onCreated: () => void,
 ): Promise<WriteResult<FlowtrailEvent>> {
   const result: WriteResult<FlowtrailEvent> = { retriable: [], rejected: [] };
   const unchanged: FlowtrailEvent[] = [];
@@ -221,6 +226,7 @@ export async function writeEventBatch(
     entries.push({ event, index, id: eventDocumentId(event) });
   }
   const outcomes = await storeEventDocuments(client, prefix, entries);
+  if (outcomes.some((outcome) => outcome.kind === 'created')) onCreated();
   outcomes.forEach((outcome, i) => {
     const { event } = entries[i] as EventEntry;
     if (outcome.kind === 'conflict') result.rejected.push(conflictingDuplicate(event));

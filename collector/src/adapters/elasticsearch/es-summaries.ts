@@ -16,10 +16,10 @@ import type { FoldedInstance } from '../../ports/atomic-batch.ts';
 import type { ItemFailure, WriteResult } from '../../ports/event-store.ts';
 import type { StoredSummary } from '../../ports/summary-store.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { bulkOutcomes } from './es-bulk.ts';
+import { bulkOutcomes, type BulkItemOutcome } from './es-bulk.ts';
 import { isRetriableStatus, toStorageError } from './es-errors.ts';
 import { instancesIndex, summariesIndex } from './index-names.ts';
-import { refreshEvents } from './es-event-scan.ts';
+import type { EventsRefresher } from './es-events-refresher.ts';
 
 /** The template of the summaries index: stored, never indexed or searched. */
 export function summariesTemplate(
@@ -31,13 +31,17 @@ export function summariesTemplate(
     index_patterns: [summariesIndex(prefix)],
     priority: 200,
     template: {
-      settings: { number_of_shards: 1, number_of_replicas: replicas },
+      // Never searched (read by real-time `mget` only), so never refreshed: no periodic
+      // refresh, no small segments to merge.
+      settings: { number_of_shards: 1, number_of_replicas: replicas, refresh_interval: '-1' },
       mappings: { enabled: false },
     },
   };
 }
 
 const MGET_PAGE = 1000;
+/** Instances (a state and a summary each) per bulk request of `writeFoldedStates`. */
+const STATES_PAGE = 1000;
 
 export async function readSummaries(
   client: Client,
@@ -79,34 +83,44 @@ export async function writeFoldedStates(
   prefix: string,
   logger: Logger,
   folded: readonly FoldedInstance[],
+  refresher: Pick<EventsRefresher, 'ownWrites'>,
 ): Promise<WriteResult<InstanceState>> {
   const result: WriteResult<InstanceState> = { retriable: [], rejected: [] };
   if (folded.length === 0) return result;
   // A state never becomes visible before its events are searchable: the timeline of a
-  // state just written (`getEvents`, a search) finds all its events. One refresh per
-  // batch; the folds themselves read no events.
-  await refreshEvents(client, prefix);
-  const operations = folded.flatMap(({ state, summary }) => [
-    {
-      index: {
-        _index: instancesIndex(prefix),
-        _id: state.key,
-        version: state.eventCount,
-        version_type: 'external_gte' as const,
+  // state just written (`getEvents`, a search) finds all its events. At most one refresh
+  // per batch, shared with the batches folded meanwhile; none when a re-fold's read
+  // already refreshed after the events were written.
+  await refresher.ownWrites();
+  // Pages of STATES_PAGE instances: a batch may touch 10,000, and one request of all their
+  // states and summaries could pass Elasticsearch's request size limit.
+  const outcomes: BulkItemOutcome[] = [];
+  for (let start = 0; start < folded.length; start += STATES_PAGE) {
+    const page = folded.slice(start, start + STATES_PAGE);
+    const operations = page.flatMap(({ state, summary }) => [
+      {
+        index: {
+          _index: instancesIndex(prefix),
+          _id: state.key,
+          version: state.eventCount,
+          version_type: 'external_gte' as const,
+        },
       },
-    },
-    state,
-    {
-      index: {
-        _index: summariesIndex(prefix),
-        _id: state.key,
-        version: summary.fold.acc.eventCount,
-        version_type: 'external_gte' as const,
+      state,
+      {
+        index: {
+          _index: summariesIndex(prefix),
+          _id: state.key,
+          version: summary.fold.acc.eventCount,
+          version_type: 'external_gte' as const,
+        },
       },
-    },
-    { summary },
-  ]);
-  const outcomes = await bulkOutcomes(client, 'bulk states', operations, 2 * folded.length);
+      { summary },
+    ]);
+    for (const outcome of await bulkOutcomes(client, 'bulk states', operations, 2 * page.length)) {
+      outcomes.push(outcome);
+    }
+  }
   let summaryFailures = 0;
   folded.forEach(({ state }, i) => {
     const stateItem = outcomes[2 * i];

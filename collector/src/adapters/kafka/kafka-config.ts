@@ -17,4 +17,14 @@ export interface KafkaConfig {
   createTopics: boolean;
   /** Consumer-group session timeout; a crashed collector's partitions move after it. */
   sessionTimeoutMs: number;
+  /**
+   * Partitions whose batches are processed at the same time: their storage round trips
+   * overlap (instances never span partitions, so their folds are independent).
+   */
+  partitionsConcurrently: number;
+  /**
+   * Most bytes fetched per partition per request: when the collector is behind, a fetch
+   * is this large, and a larger batch writes each touched state once for more events.
+   */
+  maxBytesPerPartition: number;
 }

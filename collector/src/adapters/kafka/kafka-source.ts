@@ -26,7 +26,10 @@ export interface KafkaSourceOptions {
 
 /** The part of the collector's configuration the consumer reads. */
 export interface KafkaSourceConfig {
-  kafka: Pick<KafkaConfig, 'groupId' | 'sessionTimeoutMs'>;
+  kafka: Pick<
+    KafkaConfig,
+    'groupId' | 'sessionTimeoutMs' | 'partitionsConcurrently' | 'maxBytesPerPartition'
+  >;
   batchSize: number;
   shutdownTimeoutMs: number;
 }
@@ -54,6 +57,9 @@ export class KafkaSource {
       sessionTimeout: config.kafka.sessionTimeoutMs,
       heartbeatInterval: Math.floor(config.kafka.sessionTimeoutMs / 10),
       allowAutoTopicCreation: false,
+      maxBytesPerPartition: config.kafka.maxBytesPerPartition,
+      // kafkajs' default total (10 MiB) would cap the per-partition size above.
+      maxBytes: Math.max(10_485_760, config.kafka.maxBytesPerPartition * 2),
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       options.logger.error(
@@ -70,7 +76,7 @@ export class KafkaSource {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.config.kafka.partitionsConcurrently,
       eachBatch: (payload) => this.handleBatch(payload),
     });
   }

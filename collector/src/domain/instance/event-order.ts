@@ -45,14 +45,20 @@ function compareStrings(a: string, b: string): number {
 
 /**
  * One event per id. When copies of an id differ, the copy whose canonical JSON sorts
- * first is kept, so the choice does not depend on arrival order.
+ * first is kept, so the choice does not depend on arrival order. The canonical JSON is
+ * computed only for ids that come more than once (most batches have no copies at all).
  */
 export function dedupeById(events: readonly FlowtrailEvent[]): FlowtrailEvent[] {
-  const byId = new Map<string, { event: FlowtrailEvent; canonical: string }>();
+  const byId = new Map<string, { event: FlowtrailEvent; canonical?: string }>();
   for (const event of events) {
-    const canonical = canonicalJson(event);
     const kept = byId.get(event.id);
-    if (kept === undefined || canonical < kept.canonical) byId.set(event.id, { event, canonical });
+    if (kept === undefined) {
+      byId.set(event.id, { event });
+      continue;
+    }
+    kept.canonical ??= canonicalJson(kept.event);
+    const canonical = canonicalJson(event);
+    if (canonical < kept.canonical) byId.set(event.id, { event, canonical });
   }
   return [...byId.values()].map((entry) => entry.event);
 }
