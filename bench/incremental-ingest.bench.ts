@@ -20,6 +20,8 @@
  * of all configurations are interleaved, so the load of a shared machine hits them alike. Per-event cost = batch time / events in the batch; the table
  * gives the median and p95 over the batches. The `refolds` / `continuedFolds` counters of
  * the measured batches are shown as a check.
+ * The events and modes are in incremental-ingest-data.ts, shared with the Elasticsearch
+ * version (bench/incremental-ingest-es.bench.ts).
  *
  * Run: `npx tsx bench/incremental-ingest.bench.ts [batches=20] [instances=10] [perInstance=5]`
  * (like every bench here: no npm script); writes docs/benchmarks.md (section
@@ -29,7 +31,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { foldInstance } from '../collector/src/domain/instance/fold.ts';
 import { SqliteEventStore } from '../collector/src/adapters/sqlite/sqlite-event-store.ts';
 import { BatchIngester } from '../collector/src/app/ingest/batch-ingester.ts';
@@ -37,66 +39,21 @@ import type { IncomingMessage } from '../collector/src/ports/incoming-message.ts
 import { createLogger } from '../collector/src/shared/logger.ts';
 import { Metrics } from '../collector/src/shared/metrics.ts';
 import { machine, percentile, writeSection } from './report.ts';
+import {
+  appendBatch,
+  eventOf,
+  fmt,
+  LABEL,
+  messages,
+  MODES,
+  type Mode,
+} from './incremental-ingest-data.ts';
 
 const BATCHES = Number(process.argv[2] ?? 20);
 const INSTANCES = Number(process.argv[3] ?? 10);
 const PER_INSTANCE = Number(process.argv[4] ?? 5);
 const HISTORIES = [5, 500, 10_000] as const;
 const PRELOAD_BATCH = 500;
-const STEPS = ['reserve', 'pay', 'pick', 'pack', 'ship'];
-const BASE = Date.parse('2026-11-01T00:00:00Z');
-
-/** The `n`-th event of instance `i` (n = 0: process.started), one second apart. */
-function eventOf(i: number, n: number): FlowtrailEvent {
-  const step = STEPS[Math.floor(n / 2) % STEPS.length] as string;
-  const kind = n === 0 ? 0 : 1 + (n % 6);
-  const common = {
-    specversion: '1.0' as const,
-    id: `e-${i}-${n}`,
-    source: 'shop',
-    time: new Date(BASE + i * 7 + n * 1000).toISOString(),
-    ftprocess: 'order-fulfilment',
-    ftinstance: `o-${i}`,
-  };
-  switch (kind) {
-    case 0:
-      return {
-        ...common,
-        type: EventTypes.processStarted,
-        data: { businessKeys: { orderNo: `ORD-${100_000 + i}` } },
-      };
-    case 1:
-      return { ...common, type: EventTypes.stepStarted, ftstep: step, ftowner: 'team-a', data: {} };
-    case 2:
-      return { ...common, type: EventTypes.stepCompleted, ftstep: step, data: {} };
-    case 3:
-      return {
-        ...common,
-        type: EventTypes.messageSent,
-        data: { messageId: `m-${n % 50}`, to: 'payments' },
-      };
-    case 4:
-      return { ...common, type: 'com.shop.note', data: { text: `note ${n}` } };
-    case 5:
-      return { ...common, type: EventTypes.stepStarted, ftstep: step, data: {} };
-    default:
-      return { ...common, type: EventTypes.stepCompleted, ftstep: step, data: {} };
-  }
-}
-
-function messages(events: readonly FlowtrailEvent[]): IncomingMessage[] {
-  return events.map((event, offset) => ({
-    topic: 'bench',
-    partition: 0,
-    offset: String(offset),
-    key: null,
-    value: Buffer.from(JSON.stringify(event)),
-    headers: {},
-  }));
-}
-
-type Mode = 'refold' | 'continued' | 'late';
-const MODES: readonly Mode[] = ['refold', 'continued', 'late'];
 
 interface Result {
   history: number;
@@ -150,22 +107,9 @@ async function setUp(
     }
   }
   // 2. The bodies of the measured appends, built before any clock starts.
-  const bodies = Array.from({ length: batches }, (_, b) => {
-    const batch: FlowtrailEvent[] = [];
-    for (let i = 0; i < instances; i++) {
-      for (let k = 0; k < PER_INSTANCE; k++) batch.push(eventOf(i, history + b * PER_INSTANCE + k));
-    }
-    if (mode === 'late') {
-      // Instead of one of the batch's events: one older than everything folded so far.
-      const i = b % instances;
-      batch[i * PER_INSTANCE] = {
-        ...eventOf(i, history + b * PER_INSTANCE),
-        id: `late-${i}-${b}`,
-        time: new Date(BASE + i * 7 + 500).toISOString(),
-      };
-    }
-    return messages(batch);
-  });
+  const bodies = Array.from({ length: batches }, (_, b) =>
+    messages(appendBatch(history, b, instances, PER_INSTANCE, mode)),
+  );
   const metrics = new Metrics();
   return {
     history,
@@ -211,15 +155,6 @@ async function measureAll(
     for (const setup of setups) await setup.close();
   }
 }
-
-const fmt = (us: number): string =>
-  us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;
-
-const LABEL: Record<Mode, string> = {
-  refold: 're-fold',
-  continued: 'continued',
-  late: 'continued, 1 late event per batch',
-};
 
 async function main(): Promise<void> {
   await measureAll(
