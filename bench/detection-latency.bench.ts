@@ -12,14 +12,14 @@
  *     (ingesting the events would take far longer); stops early after `loadBudgetS`
  *     seconds, and the section then says how many were loaded;
  *  2. `flowtrail up --no-dashboard` on that directory as a child process (default
- *     detection settings: sweep every 2 s, limit 5,000), so the numbers are the product's;
+ *     detection settings: a sweep every 1 s start to start, limit 5,000), so the numbers
+ *     are the product's;
  *  3. phase "after start": probes at once, while the start's walks run (every stored
  *     instance once through the catch-up walk and every open one through the deadline
  *     re-derivation, 5,000 per sweep each: docs/detection-runtime.md);
- *  4. phase "settled": once three sweeps in a row came within 2.1 s of the one before (a
- *     sweep of the default interval takes ≈ 0 s again: the walks are done; the sweep
- *     times are the child's debug log lines), or after BENCH_SETTLE_S (default 240) s —
- *     the same probes again.
+ *  4. phase "settled": once 4 sweeps were logged and none re-derived deadlines for 5 s
+ *     (the deadline re-derivation walk is done; the sweep times are the child's debug log
+ *     lines), or after BENCH_SETTLE_S (default 240) s — the same probes again.
  * A probe is a new instance posted as a user would (`POST /api/events`, one batch:
  * process.started, step.started, step.waiting with `data.deadline` = post time + 3 s);
  * probes start 1.0–1.6 s apart (seeded jitter), so the deadlines fall at every phase of
@@ -159,33 +159,34 @@ interface SizeResult {
  * The times of the sweeps the child logs (`LOG_LEVEL=debug`: the sweeper logs each sweep
  * that found something, i.e. every sweep once a probe's alert is firing).
  */
-function sweepTimes(child: Child): number[] {
-  const times: number[] = [];
+function sweepTimes(child: Child): number[] & { rederivedAt?: number } {
+  const times: number[] & { rederivedAt?: number } = [];
   let rest = '';
   child.proc.stdout?.on('data', (chunk: Buffer) => {
     const lines = (rest + chunk.toString()).split('\n');
     rest = lines.pop() ?? '';
     for (const line of lines) {
       if (!line.includes('"msg":"sweep"')) continue;
-      const at = Date.parse((JSON.parse(line) as { at?: string }).at ?? '');
-      if (!Number.isNaN(at)) times.push(at);
+      const entry = JSON.parse(line) as { at?: string; deadlinesRewritten?: number };
+      const at = Date.parse(entry.at ?? '');
+      if (Number.isNaN(at)) continue;
+      times.push(at);
+      if ((entry.deadlinesRewritten ?? 0) > 0) times.rederivedAt = performance.now();
     }
   });
   return times;
 }
 
-/** Ms until the last 3 sweep gaps were < 2.1 s; undefined after SETTLE_BUDGET_MS. */
-async function settledSweeps(sweeps: number[], child: Child): Promise<number | undefined> {
+/** Ms until 4 more sweeps were logged and none re-derived deadlines for 5 s. */
+async function settledSweeps(
+  sweeps: number[] & { rederivedAt?: number },
+  child: Child,
+): Promise<number | undefined> {
   const started = performance.now();
-  const quiet = () => {
-    const last = sweeps.slice(-4);
-    return (
-      last.length === 4 && last.every((t, i) => i === 0 || t - (last[i - 1] as number) < 2_100)
-    );
-  };
   const from = sweeps.length;
+  const quiet = () => performance.now() - (sweeps.rederivedAt ?? started) > 5_000;
   return waitFor(
-    'sweeps back at the interval',
+    'the deadline walk done',
     async () => sweeps.length >= from + 4 && quiet() && performance.now() - started,
     SETTLE_BUDGET_MS,
     child,
@@ -279,9 +280,9 @@ async function main(): Promise<void> {
   const section = [
     '## Detection latency (deadline → alert, embedded mode, issue 11, item 6)',
     '',
-    `${new Date().toISOString().slice(0, 10)} · ${machine()}, shared machine (load average ${loads[0]?.toFixed(1)} before, ${loads[1]?.toFixed(1)} after) · \`flowtrail up --no-dashboard\` (SQLite, default detection settings: a sweep 2 s after the previous one ended, at most 5,000 instances per query; \`LOG_LEVEL=debug\` for the sweep times) as a child process · \`npx tsx bench/detection-latency.bench.ts ${SIZES.join(',')} ${PROBES} ${LOAD_BUDGET_MS / 1000}\``,
+    `${new Date().toISOString().slice(0, 10)} · ${machine()}, shared machine (load average ${loads[0]?.toFixed(1)} before, ${loads[1]?.toFixed(1)} after) · \`flowtrail up --no-dashboard\` (SQLite, default detection settings: a sweep every 1 s start to start, at most 5,000 instances per query; \`LOG_LEVEL=debug\` for the sweep times) as a child process · \`npx tsx bench/detection-latency.bench.ts ${SIZES.join(',')} ${PROBES} ${LOAD_BUDGET_MS / 1000}\``,
     '',
-    `Open instances (waiting, deadlines 1–30 days ahead) written straight into a fresh data directory through the store's \`writeStates\` (batches of ${num(BATCH)}), then the product started on it. A probe is a new instance posted with \`POST /api/events\` (started, step started, step waiting with \`data.deadline\` ${LEAD_MS / 1000} s after the post); ${PROBES} probes per phase, started 1.0–1.6 s apart. **Latency** = first \`GET /api/alerts?instance=…\` listing its stuck alert − deadline, polled every ${POLL_MS} ms: each value is up to ${POLL_MS} ms plus one request late (the measurement error). **Sweep wait** = the alert's \`firstSeenAt\` (the time of the sweep that fired it) − deadline. **Sweep gap** = time between consecutive sweeps = 2 s + the sweep's own duration. **After start**: probes as soon as the API answers, while the start's walks run (the catch-up over every stored instance and the deadline re-derivation over every open one, ${num(5000)} per sweep each: docs/detection-runtime.md). **Settled**: probes once three sweeps in a row came within 2.1 s of the one before (the walks are done), or — not settled — after ${SETTLE_BUDGET_MS / 1000} s of waiting for that. Baseline: ${num(first.loaded)} open instances, same run.`,
+    `Open instances (waiting, deadlines 1–30 days ahead) written straight into a fresh data directory through the store's \`writeStates\` (batches of ${num(BATCH)}), then the product started on it. A probe is a new instance posted with \`POST /api/events\` (started, step started, step waiting with \`data.deadline\` ${LEAD_MS / 1000} s after the post); ${PROBES} probes per phase, started 1.0–1.6 s apart. **Latency** = first \`GET /api/alerts?instance=…\` listing its stuck alert − deadline, polled every ${POLL_MS} ms: each value is up to ${POLL_MS} ms plus one request late (the measurement error). **Sweep wait** = the alert's \`firstSeenAt\` (the time of the sweep that fired it) − deadline. **Sweep gap** = time between consecutive sweeps' starts = 1 s, or the sweep's own duration when it overran. **After start**: probes as soon as the API answers, while the start's walks run (the catch-up over every stored instance and the deadline re-derivation over every open one, ${num(5000)} per sweep each: docs/detection-runtime.md). **Settled**: probes once no sweep re-derived deadlines for 5 s (the deadline walk is done), or — not settled — after ${SETTLE_BUDGET_MS / 1000} s of waiting for that. Baseline: ${num(first.loaded)} open instances, same run.`,
     short.length > 0
       ? `\n**Not the full size**: ${short.map((r) => `${num(r.loaded)} of ${num(r.size)} loaded within the ${LOAD_BUDGET_MS / 1000} s load budget`).join('; ')}.`
       : '',

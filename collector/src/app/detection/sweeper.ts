@@ -1,10 +1,10 @@
 /**
- * The detection sweep, run every `intervalMs` by every collector: first a bounded step of
- * re-deriving stored deadlines after definition changes (deadline-rederivation.ts, so the
- * overdue query below already sees them), then candidate instances
- * (sweep-candidates.ts) → all rules (detection/detect-all.ts, pure) → alert lifecycle
- * (AlertService.reconcile, compare-and-set, so with several collectors each alert fires
- * once) → escalation ladder (ladder-runner.ts, each rung claimed before it is acted on).
+ * The detection sweep, run every `intervalMs` (start to start: sweep-schedule.ts) by every
+ * collector: first a bounded step of re-deriving stored deadlines after definition changes
+ * (deadline-rederivation.ts, so the overdue query below already sees them), then candidate
+ * instances (sweep-candidates.ts) → all rules (detection/detect-all.ts, pure) → alert
+ * lifecycle (AlertService.reconcile, compare-and-set, so with several collectors each alert
+ * fires once) → escalation ladder (ladder-runner.ts, each rung claimed before it is acted on).
  * Resolutions are announced through the notifier; firing is announced by the ladder's
  * `notify-owner` rung (the default ladder has it at once). Sweeps are idempotent, so
  * several collectors may run them concurrently.
@@ -22,6 +22,7 @@ import { LadderRunner, type RungTaken } from './ladder-runner.ts';
 import type { CommandPublisher } from '../../ports/command-publisher.ts';
 import { sweepCandidates } from './sweep-candidates.ts';
 import type { DeadlineRederiver, RederivationStep } from './deadline-rederivation.ts';
+import { FixedRateSchedule } from './sweep-schedule.ts';
 import { afterPage, lagMs, pageQuery, passAt, type ChangedWalk } from './changed-walk.ts';
 
 /** The catch-up walk after a start covers every stored instance (sweep-candidates.ts). */
@@ -48,7 +49,10 @@ export interface SweeperDeps {
   deadlines?: Pick<DeadlineRederiver, 'step'>;
   settings: SweepSettings;
   logger: Logger;
+  /** The time a sweep judges at (wall clock). */
   now?: () => Date;
+  /** The schedule's monotonic clock in ms (sweep-schedule.ts; default `performance.now()`). */
+  clock?: () => number;
 }
 
 export interface SweepReport {
@@ -72,8 +76,7 @@ export interface SweepReport {
 export class Sweeper {
   private readonly ladder: LadderRunner;
   private readonly now: () => Date;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private running: Promise<unknown> | undefined;
+  private schedule: FixedRateSchedule | undefined;
   private stopped = false;
   /** The changed-since walk's pass and cursor (changed-walk.ts); undefined before the first. */
   private changedWalk: ChangedWalk | undefined;
@@ -197,23 +200,25 @@ export class Sweeper {
     }
   }
 
+  /**
+   * Sweeps every `intervalMs`, start to start (sweep-schedule.ts): a sweep that overruns
+   * the interval is followed at once by the next, never two at once.
+   */
   start(): void {
-    const loop = () => {
-      if (this.stopped) return;
-      this.running = this.sweepOnce()
-        .catch((err: unknown) =>
-          this.deps.logger.warn({ err }, 'detection sweep failed; retrying next interval'),
-        )
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(loop, this.deps.settings.intervalMs);
-        });
-    };
-    this.timer = setTimeout(loop, this.deps.settings.intervalMs);
+    if (this.stopped) return;
+    this.schedule ??= new FixedRateSchedule({
+      intervalMs: this.deps.settings.intervalMs,
+      run: () => this.sweepOnce(),
+      onError: (err) =>
+        this.deps.logger.warn({ err }, 'detection sweep failed; retrying next interval'),
+      ...(this.deps.clock !== undefined ? { clock: this.deps.clock } : {}),
+    });
+    this.schedule.start();
   }
 
+  /** No sweep after this; resolves once the sweep in progress has ended. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    await this.running;
+    await this.schedule?.stop();
   }
 }

@@ -25,7 +25,7 @@ export function readDetectionConfig(r: EnvReader): DetectionConfig {
   const timelineUrl = r.raw('FLOWTRAIL_TIMELINE_URL');
   return {
     enabled: r.bool('FLOWTRAIL_DETECTION', true),
-    intervalMs: r.int('FLOWTRAIL_SWEEP_INTERVAL_MS', 2000, 100, 3_600_000),
+    intervalMs: r.int('FLOWTRAIL_SWEEP_INTERVAL_MS', 1000, 100, 3_600_000),
     graceMs: r.int('FLOWTRAIL_GRACE_MS', 30_000, 0, 86_400_000),
     limit: r.int('FLOWTRAIL_SWEEP_LIMIT', 5000, 1, 10_000),
     eventsLimit: r.int('FLOWTRAIL_SWEEP_EVENTS_LIMIT', 500, 0, 10_000),
