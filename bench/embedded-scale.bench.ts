@@ -17,7 +17,8 @@
  *     batches of 500 events (FLOWTRAIL_BATCH_SIZE) go through `BatchIngester.process`
  *     on the store (decode → one SQLite transaction: insert, fold, states), as embedded
  *     mode ingests a sub-batch; events/s over the whole ingest;
- *  2. `queries` random queries of each kind (same seed at every size): search by business
+ *  2. `queries` random queries of each kind (same seed at every size; the shapes and the
+ *     query functions are scale-queries.ts, shared with es-scale.bench.ts): search by business
  *     key, instance id, process + status with facets, owner, step, free text (an order
  *     number), the timeline (`getEvents` + `instanceTimeline`); a few calls of
  *     `ownershipOf` (capped: it reads every open instance), and 50 of each of
@@ -33,19 +34,22 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { instanceKey, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { foldInstance } from '../collector/src/domain/instance/fold.ts';
 import { SqliteEventStore } from '../collector/src/adapters/sqlite/sqlite-event-store.ts';
 import { databasePath } from '../collector/src/adapters/sqlite/sqlite-database.ts';
 import { BatchIngester } from '../collector/src/app/ingest/batch-ingester.ts';
-import { instanceTimeline } from '../collector/src/app/queries/instance-views.ts';
-import { processHeatmap } from '../collector/src/app/queries/process-heatmap.ts';
-import { ownershipOf, processGraphOf } from '../collector/src/app/queries/process-views.ts';
-import type { IncomingMessage } from '../collector/src/ports/incoming-message.ts';
 import { createLogger } from '../collector/src/shared/logger.ts';
 import { Metrics } from '../collector/src/shared/metrics.ts';
-import { machine, percentile, writeSection } from './report.ts';
-import { PROCESSES, generateOrders, rng, type Sample } from './embedded-scale-data.ts';
+import { machine, writeSection } from './report.ts';
+import { generateOrders, type Sample } from './embedded-scale-data.ts';
+import {
+  latencyTable,
+  messages,
+  timeQueryShapes,
+  timeScanViews,
+  type Timings,
+} from './scale-queries.ts';
 
 const SIZES = (process.argv[2] ?? '200000,1000000').split(',').map(Number);
 /** `ingest`: measure the ingest only (e.g. to compare two versions of the store). */
@@ -54,6 +58,7 @@ const QUERIES = INGEST_ONLY ? 0 : Number(process.argv[3] ?? 200);
 const BATCH = 500;
 /** Calls of the views that read a whole process (or all open instances). */
 const SCAN_CALLS = { ownership: 5, heatmap: 50, graph: 50 };
+const BASELINE = 'baseline: primary-key lookup';
 
 interface SizeResult {
   events: number;
@@ -62,31 +67,8 @@ interface SizeResult {
   eventsPerSecond: number;
   fileMiB: number;
   /** Milliseconds per call, per query kind (none when only the ingest was measured). */
-  timings: Map<string, number[]>;
+  timings: Timings;
   peakRssMiB: number;
-}
-
-function messages(events: readonly FlowtrailEvent[]): IncomingMessage[] {
-  return events.map((event, offset) => ({
-    topic: 'bench',
-    partition: 0,
-    offset: String(offset),
-    key: null,
-    value: Buffer.from(JSON.stringify(event)),
-    headers: {},
-  }));
-}
-
-async function time(
-  timings: Map<string, number[]>,
-  kind: string,
-  fn: () => Promise<unknown> | unknown,
-): Promise<void> {
-  const started = performance.now();
-  await fn();
-  const list = timings.get(kind) ?? [];
-  list.push(performance.now() - started);
-  timings.set(kind, list);
 }
 
 async function runSize(events: number): Promise<SizeResult> {
@@ -135,58 +117,13 @@ async function runSize(events: number): Promise<SizeResult> {
     };
   }
 
-  const timings = new Map<string, number[]>();
-  const random = rng(7);
-  const sample = (): Sample => samples[Math.floor(random() * samples.length)] as Sample;
+  const timings: Timings = new Map();
   const raw = new Database(databasePath(dir), { readonly: true });
   const byKey = raw.prepare('SELECT state FROM instances WHERE key = ?');
   const now = new Date(lastTime).toISOString();
-  const statuses = ['running', 'waiting', 'completed', 'failed'] as const;
-  for (let q = 0; q < QUERIES; q++) {
-    const s = sample();
-    const key = instanceKey({ source: s.source, process: s.process, instance: s.instance });
-    const proc = PROCESSES[Math.floor(random() * PROCESSES.length)];
-    await time(timings, 'baseline: primary-key lookup', () => byKey.get(key));
-    await time(timings, 'search: business key', () => store.search({ businessKey: s.orderId }));
-    await time(timings, 'search: instance id', () => store.search({ instance: s.instance }));
-    await time(timings, 'search: process + status + facets', () =>
-      store.search({
-        process: proc?.name as string,
-        status: statuses[q % statuses.length] as (typeof statuses)[number],
-        facets: true,
-      }),
-    );
-    await time(timings, 'search: owner', () => store.search({ owner: s.owner }));
-    await time(timings, 'search: owner + running', () =>
-      store.search({ owner: s.owner, status: 'running' }),
-    );
-    await time(timings, 'search: step', () => store.search({ step: s.step }));
-    await time(timings, 'search: free text (order number)', () =>
-      store.search({ text: s.orderId }),
-    );
-    await time(timings, 'search: no filter + facets', () => store.search({ facets: true }));
-    await time(timings, 'timeline: getEvents + instanceTimeline', async () => {
-      await store.getEvents(key);
-      await instanceTimeline(store, undefined, key, now);
-    });
-  }
-  for (let i = 0; i < SCAN_CALLS.ownership; i++) {
-    await time(timings, `ownershipOf (${SCAN_CALLS.ownership} calls)`, () =>
-      ownershipOf(store, undefined, {}),
-    );
-  }
-  for (let i = 0; i < SCAN_CALLS.heatmap; i++) {
-    const proc = PROCESSES[i % PROCESSES.length]?.name as string;
-    await time(timings, `processHeatmap (${SCAN_CALLS.heatmap} calls)`, () =>
-      processHeatmap(store, { process: proc, dimension: 'hour' }),
-    );
-  }
-  for (let i = 0; i < SCAN_CALLS.graph; i++) {
-    const proc = PROCESSES[i % PROCESSES.length]?.name as string;
-    await time(timings, `processGraphOf (${SCAN_CALLS.graph} calls)`, () =>
-      processGraphOf(store, { process: proc, mode: 'auto' }),
-    );
-  }
+  const baseline = { kind: BASELINE, lookup: (key: string) => byKey.get(key) };
+  await timeQueryShapes(store, samples, { queries: QUERIES, now, baseline }, timings);
+  await timeScanViews(store, SCAN_CALLS, timings);
   raw.close();
   const fileMiB = statSync(databasePath(dir)).size / 2 ** 20;
   await store.close();
@@ -202,26 +139,8 @@ async function runSize(events: number): Promise<SizeResult> {
   };
 }
 
-const fmt = (ms: number): string =>
-  ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0);
-
 function report(results: readonly SizeResult[], loads: number[][], wallSeconds: number): string {
   const [small, large] = [results[0], results[results.length - 1]] as [SizeResult, SizeResult];
-  const kinds = [...small.timings.keys()];
-  const base = (r: SizeResult) =>
-    percentile(r.timings.get('baseline: primary-key lookup') ?? [], 0.5);
-  const header = results.map((r) => `p50 / p95 ms @ ${r.events.toLocaleString('en')}`).join(' | ');
-  const rows = kinds.map((kind) => {
-    const cells = results.map((r) => {
-      const list = r.timings.get(kind) ?? [];
-      return `${fmt(percentile(list, 0.5))} / ${fmt(percentile(list, 0.95))}`;
-    });
-    const ratio = (r: SizeResult) => percentile(r.timings.get(kind) ?? [], 0.5) / base(r);
-    const growth =
-      percentile(large.timings.get(kind) ?? [], 0.5) /
-      percentile(small.timings.get(kind) ?? [], 0.5);
-    return `| ${kind} | ${cells.join(' | ')} | ${results.map((r) => `${ratio(r).toFixed(0)}×`).join(' / ')} | ${growth.toFixed(2)}× |`;
-  });
   const sizes = results
     .map(
       (r) =>
@@ -245,9 +164,7 @@ grows ${(large.events / small.events).toFixed(0)}×. Ratio = p50 / p50 of the pr
 |---:|---:|---:|---:|---:|---:|
 ${sizes}
 
-| query | ${header} | ratio to PK lookup | growth |
-|---|${results.map(() => '---:|').join('')}---:|---:|
-${rows.join('\n')}
+${latencyTable(results, BASELINE, 'ratio to PK lookup')}
 `;
 }
 

@@ -196,7 +196,9 @@ async function main(): Promise<void> {
   }
   await transport.close();
   await es.indices.delete({ index: `${name}-*` });
-  await es.indices.deleteIndexTemplate({ name: `${name}-*` }).catch(() => undefined);
+  // Templates by name (the collector's and the baseline's), found first: each one deleted.
+  const templates = await es.indices.getIndexTemplate({ name: `${name}-*` });
+  for (const t of templates.index_templates) await es.indices.deleteIndexTemplate({ name: t.name });
   await admin.deleteTopics({ topics: [topic, `${name}.dlq`] }).catch(() => undefined);
   await admin.disconnect();
   report(rounds, config);
