@@ -46,6 +46,7 @@ import { generateOrders, type Sample } from './embedded-scale-data.ts';
 import {
   latencyTable,
   messages,
+  runSizes,
   timeQueryShapes,
   timeScanViews,
   type Timings,
@@ -168,19 +169,8 @@ ${latencyTable(results, BASELINE, 'ratio to PK lookup')}
 `;
 }
 
-const wallStarted = performance.now();
-const results: SizeResult[] = [];
-const loads: number[][] = [];
-for (const size of SIZES) {
-  loads.push(loadavg());
-  process.stderr.write(`size ${size}: ingest…\n`);
-  const result = await runSize(size);
-  process.stderr.write(
-    `size ${size}: ${Math.round(result.eventsPerSecond)} events/s, ${result.ingestSeconds.toFixed(0)} s\n`,
-  );
-  results.push(result);
-}
+const { results, loads, wallSeconds } = await runSizes(SIZES, runSize);
 if (INGEST_ONLY) process.exit(0);
-const markdown = report(results, loads, (performance.now() - wallStarted) / 1000);
+const markdown = report(results, loads, wallSeconds);
 process.stdout.write(markdown);
 writeSection('embedded-scale', markdown);

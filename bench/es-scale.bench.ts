@@ -46,6 +46,7 @@ import {
   fmt,
   latencyTable,
   messages,
+  runSizes,
   timeQueryShapes,
   timeScanViews,
   type Timings,
@@ -263,19 +264,8 @@ async function main(): Promise<void> {
   // From the node info: this installation answers GET / with 405.
   const nodes = await client.nodes.info({ node_id: '_local', metric: 'settings' });
   const version = Object.values(nodes.nodes)[0]?.version ?? 'unknown';
-  const wallStarted = performance.now();
-  const results: SizeResult[] = [];
-  const loads: number[][] = [];
-  for (const size of SIZES) {
-    loads.push(loadavg());
-    process.stderr.write(`size ${size}: ingest…\n`);
-    const result = await runSize(size);
-    process.stderr.write(
-      `size ${size}: ${Math.round(result.eventsPerSecond)} events/s, ${result.ingestSeconds.toFixed(0)} s\n`,
-    );
-    results.push(result);
-  }
-  const markdown = report(results, loads, (performance.now() - wallStarted) / 1000, version);
+  const { results, loads, wallSeconds } = await runSizes(SIZES, runSize);
+  const markdown = report(results, loads, wallSeconds, version);
   process.stdout.write(markdown);
   if (!DRY) writeSection('es-scale', markdown);
 }

@@ -6,6 +6,7 @@
  * `instanceTimeline`), `ownershipOf`, `processHeatmap` and `processGraphOf`; plus the
  * markdown rows of the latency table (p50 / p95 per size, ratio to the baseline, growth).
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { instanceKey, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { searchInstances } from '../collector/src/app/queries/instance-queries.ts';
@@ -158,4 +159,27 @@ export function latencyTable(
     `|---|${results.map(() => '---:|').join('')}---:|---:|`,
     ...rows,
   ].join('\n');
+}
+
+/**
+ * `runSize` for each size in turn, with the load average before each and the progress on
+ * stderr; the results, the load averages and the wall seconds of the whole run.
+ */
+export async function runSizes<R extends { eventsPerSecond: number; ingestSeconds: number }>(
+  sizes: readonly number[],
+  runSize: (size: number) => Promise<R>,
+): Promise<{ results: R[]; loads: number[][]; wallSeconds: number }> {
+  const wallStarted = performance.now();
+  const results: R[] = [];
+  const loads: number[][] = [];
+  for (const size of sizes) {
+    loads.push(loadavg());
+    process.stderr.write(`size ${size}: ingest…\n`);
+    const result = await runSize(size);
+    process.stderr.write(
+      `size ${size}: ${Math.round(result.eventsPerSecond)} events/s, ${result.ingestSeconds.toFixed(0)} s\n`,
+    );
+    results.push(result);
+  }
+  return { results, loads, wallSeconds: (performance.now() - wallStarted) / 1000 };
 }
