@@ -3,6 +3,19 @@
  * PRNG), streamed event by event so 10 million events never sit in memory at once.
  */
 import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import type { IncomingMessage } from '../collector/src/ports/incoming-message.ts';
+
+/** The events as the Kafka records `BatchIngester.process` decodes (JSON values). */
+export function messages(events: readonly FlowtrailEvent[]): IncomingMessage[] {
+  return events.map((event, offset) => ({
+    topic: 'bench',
+    partition: 0,
+    offset: String(offset),
+    key: null,
+    value: Buffer.from(JSON.stringify(event)),
+    headers: {},
+  }));
+}
 
 /** Deterministic PRNG (mulberry32). */
 export function rng(seed: number): () => number {

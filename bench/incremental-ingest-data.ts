@@ -5,7 +5,8 @@
  * the very same histories and appended batches. Not a bench itself.
  */
 import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import type { IncomingMessage } from '../collector/src/ports/incoming-message.ts';
+
+export { messages, rng } from './embedded-scale-data.ts';
 
 const STEPS = ['reserve', 'pay', 'pick', 'pack', 'ship'];
 const BASE = Date.parse('2026-11-01T00:00:00Z');
@@ -50,18 +51,6 @@ export function eventOf(i: number, n: number, tag = ''): FlowtrailEvent {
     default:
       return { ...common, type: EventTypes.stepCompleted, ftstep: step, data: {} };
   }
-}
-
-/** The events as the Kafka records `BatchIngester.process` decodes. */
-export function messages(events: readonly FlowtrailEvent[]): IncomingMessage[] {
-  return events.map((event, offset) => ({
-    topic: 'bench',
-    partition: 0,
-    offset: String(offset),
-    key: null,
-    value: Buffer.from(JSON.stringify(event)),
-    headers: {},
-  }));
 }
 
 /**
@@ -113,16 +102,6 @@ export function appendBatch(
 
 export const fmt = (us: number): string =>
   us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;
-
-/** Deterministic PRNG (mulberry32): the same shuffles in every run. */
-export function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A copy of `items` in random order (Fisher–Yates). */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {

@@ -8,30 +8,19 @@
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { instanceKey, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
+import { instanceKey } from '@flowtrail/sdk/protocol';
 import { searchInstances } from '../collector/src/app/queries/instance-queries.ts';
 import { instanceTimeline } from '../collector/src/app/queries/instance-views.ts';
 import { processHeatmap } from '../collector/src/app/queries/process-heatmap.ts';
 import { ownershipOf, processGraphOf } from '../collector/src/app/queries/process-views.ts';
 import type { EventStore } from '../collector/src/ports/event-store.ts';
-import type { IncomingMessage } from '../collector/src/ports/incoming-message.ts';
 import { percentile } from './report.ts';
 import { PROCESSES, rng, type Sample } from './embedded-scale-data.ts';
 
+export { messages } from './embedded-scale-data.ts';
+
 /** Milliseconds per call, per query kind, in the order first timed. */
 export type Timings = Map<string, number[]>;
-
-/** The events as the ingest path receives them (JSON values of records). */
-export function messages(events: readonly FlowtrailEvent[]): IncomingMessage[] {
-  return events.map((event, offset) => ({
-    topic: 'bench',
-    partition: 0,
-    offset: String(offset),
-    key: null,
-    value: Buffer.from(JSON.stringify(event)),
-    headers: {},
-  }));
-}
 
 export async function time(
   timings: Timings,
