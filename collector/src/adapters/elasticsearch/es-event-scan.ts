@@ -49,6 +49,9 @@ export async function* scanEvents(
         index: eventsIndexPattern(prefix),
         allow_no_indices: true,
         ignore_unavailable: true,
+        // A shard not started yet (just after a restart) fails the search, retriably,
+        // instead of leaving its events out: a re-fold from part of them is a wrong state.
+        allow_partial_search_results: false,
         query,
         sort,
         size: PAGE_SIZE,
