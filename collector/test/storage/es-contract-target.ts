@@ -22,6 +22,8 @@ export interface EsStoreOptions {
 
 export interface EsContractTarget<Store> {
   store: Store;
+  /** The index prefix of the run (every index of the store starts with it). */
+  prefix: string;
   /** The same indices through another client. */
   openAnother: () => Promise<Store>;
   refresh: () => Promise<void>;
@@ -44,6 +46,7 @@ export async function esContractTarget<Store extends { close(): Promise<void> }>
   const store = open(testElasticsearch(), options);
   return {
     store,
+    prefix,
     openAnother: another,
     refresh: async () => {
       await admin.indices.refresh({

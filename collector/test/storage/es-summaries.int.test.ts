@@ -14,6 +14,8 @@ import { Metrics } from '../../src/shared/metrics.ts';
 import { at, makeEvent } from '../helpers/events.ts';
 import { esContractTarget, type EsContractTarget } from './es-contract-target.ts';
 import { asMessages, testIngester } from '../helpers/batches.ts';
+import { testElasticsearch } from '../helpers/servers.ts';
+import { instancesIndex, summariesIndex } from '../../src/adapters/elasticsearch/index-names.ts';
 
 let target: EsContractTarget<ElasticsearchEventStore>;
 beforeAll(async () => {
@@ -102,5 +104,39 @@ describe('continued folds on Elasticsearch', () => {
     expect(counts()).toEqual({ fresh: 1, continued: 1, refolds: 4 });
     await expectFolded();
     expect((await target.store.getInstance(key))?.eventCount).toBe(6);
+  });
+
+  it('fails retriably on a state or summary it cannot read, never takes it for absent', async () => {
+    // Just after a restart a shard may not be started: mget answers 200 with an error per
+    // document. Read as "absent", the instance looked new and was folded from its batch
+    // alone. A closed index gives the same per-document error.
+    const other = events
+      .slice(0, 3)
+      .map((event) => ({ ...event, id: `u-${event.id}`, ftinstance: 'o-3' }));
+    const otherKey = 'shop/order/o-3';
+    await ingester().process(asMessages(other.slice(0, 2)));
+    const admin = testElasticsearch();
+    const indices = [instancesIndex(target.prefix), summariesIndex(target.prefix)];
+    await admin.indices.close({ index: indices });
+    try {
+      await expect(target.store.readSummaries([otherKey])).rejects.toMatchObject({
+        name: 'StorageError',
+        retriable: true,
+      });
+      await expect(target.store.instancesByKeys([otherKey])).rejects.toMatchObject({
+        retriable: true,
+      });
+    } finally {
+      await admin.indices.open({ index: indices, wait_for_active_shards: 'all' });
+      await admin.close();
+    }
+    const read = (await target.store.readSummaries([otherKey])).get(otherKey);
+    expect(read?.stateEventCount).toBe(2);
+    await ingester().process(asMessages(other.slice(2)));
+    await target.refresh();
+    expect(await target.store.getInstance(otherKey)).toStrictEqual(
+      foldInstance(await target.store.getEvents(otherKey)),
+    );
+    expect((await target.store.getInstance(otherKey))?.eventCount).toBe(3);
   });
 });

@@ -26,6 +26,7 @@ import { alertDocumentId, alertIndexSettings, alertMappings, alertsIndex } from 
 import { alertKeysOf, changePageOf, changesSearch } from './es-change-queries.ts';
 import { isRetriableStatus, toStorageError } from './es-errors.ts';
 import { createElasticsearchClient } from './es-client.ts';
+import { sourceOfMgetItem } from './es-mget.ts';
 
 const PAGE_SIZE = 1000;
 /** Terms per `terms` query (well below `index.max_terms_count`). */
@@ -147,7 +148,9 @@ export class ElasticsearchAlertStore implements AlertStore {
         ),
       );
       for (const doc of response.docs ?? []) {
-        const alert = 'found' in doc && doc.found ? alertOf(doc) : undefined;
+        // An unreadable alert throws (es-mget.ts) rather than reading as never raised.
+        const alert =
+          sourceOfMgetItem(doc, 'get alerts') === undefined ? undefined : alertOf(doc as Hit);
         if (alert !== undefined) alerts.push(alert);
       }
     }

@@ -56,6 +56,7 @@ import { scanRecent } from './es-recent-scan.ts';
 import { instancesIndex, summariesIndex } from './index-names.ts';
 import { readSummaries, summariesTemplate, writeFoldedStates } from './es-summaries.ts';
 import { EventsRefresher } from './es-events-refresher.ts';
+import { sourceOfMgetItem } from './es-mget.ts';
 import type { FoldedInstance } from '../../ports/atomic-batch.ts';
 import type { StoredSummary, SummaryStore } from '../../ports/summary-store.ts';
 import { eventsTemplate, instancesTemplate } from './templates.ts';
@@ -260,7 +261,8 @@ export class ElasticsearchEventStore implements EventStore, SummaryStore {
         this.client.mget<InstanceState>({ index: instancesIndex(this.prefix), ids }),
       );
       for (const doc of response.docs) {
-        if ('found' in doc && doc.found && doc._source !== undefined) states.push(doc._source);
+        const state = sourceOfMgetItem(doc, 'instances by keys');
+        if (state !== undefined) states.push(state);
       }
     }
     return states;

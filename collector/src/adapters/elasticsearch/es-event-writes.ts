@@ -148,6 +148,9 @@ async function storedDocuments(
         index: eventsIndexPattern(prefix),
         allow_no_indices: true,
         ignore_unavailable: true,
+        // A shard that cannot answer fails the lookup (retriably) instead of hiding a
+        // stored copy, which would then be written a second time into another day's index.
+        allow_partial_search_results: false,
         query: { ids: { values: ids.slice(start, start + ID_PAGE) } },
         size: HITS_PER_SEARCH,
         track_total_hits: false,

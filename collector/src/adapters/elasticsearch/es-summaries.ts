@@ -19,6 +19,7 @@ import type { Logger } from '../../shared/logger.ts';
 import { bulkOutcomes, type BulkItemOutcome } from './es-bulk.ts';
 import { isRetriableStatus, toStorageError } from './es-errors.ts';
 import { instancesIndex, summariesIndex } from './index-names.ts';
+import { sourceOfMgetItem } from './es-mget.ts';
 import type { EventsRefresher } from './es-events-refresher.ts';
 
 /** The template of the summaries index: stored, never indexed or searched. */
@@ -64,10 +65,10 @@ export async function readSummaries(
       throw toStorageError('read summaries', err);
     }
     page.forEach((key, n) => {
-      const summary = response.docs[2 * n] as estypes.GetGetResult<{ summary?: unknown }>;
-      const state = response.docs[2 * n + 1] as estypes.GetGetResult<{ eventCount?: number }>;
-      const stored = summary?.found ? summary._source?.summary : undefined;
-      const count = state?.found ? state._source?.eventCount : undefined;
+      // An unreadable document throws (es-mget.ts): taken for absent, both would make
+      // the instance look new and be folded from its batch alone.
+      const stored = sourceOfMgetItem(response.docs[2 * n], 'read summaries')?.summary;
+      const count = sourceOfMgetItem(response.docs[2 * n + 1], 'read summaries')?.eventCount;
       if (stored === undefined && typeof count !== 'number') return;
       result.set(key, {
         ...(stored === undefined ? {} : { summary: stored }),
