@@ -21,10 +21,11 @@
  *  3. timed, same seed at every size: `queries` rounds of the shapes of scale-queries.ts
  *     (searches through `searchInstances`, the timeline) and the baseline — `getInstance`,
  *     a real-time GET by document id, the floor any query pays; each query's p50 is also a
- *     ratio to it; then 5 `ownershipOf` calls and 5 each of `processHeatmap` and
- *     `processGraphOf`, which on this store are built from a scan of the process's events
- *     (app/queries/process-analytics.ts: the store keeps no analytics buckets) — fewer
- *     calls, since each reads a quarter of the history.
+ *     ratio to it; then 5 `ownershipOf` calls and 50 each of `processHeatmap` and
+ *     `processGraphOf`, which read the analytics buckets. While the ingest runs, the
+ *     analytics compaction runs every second as in the collector (es-analytics-compactor.ts);
+ *     after it, the time until it had taken in every contribution is measured, and the
+ *     buckets' instance count is checked against the instances ingested.
  * Peak RSS is the bench process's maximum (`resourceUsage().maxRSS`) after each size; the
  * Elasticsearch JVM is a separate process. Writes docs/benchmarks.md (section "es-scale").
  */
@@ -39,6 +40,7 @@ import { BatchIngester } from '../collector/src/app/ingest/batch-ingester.ts';
 import { parseConfig } from '../collector/src/main/config/config.ts';
 import { createLogger } from '../collector/src/shared/logger.ts';
 import { Metrics } from '../collector/src/shared/metrics.ts';
+import { startAnalyticsCompaction } from '../collector/src/main/start-analytics-compaction.ts';
 import { generateOrders, type Sample } from './embedded-scale-data.ts';
 import { countStates } from './ingest-es.ts';
 import { machine, percentile, writeSection } from './report.ts';
@@ -57,7 +59,7 @@ const QUERIES = Number(process.argv[3] ?? 200);
 const DRY = process.argv[4] === 'dry';
 const BATCH = 10_000;
 const WARMUP_ROUNDS = 20;
-const SCAN_CALLS = { ownership: 5, heatmap: 5, graph: 5 };
+const SCAN_CALLS = { ownership: 5, heatmap: 50, graph: 50 };
 const BASELINE = 'baseline: getInstance (GET by id)';
 const esUrl = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
 const client = createElasticsearchClient(
@@ -73,6 +75,7 @@ interface IndexSizes {
   eventDocs: number;
   instancesBytes: number;
   summariesBytes: number;
+  contributionsBytes: number;
 }
 
 interface SizeResult {
@@ -80,6 +83,8 @@ interface SizeResult {
   instances: number;
   ingestSeconds: number;
   eventsPerSecond: number;
+  /** After the ingest: until the compaction had taken in every contribution. */
+  catchUpSeconds: number;
   sizes: IndexSizes;
   timings: Timings;
   peakRssMiB: number;
@@ -108,7 +113,12 @@ async function indexSizes(prefix: string): Promise<IndexSizes> {
     sizes.eventsIndices += 1;
     sizes.eventDocs += Number(row['docs.count'] ?? 0);
   }
-  return { ...sizes, instancesBytes: bytes('instances'), summariesBytes: bytes('summaries') };
+  return {
+    ...sizes,
+    instancesBytes: bytes('instances'),
+    summariesBytes: bytes('summaries'),
+    contributionsBytes: bytes('contributions'),
+  };
 }
 
 async function runSize(events: number): Promise<SizeResult> {
@@ -128,6 +138,8 @@ async function runSize(events: number): Promise<SizeResult> {
     });
     const samples: Sample[] = [];
     let pending: FlowtrailEvent[] = [];
+    // As in the collector: the buckets take in the contributions while ingest runs.
+    const compaction = startAnalyticsCompaction(store, 1000, logger);
     const started = performance.now();
     let lastReport = started;
     const flush = async (): Promise<void> => {
@@ -150,6 +162,14 @@ async function runSize(events: number): Promise<SizeResult> {
     });
     if (pending.length > 0) await flush();
     const ingestSeconds = (performance.now() - started) / 1000;
+    await compaction.stop();
+    const caughtUp = performance.now();
+    while ((await store.compactAnalytics()) > 0);
+    const catchUpSeconds = (performance.now() - caughtUp) / 1000;
+    const buckets = await store.analyticsBuckets({});
+    const counted = (buckets ?? []).reduce((n, b) => n + b.graph.instances, 0);
+    if (counted !== instances)
+      throw new Error(`buckets count ${counted} of ${instances} instances`);
 
     await client.indices.refresh({ index: `${prefix}-*` });
     const folded = await countStates(client, prefix);
@@ -174,7 +194,16 @@ async function runSize(events: number): Promise<SizeResult> {
     await timeScanViews(store, SCAN_CALLS, timings);
     const eventsPerSecond = events / ingestSeconds;
     const peakRssMiB = process.resourceUsage().maxRSS / 1024;
-    return { events, instances, ingestSeconds, eventsPerSecond, sizes, timings, peakRssMiB };
+    return {
+      events,
+      instances,
+      ingestSeconds,
+      eventsPerSecond,
+      catchUpSeconds,
+      sizes,
+      timings,
+      peakRssMiB,
+    };
   } finally {
     await cleanUp(prefix);
   }
@@ -213,13 +242,10 @@ function verdict(results: readonly SizeResult[]): string {
     `(\`${search.kind}\`; ≤ 150: ${mark(search.p95 <= 150)}); timeline p95 ${fmt(timeline.p95)} ms ` +
     `(≤ 100: ${mark(timeline.p95 <= 100)}); ${views.join('; ')}. The searches and the timeline ` +
     `read the instances index or one instance's events (p50 growth at most ${flat.toFixed(2)}×); ` +
-    'the heat map and the ' +
-    'graph have no pre-aggregated buckets on this store (it is no `AnalyticsReader`), so ' +
-    '`processAnalytics` (app/queries/process-analytics.ts) scans every event of the process — ' +
-    '`scanInstanceEvents` → es-event-scan.ts, `search_after` pages of 1,000 documents with their ' +
-    '`_source` over all daily indices, sorted by instance — and folds each instance in the bench ' +
-    "process: their cost follows the events stored, not the hours × steps the embedded store's " +
-    'buckets follow.'
+    'the heat map and the graph read the pre-aggregated hour buckets (es-analytics.ts: one ' +
+    "search of the process's buckets), which the compaction kept current during the ingest " +
+    '(es-analytics-compactor.ts, every second, as in the collector); "analytics catch-up" is ' +
+    'what it still had to take in after the last batch.'
   );
 }
 
@@ -233,7 +259,7 @@ function report(
   const sizes = results
     .map(
       (r) =>
-        `| ${r.events.toLocaleString('en')} | ${r.instances.toLocaleString('en')} | ${r.ingestSeconds.toFixed(0)} s | ${Math.round(r.eventsPerSecond).toLocaleString('en')} | ${mib(r.sizes.eventsBytes)} (${r.sizes.eventsIndices} daily, ${r.sizes.eventDocs.toLocaleString('en')} docs) | ${mib(r.sizes.instancesBytes)} | ${mib(r.sizes.summariesBytes)} | ${r.peakRssMiB.toFixed(0)} MiB |`,
+        `| ${r.events.toLocaleString('en')} | ${r.instances.toLocaleString('en')} | ${r.ingestSeconds.toFixed(0)} s | ${Math.round(r.eventsPerSecond).toLocaleString('en')} | ${r.catchUpSeconds.toFixed(1)} s | ${mib(r.sizes.eventsBytes)} (${r.sizes.eventsIndices} daily, ${r.sizes.eventDocs.toLocaleString('en')} docs) | ${mib(r.sizes.instancesBytes)} | ${mib(r.sizes.summariesBytes)} | ${mib(r.sizes.contributionsBytes)} | ${r.peakRssMiB.toFixed(0)} MiB |`,
     )
     .join('\n');
   return `
@@ -250,8 +276,8 @@ size / p50 at the smaller, while the history grows ${(large.events / small.event
 \`getInstance\` (a real-time GET by id) at that size. Index sizes from \`_cat/indices\` after
 the refresh, before any merge was forced.
 
-| events | instances | ingest | events/s | events indices | instances | summaries | peak RSS (bench process) |
-|---:|---:|---:|---:|---:|---:|---:|---:|
+| events | instances | ingest | events/s | analytics catch-up after ingest | events indices | instances | summaries | contributions | peak RSS (bench process) |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${sizes}
 
 ${latencyTable(results, BASELINE)}

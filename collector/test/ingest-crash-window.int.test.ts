@@ -18,8 +18,7 @@
  * states stay stale (the positive case's assertion would fail) — until `flowtrail repair
  * --elasticsearch` (app/ingest/full-state-repair.ts) re-folds them.
  */
-import type { FoldedInstance } from '../src/ports/atomic-batch.ts';
-import type { StoredSummary, SummaryStore } from '../src/ports/summary-store.ts';
+import type { ContributedFold, StoredSummary, SummaryStore } from '../src/ports/summary-store.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
@@ -79,7 +78,7 @@ class CrashWindowWriter implements EventWriter, SummaryStore {
     return this.inner.readSummaries(keys);
   }
 
-  writeFoldedStates(folded: readonly FoldedInstance[]): Promise<WriteResult<InstanceState>> {
+  writeFoldedStates(folded: readonly ContributedFold[]): Promise<WriteResult<InstanceState>> {
     if (!this.armed && this.crashed === undefined) return this.inner.writeFoldedStates(folded);
     this.crashed ??= { states: folded.map((item) => item.state), events: [...this.lastEvents] };
     return new Promise((_, reject) => this.hung.push(reject));

@@ -22,6 +22,7 @@ import {
 } from './helpers/servers.ts';
 import { connectSuiteServers, type SuiteServers } from './helpers/suite-servers.ts';
 import { waitFor } from './helpers/wait-for.ts';
+import { expectedBuckets } from './analytics/expected-buckets.ts';
 
 const name = uniqueName('pipe');
 const topic = `${name}.events`;
@@ -156,6 +157,16 @@ describe('collector pipeline (real Kafka + Elasticsearch)', () => {
     );
     // Free text over event data (the `text` catch-all of the events indices).
     expect(await countEvents(es, name, { match: { text: 'zebra-express' } })).toBe(1);
+
+    // The collector's compaction takes the contribution into the heat-map buckets.
+    const want = JSON.stringify(expectedBuckets(events));
+    await waitFor(
+      async () => {
+        const buckets = await reader.analyticsBuckets({ process: 'order-fulfilment' });
+        return JSON.stringify(buckets) === want ? true : undefined;
+      },
+      { timeoutMs: 30_000, description: 'analytics buckets of the collector' },
+    );
   });
 
   it('ingests a raw CloudEvent produced in binary mode (ce_* headers)', async () => {

@@ -28,6 +28,7 @@ import { describeConfig, type CollectorConfig } from './config/config.ts';
 import { createNotifiers } from './create-notifiers.ts';
 import type { RunningDetection } from './start-detection.ts';
 import { elasticsearchStores } from './store-sets.ts';
+import { startAnalyticsCompaction } from './start-analytics-compaction.ts';
 
 export interface StartOptions {
   logger?: Logger;
@@ -122,8 +123,9 @@ export async function startCollector(
       .catch((err: unknown) => logger.warn({ err }, 'dlq producer disconnect failed'));
   };
 
+  const stores = elasticsearchStores(config.elasticsearch, logger, retrier);
   const assembly = await assemble({
-    stores: elasticsearchStores(config.elasticsearch, logger, retrier),
+    stores,
     logger,
     metrics,
     definitionsDir: config.detection.definitionsDir,
@@ -192,6 +194,11 @@ export async function startCollector(
   }
   const detection = assembly.startDetection();
   if (detection === undefined) throw new Error('a collector runs detection');
+  const compaction = startAnalyticsCompaction(
+    stores.events,
+    config.analyticsCompactIntervalMs,
+    logger.child({ component: 'analytics' }),
+  );
   const stopStats = metrics.logEvery(config.statsIntervalMs, logger);
   logger.info({ topics, groupId: config.kafka.groupId }, 'collector consuming');
 
@@ -206,6 +213,7 @@ export async function startCollector(
     stop: async () => {
       logger.info('collector stopping');
       stopStats();
+      await compaction.stop();
       await assembly.stop(stopKafka);
       logger.info({ counters: metrics.snapshot() }, 'collector stopped');
     },

@@ -3,8 +3,10 @@
  * buckets per process (domain/analytics/analytics-bucket.ts) kept current at ingest by a
  * store that can (SQLite: in the batch's transaction, batch-transaction.ts). The heat
  * map, bottlenecks and process graph read them (app/queries/), so their cost follows the
- * hours and steps of a process, not its events. A store without them (Elasticsearch,
- * for now) does not offer the capability, and the queries fall back to scanning events.
+ * hours and steps of a process, not its events. Elasticsearch keeps each instance's
+ * whole contribution at ingest and sums changed ones into its buckets afterwards
+ * (`AnalyticsCompaction`). A store without them does not offer the capability, and the
+ * queries fall back to scanning events.
  */
 import type { AnalyticsBucket } from '../domain/analytics/analytics-bucket.ts';
 
@@ -44,6 +46,22 @@ export interface AnalyticsMaintainer {
     pageSize?: number;
     fromScratch?: boolean;
   }): Promise<AnalyticsCatchUpReport>;
+}
+
+/**
+ * A store whose buckets take in what ingest stored by a separate step (Elasticsearch:
+ * es-analytics-compactor.ts), run every few seconds by the collector
+ * (main/start-analytics-compaction.ts): the buckets lag ingest by that much.
+ */
+export interface AnalyticsCompaction {
+  /** Takes in the contributions stored so far (at most `maxPages` pages); returns the pages. */
+  compactAnalytics(maxPages?: number): Promise<number>;
+}
+
+export function isAnalyticsCompaction<S extends object>(
+  store: S,
+): store is S & AnalyticsCompaction {
+  return typeof (store as Partial<AnalyticsCompaction>).compactAnalytics === 'function';
 }
 
 export function isAnalyticsReader<S extends object>(store: S): store is S & AnalyticsReader {

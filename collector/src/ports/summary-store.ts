@@ -15,6 +15,7 @@
  * from one partition (the Kafka key is the instance key), which is what makes "the
  * batch's events" exactly the events the summary lacks.
  */
+import type { AnalyticsDelta } from '../domain/analytics/analytics-delta.ts';
 import type { InstanceState } from '../domain/instance/instance-state.ts';
 import type { FoldedInstance } from './atomic-batch.ts';
 import type { WriteResult } from './event-store.ts';
@@ -25,6 +26,22 @@ export interface StoredSummary {
   summary?: unknown;
   /** `eventCount` of the stored state; absent when there is none. */
   stateEventCount?: number;
+  /**
+   * The instance's whole analytics contribution as stored (`deltaBuckets` JSON; the
+   * caller checks it) and the event count it was folded from; absent when none is stored.
+   * A fold continues only from a contribution of the summary's count.
+   */
+  contribution?: { eventCount: number; buckets: unknown };
+}
+
+/**
+ * A fold with the instance's WHOLE analytics contribution after it (all its stored
+ * events), which a `SummaryStore` keeps beside the summary: its pre-aggregated analytics
+ * are sums of these (es-analytics-compactor.ts), not of the deltas, so they need no
+ * transaction with the state.
+ */
+export interface ContributedFold extends FoldedInstance {
+  contribution: AnalyticsDelta;
 }
 
 /**
@@ -34,8 +51,9 @@ export interface StoredSummary {
  */
 export interface SummaryStore {
   /**
-   * The stored summaries and state versions of `keys` (real-time reads: no refresh);
-   * keys with neither a summary nor a state are absent.
+   * The stored summaries, state versions and contributions of `keys` (real-time reads:
+   * no refresh); keys with neither a summary nor a state are absent. A document that
+   * cannot be read fails the call (retriably), never reads as absent.
    */
   readSummaries(keys: readonly string[]): Promise<Map<string, StoredSummary>>;
   /**
@@ -44,7 +62,7 @@ export interface SummaryStore {
    * before the call are searchable once the states are (`getEvents` of a state just
    * written finds all its events).
    */
-  writeFoldedStates(folded: readonly FoldedInstance[]): Promise<WriteResult<InstanceState>>;
+  writeFoldedStates(folded: readonly ContributedFold[]): Promise<WriteResult<InstanceState>>;
 }
 
 export function isSummaryStore<S extends object>(store: S): store is S & SummaryStore {

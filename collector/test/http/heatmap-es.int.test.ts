@@ -11,6 +11,7 @@ import { collectorTestEnv, uniqueName } from '../helpers/servers.ts';
 import { analysisEvents, expectedHeatmaps } from './analysis-events.ts';
 import { startEsAndSqlite, type EsAndSqlite } from './es-and-sqlite.ts';
 import { call, postBatch } from './http-client.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const name = uniqueName('heatmap');
 const PROCESS = `${name}-orders`;
@@ -35,6 +36,17 @@ beforeAll(async () => {
     status: 202,
     body: { accepted: 16, rejected: [] },
   });
+  // The heat map reads the analytics buckets, which the collector's compaction keeps
+  // about a second behind ingest (es-analytics-compactor.ts).
+  await waitFor(
+    async () => {
+      const { es: onEs, sqlite } = await both(heatmapPath(PROCESS, '?dimension=hour'));
+      return onEs.status === 200 && JSON.stringify(onEs.body) === JSON.stringify(sqlite.body)
+        ? true
+        : undefined;
+    },
+    { description: 'the analytics compacted on Elasticsearch' },
+  );
 });
 
 afterAll(async () => {

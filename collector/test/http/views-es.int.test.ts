@@ -90,6 +90,20 @@ beforeAll(async () => {
     },
     { description: 'the family searchable on Elasticsearch' },
   );
+  // The graph reads the analytics buckets, which the collector's compaction keeps about a
+  // second behind ingest (es-analytics-compactor.ts).
+  await waitFor(
+    async () => {
+      for (const process of [ORDER_PROCESS, PICK_PROCESS]) {
+        const { es: onEs, sqlite } = await both(
+          `/api/processes/${encodeURIComponent(process)}/graph`,
+        );
+        if (JSON.stringify(onEs.body) !== JSON.stringify(sqlite.body)) return undefined;
+      }
+      return true;
+    },
+    { description: 'the analytics of the family compacted on Elasticsearch' },
+  );
 }, 120_000);
 
 afterAll(async () => {

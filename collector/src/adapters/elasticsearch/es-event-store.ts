@@ -9,8 +9,9 @@
  * Instance states in `<prefix>-instances` (document id = instance key,
  * external_gte version = eventCount, so a state folded from fewer events never overwrites
  * a fuller one), each with its ingest summary in `<prefix>-summaries` so batches continue
- * folds without re-reading events (es-summaries.ts). The events are the source of truth;
- * states and summaries are derived and rebuildable.
+ * folds without re-reading events (es-summaries.ts), and its analytics contribution,
+ * which the compactor sums into hour buckets (es-analytics*.ts). The events are the
+ * source of truth; states, summaries and analytics are derived and rebuildable.
  * Detection queries (`DetectionReader`, also `openInstanceKeys`): es-detection-queries.ts;
  * the change feed (`instanceChanges`, on `_seq_no`): es-change-queries.ts; `search`:
  * es-instance-search.ts; recency scans: es-recent-scan.ts; bulk item outcomes: es-bulk.ts.
@@ -53,25 +54,38 @@ import { byInstance, scanEvents, type EventDocument } from './es-event-scan.ts';
 import { writeEventBatch } from './es-event-writes.ts';
 import { searchInstances } from './es-instance-search.ts';
 import { scanRecent } from './es-recent-scan.ts';
-import { instancesIndex, summariesIndex } from './index-names.ts';
-import { readSummaries, summariesTemplate, writeFoldedStates } from './es-summaries.ts';
+import { instancesIndex } from './index-names.ts';
+import { readSummaries, writeFoldedStates } from './es-summaries.ts';
+import { prepareIndices } from './es-index-preparation.ts';
+import { analyticsComplete, readBuckets } from './es-analytics.ts';
+import { AnalyticsCompactor } from './es-analytics-compactor.ts';
+import { catchUpEsAnalytics } from './es-analytics-catch-up.ts';
+import type { AnalyticsBucket } from '../../domain/analytics/analytics-bucket.ts';
+import type {
+  AnalyticsCatchUpReport,
+  AnalyticsMaintainer,
+  AnalyticsQuery,
+  AnalyticsReader,
+} from '../../ports/analytics-store.ts';
 import { EventsRefresher } from './es-events-refresher.ts';
 import { sourceOfMgetItem } from './es-mget.ts';
-import type { FoldedInstance } from '../../ports/atomic-batch.ts';
-import type { StoredSummary, SummaryStore } from '../../ports/summary-store.ts';
-import { eventsTemplate, instancesTemplate } from './templates.ts';
+import type { ContributedFold, StoredSummary, SummaryStore } from '../../ports/summary-store.ts';
 
 const PAGE_SIZE = 1000;
 
-export class ElasticsearchEventStore implements EventStore, SummaryStore {
+export class ElasticsearchEventStore
+  implements EventStore, SummaryStore, AnalyticsReader, AnalyticsMaintainer
+{
   /** Every refresh of the events indices this store sends, shared when they coincide. */
   private readonly refresher: EventsRefresher;
+  private readonly compactor: AnalyticsCompactor;
 
   constructor(
     private readonly client: Client,
     private readonly options: { indexPrefix: string; replicas: number; logger: Logger },
   ) {
     this.refresher = EventsRefresher.of(client, options.indexPrefix);
+    this.compactor = new AnalyticsCompactor(client, options.indexPrefix);
   }
 
   static fromConfig(config: ElasticsearchConfig, logger: Logger): ElasticsearchEventStore {
@@ -87,27 +101,7 @@ export class ElasticsearchEventStore implements EventStore, SummaryStore {
   }
 
   async prepare(): Promise<void> {
-    await this.call('put index templates', async () => {
-      await this.client.indices.putIndexTemplate(
-        eventsTemplate(this.prefix, this.options.replicas),
-      );
-      await this.client.indices.putIndexTemplate(
-        instancesTemplate(this.prefix, this.options.replicas),
-      );
-      await this.client.indices.putIndexTemplate(
-        summariesTemplate(this.prefix, this.options.replicas),
-      );
-    });
-    for (const index of [instancesIndex(this.prefix), summariesIndex(this.prefix)]) {
-      await this.call(`create index ${index}`, async () => {
-        try {
-          await this.client.indices.create({ index });
-        } catch (err) {
-          const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type;
-          if (type !== 'resource_already_exists_exception') throw err;
-        }
-      });
-    }
+    await prepareIndices(this.client, this.prefix, this.options.replicas);
     await this.migrateEventIds();
   }
 
@@ -150,8 +144,26 @@ export class ElasticsearchEventStore implements EventStore, SummaryStore {
     return readSummaries(this.client, this.prefix, keys);
   }
 
-  writeFoldedStates(folded: readonly FoldedInstance[]): Promise<WriteResult<InstanceState>> {
+  writeFoldedStates(folded: readonly ContributedFold[]): Promise<WriteResult<InstanceState>> {
     return writeFoldedStates(this.client, this.prefix, this.options.logger, folded, this.refresher);
+  }
+
+  /** The buckets, once the contributions cover every instance (es-analytics.ts). */
+  async analyticsBuckets(query: AnalyticsQuery): Promise<AnalyticsBucket[] | undefined> {
+    if (!(await analyticsComplete(this.client, this.prefix))) return undefined;
+    return readBuckets(this.client, this.prefix, query);
+  }
+
+  /** Adds the contributions written so far to the buckets (es-analytics-compactor.ts). */
+  compactAnalytics(maxPages?: number): Promise<number> {
+    return this.compactor.compactAll(maxPages);
+  }
+
+  catchUpAnalytics(options: {
+    pageSize?: number;
+    fromScratch?: boolean;
+  }): Promise<AnalyticsCatchUpReport> {
+    return catchUpEsAnalytics(this.client, this.prefix, this, this.compactor, options);
   }
 
   async eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>> {

@@ -1,24 +1,28 @@
 /**
  * The `SummaryStore` capability of the Elasticsearch store (ports/summary-store.ts): each
  * instance's ingest summary in `<prefix>-summaries` (document id = instance key, stored
- * only: the mapping indexes nothing), written in the SAME bulk request as its state, both
- * under `external_gte` versions of their event counts. Reads are `mget`s, real-time, so a
- * batch needs no refresh to continue its folds.
+ * only: the mapping indexes nothing) and its whole analytics contribution in
+ * `<prefix>-contributions` (what es-analytics-compactor.ts sums into buckets), written in
+ * the SAME bulk request as its state, all under `external_gte` versions of their event
+ * counts. Reads are `mget`s, real-time, so a batch needs no refresh to continue its folds.
  *
- * Items of one bulk are not atomic together: a summary whose write failed, or that lags
- * the state for any other reason (a state written by `writeStates`, e.g. `flowtrail
- * repair`), is told apart by `stateEventCount` ≠ the summary's count, and the caller
- * re-folds. A failed summary item is therefore logged, not a failure of the state.
+ * Items of one bulk are not atomic together: a summary or contribution whose write
+ * failed, or that lags the state for any other reason (a state written by `writeStates`,
+ * e.g. `flowtrail repair`), is told apart by `stateEventCount` ≠ its count, and the
+ * caller re-folds. A failed summary item is therefore logged, not a failure of the state;
+ * a failed contribution item fails its state's item (retried with it), since the
+ * analytics would otherwise miss the batch until the instance's next event.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
-import type { FoldedInstance } from '../../ports/atomic-batch.ts';
+
 import type { ItemFailure, WriteResult } from '../../ports/event-store.ts';
-import type { StoredSummary } from '../../ports/summary-store.ts';
+import type { ContributedFold, StoredSummary } from '../../ports/summary-store.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { bulkOutcomes, type BulkItemOutcome } from './es-bulk.ts';
 import { isRetriableStatus, toStorageError } from './es-errors.ts';
-import { instancesIndex, summariesIndex } from './index-names.ts';
+import { contributionsIndex, instancesIndex, summariesIndex } from './index-names.ts';
+import { deltaBuckets } from '../../domain/analytics/analytics-delta.ts';
 import { sourceOfMgetItem } from './es-mget.ts';
 import type { EventsRefresher } from './es-events-refresher.ts';
 
@@ -41,7 +45,7 @@ export function summariesTemplate(
 }
 
 const MGET_PAGE = 1000;
-/** Instances (a state and a summary each) per bulk request of `writeFoldedStates`. */
+/** Instances (a state, a summary and a contribution each) per bulk request of `writeFoldedStates`. */
 const STATES_PAGE = 1000;
 
 export async function readSummaries(
@@ -53,12 +57,17 @@ export async function readSummaries(
   const unique = [...new Set(keys)];
   for (let i = 0; i < unique.length; i += MGET_PAGE) {
     const page = unique.slice(i, i + MGET_PAGE);
-    let response: estypes.MgetResponse<{ eventCount?: number; summary?: unknown }>;
+    let response: estypes.MgetResponse<{
+      eventCount?: number;
+      summary?: unknown;
+      buckets?: unknown;
+    }>;
     try {
       response = await client.mget({
         docs: page.flatMap((key) => [
           { _index: summariesIndex(prefix), _id: key },
           { _index: instancesIndex(prefix), _id: key, _source: ['eventCount'] },
+          { _index: contributionsIndex(prefix), _id: key },
         ]),
       });
     } catch (err) {
@@ -67,12 +76,18 @@ export async function readSummaries(
     page.forEach((key, n) => {
       // An unreadable document throws (es-mget.ts): taken for absent, both would make
       // the instance look new and be folded from its batch alone.
-      const stored = sourceOfMgetItem(response.docs[2 * n], 'read summaries')?.summary;
-      const count = sourceOfMgetItem(response.docs[2 * n + 1], 'read summaries')?.eventCount;
+      const stored = sourceOfMgetItem(response.docs[3 * n], 'read summaries')?.summary;
+      const count = sourceOfMgetItem(response.docs[3 * n + 1], 'read summaries')?.eventCount;
+      const item = response.docs[3 * n + 2];
+      const buckets = sourceOfMgetItem(item, 'read summaries')?.buckets;
+      const version = item !== undefined && 'found' in item ? item._version : undefined;
       if (stored === undefined && typeof count !== 'number') return;
       result.set(key, {
         ...(stored === undefined ? {} : { summary: stored }),
         ...(typeof count === 'number' ? { stateEventCount: count } : {}),
+        ...(buckets === undefined || version === undefined
+          ? {}
+          : { contribution: { eventCount: version, buckets } }),
       });
     });
   }
@@ -83,7 +98,7 @@ export async function writeFoldedStates(
   client: Client,
   prefix: string,
   logger: Logger,
-  folded: readonly FoldedInstance[],
+  folded: readonly ContributedFold[],
   refresher: Pick<EventsRefresher, 'ownWrites'>,
 ): Promise<WriteResult<InstanceState>> {
   const result: WriteResult<InstanceState> = { retriable: [], rejected: [] };
@@ -98,7 +113,7 @@ export async function writeFoldedStates(
   const outcomes: BulkItemOutcome[] = [];
   for (let start = 0; start < folded.length; start += STATES_PAGE) {
     const page = folded.slice(start, start + STATES_PAGE);
-    const operations = page.flatMap(({ state, summary }) => [
+    const operations = page.flatMap(({ state, summary, contribution }) => [
       {
         index: {
           _index: instancesIndex(prefix),
@@ -117,16 +132,44 @@ export async function writeFoldedStates(
         },
       },
       { summary },
+      {
+        index: {
+          _index: contributionsIndex(prefix),
+          _id: state.key,
+          version: summary.fold.acc.eventCount,
+          version_type: 'external_gte' as const,
+        },
+      },
+      { process: state.process, buckets: deltaBuckets(contribution) },
     ]);
-    for (const outcome of await bulkOutcomes(client, 'bulk states', operations, 2 * page.length)) {
+    for (const outcome of await bulkOutcomes(client, 'bulk states', operations, 3 * page.length)) {
       outcomes.push(outcome);
     }
   }
   let summaryFailures = 0;
   folded.forEach(({ state }, i) => {
-    const stateItem = outcomes[2 * i];
-    const summaryItem = outcomes[2 * i + 1];
+    const stateItem = outcomes[3 * i];
+    // A summary or contribution not stored only makes the next batch re-fold (its
+    // version then differs from the state's); the analytics follow the contributions
+    // stored, so one that failed with its state stored is retried like the state.
+    const summaryItem = outcomes[3 * i + 1];
+    const contributionItem = outcomes[3 * i + 2];
     if (summaryItem?.error !== undefined && summaryItem.status !== 409) summaryFailures++;
+    if (
+      contributionItem?.error !== undefined &&
+      contributionItem.status !== 409 &&
+      stateItem?.error === undefined
+    ) {
+      const failure: ItemFailure<InstanceState> = {
+        item: state,
+        status: contributionItem.status,
+        error: contributionItem.error,
+      };
+      (isRetriableStatus(contributionItem.status) ? result.retriable : result.rejected).push(
+        failure,
+      );
+      return;
+    }
     // 409: the stored state was folded from more events; ours is superseded, not failed.
     if (stateItem === undefined || stateItem.error === undefined || stateItem.status === 409) {
       return;

@@ -30,3 +30,21 @@ export function instancesTemplateName(prefix: string): string {
 export function summariesIndex(prefix: string): string {
   return `${prefix}-summaries`;
 }
+
+/** One document per instance key: its whole analytics contribution (es-summaries.ts). */
+export function contributionsIndex(prefix: string): string {
+  return `${prefix}-contributions`;
+}
+
+/**
+ * The pre-aggregated analytics: buckets, the compactor's checkpoint and journal, the
+ * coverage status (es-analytics-compactor.ts, es-analytics.ts).
+ */
+export function analyticsIndex(prefix: string): string {
+  return `${prefix}-analytics`;
+}
+
+/** One document per instance key: the contribution the buckets include (es-analytics-compactor.ts). */
+export function includedIndex(prefix: string): string {
+  return `${prefix}-analytics-included`;
+}

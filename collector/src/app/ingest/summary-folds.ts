@@ -17,12 +17,17 @@ import {
   refoldIngest,
 } from '../../domain/ingest/ingest-summary.ts';
 import type { FoldedInstance, IncrementalBatchFold } from '../../ports/atomic-batch.ts';
+import {
+  addDelta,
+  deltaOfBuckets,
+  type AnalyticsDelta,
+} from '../../domain/analytics/analytics-delta.ts';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import type { EventWriter } from '../../ports/event-store.ts';
-import type { SummaryStore } from '../../ports/summary-store.ts';
+import type { ContributedFold, StoredSummary, SummaryStore } from '../../ports/summary-store.ts';
 
 export interface SummaryFolds {
-  folded: FoldedInstance[];
+  folded: ContributedFold[];
   continued: number;
   refolded: number;
   /** New instances folded from the batch alone. */
@@ -60,7 +65,7 @@ export async function foldWithSummaries(
   }
   const keys = [...byKey.keys()];
   const summaries = keys.length === 0 ? new Map() : await store.readSummaries(keys);
-  const folded: FoldedInstance[] = [];
+  const folded: ContributedFold[] = [];
   const refold: string[] = [];
   let fresh = 0;
   for (const key of keys) {
@@ -75,21 +80,28 @@ export async function foldWithSummaries(
       // the batch holds all its events (a replay of an interrupted batch is not new).
       const result = guard(key, batch, (events) => refoldStored(events, [], derive));
       fresh += 1;
-      if (result !== undefined) folded.push(result);
+      // From all its events with none before: its analytics change is its contribution.
+      if (result !== undefined) folded.push({ ...result, contribution: result.analytics });
       continue;
     }
     const result =
       stored?.summary === undefined
         ? undefined
         : continueStored(key, stored.summary, stored.stateEventCount, batch, derive);
-    if (result === undefined) refold.push(key);
-    else folded.push(result);
+    // The contribution after the batch: the stored one (of the summary's events) plus the
+    // batch's change; without it the instance re-folds, which derives it from its events.
+    const base = result === undefined ? undefined : storedContribution(stored);
+    if (result === undefined || base === undefined) refold.push(key);
+    else {
+      addDelta(base, result.analytics);
+      folded.push({ ...result, contribution: base });
+    }
   }
   if (refold.length > 0) {
     const eventsByKey = await store.eventsOfInstances(refold);
     for (const key of refold) {
       const result = guard(key, eventsByKey.get(key), (events) => refoldStored(events, [], derive));
-      if (result !== undefined) folded.push(result);
+      if (result !== undefined) folded.push({ ...result, contribution: result.analytics });
     }
   }
   return {
@@ -98,6 +110,15 @@ export async function foldWithSummaries(
     refolded: refold.length,
     fresh,
   };
+}
+
+/** The stored contribution when it was folded from the stored state's events. */
+function storedContribution(stored: StoredSummary | undefined): AnalyticsDelta | undefined {
+  const contribution = stored?.contribution;
+  if (contribution === undefined || contribution.eventCount !== stored?.stateEventCount) {
+    return undefined;
+  }
+  return deltaOfBuckets(contribution.buckets);
 }
 
 /**

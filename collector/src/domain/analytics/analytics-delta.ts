@@ -4,7 +4,13 @@
  * instance's old contribution taken back). Deltas of many instances add up into one per
  * batch, which a store merges into its buckets in the batch's transaction. Pure.
  */
-import { addBucket, emptyBucket, isEmptyBucket, type AnalyticsBucket } from './analytics-bucket.ts';
+import {
+  addBucket,
+  emptyBucket,
+  isAnalyticsBucket,
+  isEmptyBucket,
+  type AnalyticsBucket,
+} from './analytics-bucket.ts';
 
 export type AnalyticsDelta = Map<string, AnalyticsBucket>;
 
@@ -37,4 +43,18 @@ export function deltaBuckets(delta: AnalyticsDelta): AnalyticsBucket[] {
   return [...delta.values()]
     .filter((bucket) => !isEmptyBucket(bucket))
     .sort((a, b) => (a.process < b.process ? -1 : a.process > b.process ? 1 : a.hour - b.hour));
+}
+
+/**
+ * A delta from its stored form (`deltaBuckets`, parsed JSON); undefined when it is not
+ * a list of buckets (a damaged document: the caller re-derives it).
+ */
+export function deltaOfBuckets(value: unknown): AnalyticsDelta | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const delta = emptyDelta();
+  for (const bucket of value) {
+    if (!isAnalyticsBucket(bucket)) return undefined;
+    addDelta(delta, new Map([[bucketId(bucket.process, bucket.hour), bucket]]));
+  }
+  return delta;
 }

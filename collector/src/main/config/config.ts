@@ -39,6 +39,8 @@ export interface CollectorConfig {
   logLevel: LogLevel;
   retry: RetryConfig;
   statsIntervalMs: number;
+  /** How often the analytics buckets take in the contributions written (es-analytics-compactor.ts). */
+  analyticsCompactIntervalMs: number;
   shutdownTimeoutMs: number;
 }
 
@@ -144,6 +146,12 @@ export function parseConfig(env: Env = process.env): CollectorConfig {
     logLevel: readLogLevel(r),
     retry: readRetryConfig(r),
     statsIntervalMs: r.int('FLOWTRAIL_STATS_INTERVAL_MS', 30_000, 100),
+    analyticsCompactIntervalMs: r.int(
+      'FLOWTRAIL_ANALYTICS_COMPACT_INTERVAL_MS',
+      1000,
+      100,
+      3_600_000,
+    ),
     shutdownTimeoutMs: readShutdownTimeoutMs(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);

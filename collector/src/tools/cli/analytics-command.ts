@@ -1,32 +1,35 @@
-// `flowtrail analytics rebuild [--data-dir DIR] [--from-scratch] [--page-size N] [--json]`
-// — brings the embedded store's pre-aggregated analytics (heat maps, bottlenecks,
+// `flowtrail analytics rebuild [--data-dir DIR | --elasticsearch] [--from-scratch]
+// [--page-size N] [--json]` — brings the store's pre-aggregated analytics (heat maps, bottlenecks,
 // process graphs, learned deadlines; ports/analytics-store.ts) up to every stored event:
-// needed once for a file written before analytics existed, or after events were stored
-// without them; `--from-scratch` empties and rebuilds them. Safe while Flowtrail runs
+// needed once for a file (or an Elasticsearch store) written before analytics existed, or
+// after events were stored without them; `--from-scratch` empties and rebuilds them. Safe while Flowtrail runs
 // (one short transaction per page). Until it finished, those views scan events.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { databasePath } from '../../adapters/sqlite/sqlite-database.ts';
 import { SqliteEventStore } from '../../adapters/sqlite/sqlite-event-store.ts';
-import { EnvReader, type Env } from '../../main/config/config.ts';
+import { ElasticsearchEventStore } from '../../adapters/elasticsearch/es-event-store.ts';
+import { EnvReader, readElasticsearchConfig, type Env } from '../../main/config/config.ts';
+import { createLogger } from '../../shared/logger.ts';
 import { DEFAULT_DATA_DIR } from '../../main/config/embedded-config.ts';
 
-export const ANALYTICS_USAGE = `usage: flowtrail analytics rebuild [--data-dir DIR] [--from-scratch]
-                                 [--page-size N] [--json]
+export const ANALYTICS_USAGE = `usage: flowtrail analytics rebuild [--data-dir DIR | --elasticsearch]
+                                 [--from-scratch] [--page-size N] [--json]
 
-Walks every instance of the embedded store and adds to the pre-aggregated analytics what
-its stored events add beyond what they already include; afterwards the heat maps,
+Walks every instance of the store and adds to the pre-aggregated analytics what its
+stored events add beyond what they already include; afterwards the heat maps,
 bottlenecks, process graphs and learned deadlines read the analytics instead of scanning
 events. Safe while Flowtrail runs.
 
   --data-dir DIR     the embedded store (default $FLOWTRAIL_DATA_DIR or ${DEFAULT_DATA_DIR})
+  --elasticsearch    the Kafka-mode store instead: ELASTICSEARCH_URL and the other
+                     ELASTICSEARCH_* variables of the collector
   --from-scratch     empty the analytics first and rebuild them from every event
   --page-size N      instances per transaction (default 500, 1..10000)
   --json             print the totals as one JSON object
   -h, --help         this text
 
-Elasticsearch keeps no pre-aggregated analytics yet (its views scan events).
 Exit 0 when done, 1 when the store failed, 2 on bad arguments.`;
 
 export interface AnalyticsIo {
@@ -48,6 +51,7 @@ export async function analyticsCommand(args: readonly string[]): Promise<number>
 export async function runAnalytics(args: readonly string[], io: AnalyticsIo): Promise<number> {
   let values: {
     'data-dir'?: string;
+    elasticsearch?: boolean;
     'from-scratch'?: boolean;
     'page-size'?: string;
     json?: boolean;
@@ -61,6 +65,7 @@ export async function runAnalytics(args: readonly string[], io: AnalyticsIo): Pr
       allowPositionals: true,
       options: {
         'data-dir': { type: 'string' },
+        elasticsearch: { type: 'boolean' },
         'from-scratch': { type: 'boolean' },
         'page-size': { type: 'string' },
         json: { type: 'boolean' },
@@ -87,19 +92,29 @@ export async function runAnalytics(args: readonly string[], io: AnalyticsIo): Pr
     problems.push(`--page-size: expected 1..10000, got "${rawPage}"`);
   }
   const r = new EnvReader(io.env);
+  const elasticsearch = values.elasticsearch === true;
+  if (elasticsearch && values['data-dir'] !== undefined) {
+    problems.push('--data-dir and --elasticsearch: choose one store');
+  }
+  const esConfig = elasticsearch ? readElasticsearchConfig(r) : undefined;
   const dataDir = resolve(
     io.cwd,
     values['data-dir'] ?? r.string('FLOWTRAIL_DATA_DIR', DEFAULT_DATA_DIR),
   );
   problems.push(...r.problems);
-  if (problems.length === 0 && !existsSync(databasePath(dataDir))) {
+  if (problems.length === 0 && !elasticsearch && !existsSync(databasePath(dataDir))) {
     problems.push(`no embedded store at ${databasePath(dataDir)}`);
   }
   if (problems.length > 0) {
     io.err(`${problems.join('\n')}\n\n${ANALYTICS_USAGE}`);
     return 2;
   }
-  const store = new SqliteEventStore({ dataDir });
+  const store =
+    esConfig === undefined
+      ? new SqliteEventStore({ dataDir })
+      : ElasticsearchEventStore.fromConfig(esConfig, createLogger('warn'));
+  const where =
+    esConfig === undefined ? databasePath(dataDir) : `${esConfig.url} (${esConfig.indexPrefix}-*)`;
   try {
     await store.prepare();
     const report = await store.catchUpAnalytics({
@@ -109,7 +124,7 @@ export async function runAnalytics(args: readonly string[], io: AnalyticsIo): Pr
     io.out(
       values.json === true
         ? JSON.stringify(report)
-        : `analytics of ${databasePath(dataDir)}: ${report.instances} instances walked, ${report.changed} brought up to date`,
+        : `analytics of ${where}: ${report.instances} instances walked, ${report.changed} brought up to date`,
     );
     return 0;
   } catch (err) {

@@ -1,0 +1,302 @@
+/**
+ * Keeps the Elasticsearch store's analytics buckets equal to the sum of the instances'
+ * contributions (es-analytics.ts) without a transaction between documents. Ingest writes
+ * each instance's WHOLE contribution with its state (es-summaries.ts); this walks the
+ * contributions written since its checkpoint in `_seq_no` order (one shard, so a total
+ * order of writes; up to the shard's local checkpoint, below which every write is done),
+ * a page at a time, and adds to the buckets what each changed by since the buckets
+ * included it (`<prefix>-analytics-included`).
+ *
+ * One page is made exact by a write-ahead journal:
+ * 1. compute the page's total change and the contributions it includes, write them as
+ *    journal `page + 1` (`create`: of two compactors only one writes a page);
+ * 2. apply it: each bucket it changes is read and written under the page number as its
+ *    external version, skipped when it already has that page (a retried or second
+ *    application adds nothing twice); then the included contributions;
+ * 3. advance the checkpoint past the page, then delete the journal.
+ * A crash anywhere leaves a journal or a checkpoint that the next run completes, so
+ * every contribution change is added exactly once. Its cost follows the contributions
+ * written, never the history. Failures are `StorageError`s; the caller retries later.
+ */
+import type { Client, estypes } from '@elastic/elasticsearch';
+import {
+  addBucket,
+  emptyBucket,
+  isAnalyticsBucket,
+} from '../../domain/analytics/analytics-bucket.ts';
+import type { AnalyticsBucket } from '../../domain/analytics/analytics-bucket.ts';
+import {
+  addDelta,
+  deltaBuckets,
+  deltaOfBuckets,
+  emptyDelta,
+} from '../../domain/analytics/analytics-delta.ts';
+import { StorageError } from '../../shared/errors.ts';
+import { bucketDocumentId } from './es-analytics.ts';
+import { bulkOutcomes } from './es-bulk.ts';
+import { isRetriableStatus, toStorageError } from './es-errors.ts';
+import { sourceOfMgetItem } from './es-mget.ts';
+import { analyticsIndex, contributionsIndex, includedIndex } from './index-names.ts';
+
+/** Contributions per page (one journal document holds them). */
+const PAGE = 200;
+const CHECKPOINT_ID = 'checkpoint';
+
+interface Checkpoint {
+  /** Every contribution write with `_seq_no` ≤ this is included. */
+  through: number;
+  /** Pages applied so far. */
+  page: number;
+}
+
+interface Journal {
+  kind: 'journal';
+  page: number;
+  through: number;
+  /** The page's total change, by bucket. */
+  change: AnalyticsBucket[];
+  /** The contributions the buckets include after the page. */
+  included: { key: string; buckets: AnalyticsBucket[] }[];
+}
+
+export class AnalyticsCompactor {
+  constructor(
+    private readonly client: Client,
+    private readonly prefix: string,
+  ) {}
+
+  /**
+   * Pages until every contribution written before the call is in the buckets (at most
+   * `maxPages`; the rest is left for the next call); returns the pages applied. One
+   * refresh of the contributions per call, one of the buckets when any changed.
+   */
+  async compactAll(maxPages = Infinity): Promise<number> {
+    const top = await this.localCheckpoint();
+    await this.refresh(contributionsIndex(this.prefix), 'refresh contributions');
+    let pages = 0;
+    while (pages < maxPages && (await this.compactPage(top))) pages++;
+    if (pages > 0) await this.refresh(analyticsIndex(this.prefix), 'refresh analytics');
+    return pages;
+  }
+
+  /**
+   * One page of the contributions up to `top` (visible: refreshed after `top` was read),
+   * or the completion of an interrupted page; false when there is none.
+   */
+  private async compactPage(top: number): Promise<boolean> {
+    const checkpoint = await this.checkpoint();
+    const pending = await this.journal(checkpoint.page + 1);
+    if (pending !== undefined) {
+      await this.apply(pending);
+      return true;
+    }
+    if (top <= checkpoint.through) return false;
+    const hits = await this.contributionsAfter(checkpoint.through, top);
+    const last = hits[hits.length - 1];
+    const through = hits.length < PAGE || last?._seq_no == null ? top : last._seq_no;
+    const journal = await this.pageOf(checkpoint.page + 1, through, hits);
+    try {
+      await this.client.index({
+        index: analyticsIndex(this.prefix),
+        id: journalId(journal.page),
+        op_type: 'create',
+        document: journal,
+      });
+    } catch (err) {
+      // Another compactor wrote this page first: the next call applies its journal.
+      if ((err as { statusCode?: number }).statusCode === 409) return true;
+      throw toStorageError('write analytics journal', err);
+    }
+    await this.apply(journal);
+    return true;
+  }
+
+  private async pageOf(
+    page: number,
+    through: number,
+    hits: estypes.SearchHit<{ buckets?: unknown }>[],
+  ): Promise<Journal> {
+    const keys = hits.map((hit) => hit._id as string);
+    const included = await this.included(keys);
+    const change = emptyDelta();
+    const next: Journal['included'] = [];
+    for (const hit of hits) {
+      const key = hit._id as string;
+      const current = deltaOfBuckets(hit._source?.buckets);
+      if (current === undefined) {
+        throw new StorageError(
+          `analytics contribution of ${JSON.stringify(key)} is damaged`,
+          false,
+        );
+      }
+      addDelta(change, current);
+      const before = included.get(key);
+      if (before !== undefined) addDelta(change, before, -1);
+      next.push({ key, buckets: deltaBuckets(current) });
+    }
+    return { kind: 'journal', page, through, change: deltaBuckets(change), included: next };
+  }
+
+  /** Steps 2 and 3 (idempotent). */
+  private async apply(journal: Journal): Promise<void> {
+    const index = analyticsIndex(this.prefix);
+    const ids = journal.change.map((b) => bucketDocumentId(b.process, b.hour));
+    const stored = await this.mget(index, ids, 'read analytics buckets');
+    const operations: object[] = [];
+    journal.change.forEach((change, i) => {
+      const doc = stored[i];
+      const version = doc !== undefined && 'found' in doc && doc.found ? (doc._version ?? 0) : 0;
+      if (version >= journal.page) return;
+      const kept = sourceOfMgetItem<{ bucket?: unknown }>(doc, 'read analytics buckets')?.bucket;
+      const bucket = isAnalyticsBucket(kept) ? kept : emptyBucket(change.process, change.hour);
+      addBucket(bucket, change);
+      operations.push(
+        { index: { _index: index, _id: ids[i], version: journal.page, version_type: 'external' } },
+        { kind: 'bucket', process: change.process, hour: change.hour, bucket },
+      );
+    });
+    await this.bulk(operations, 'write analytics buckets');
+    await this.bulk(
+      journal.included.flatMap(({ key, buckets }) => [
+        {
+          index: {
+            _index: includedIndex(this.prefix),
+            _id: key,
+            version: journal.page,
+            version_type: 'external_gte',
+          },
+        },
+        { buckets },
+      ]),
+      'write included contributions',
+    );
+    await this.bulk(
+      [
+        {
+          index: {
+            _index: index,
+            _id: CHECKPOINT_ID,
+            version: journal.page,
+            version_type: 'external',
+          },
+        },
+        { kind: 'checkpoint', through: journal.through, page: journal.page },
+      ],
+      'advance analytics checkpoint',
+    );
+    try {
+      await this.client.delete({ index, id: journalId(journal.page) }, { ignore: [404] });
+    } catch (err) {
+      throw toStorageError('delete analytics journal', err);
+    }
+  }
+
+  /** Items refused with 409 were written by another compactor (same content); others fail. */
+  private async bulk(operations: object[], operation: string): Promise<void> {
+    if (operations.length === 0) return;
+    const outcomes = await bulkOutcomes(this.client, operation, operations, operations.length / 2);
+    const failed = outcomes.find((o) => o.error !== undefined && o.status !== 409);
+    if (failed !== undefined) {
+      throw new StorageError(
+        `elasticsearch ${operation}: item failed with ${failed.status}`,
+        isRetriableStatus(failed.status),
+        failed.status,
+      );
+    }
+  }
+
+  private async checkpoint(): Promise<Checkpoint> {
+    const [doc] = await this.mget(analyticsIndex(this.prefix), [CHECKPOINT_ID], 'read checkpoint');
+    const source = sourceOfMgetItem<Partial<Checkpoint>>(doc, 'read analytics checkpoint');
+    return { through: source?.through ?? -1, page: source?.page ?? 0 };
+  }
+
+  private async journal(page: number): Promise<Journal | undefined> {
+    const [doc] = await this.mget(analyticsIndex(this.prefix), [journalId(page)], 'read journal');
+    return sourceOfMgetItem<Journal>(doc, 'read analytics journal');
+  }
+
+  private async included(
+    keys: readonly string[],
+  ): Promise<Map<string, ReturnType<typeof emptyDelta>>> {
+    const docs = await this.mget(includedIndex(this.prefix), keys, 'read included contributions');
+    const result = new Map<string, ReturnType<typeof emptyDelta>>();
+    keys.forEach((key, i) => {
+      const source = sourceOfMgetItem<{ buckets?: unknown }>(
+        docs[i],
+        'read included contributions',
+      );
+      if (source === undefined) return;
+      const delta = deltaOfBuckets(source.buckets);
+      if (delta === undefined) {
+        throw new StorageError(`included contribution of ${JSON.stringify(key)} is damaged`, false);
+      }
+      result.set(key, delta);
+    });
+    return result;
+  }
+
+  /** The contributions whose last write has `after` < `_seq_no` ≤ `upTo`, oldest first. */
+  private async contributionsAfter(
+    after: number,
+    upTo: number,
+  ): Promise<estypes.SearchHit<{ buckets?: unknown }>[]> {
+    try {
+      const response = await this.client.search<{ buckets?: unknown }>({
+        index: contributionsIndex(this.prefix),
+        allow_partial_search_results: false,
+        query: { range: { _seq_no: { gt: after, lte: upTo } } },
+        sort: [{ _seq_no: 'asc' }],
+        seq_no_primary_term: true,
+        size: PAGE,
+        track_total_hits: false,
+      });
+      return response.hits.hits;
+    } catch (err) {
+      throw toStorageError('read contributions', err);
+    }
+  }
+
+  /** The contributions shard's local checkpoint: every write up to it is done. */
+  private async localCheckpoint(): Promise<number> {
+    const index = contributionsIndex(this.prefix);
+    let response: estypes.IndicesStatsResponse;
+    try {
+      response = await this.client.indices.stats({ index, level: 'shards', metric: 'docs' });
+    } catch (err) {
+      throw toStorageError('read contributions checkpoint', err);
+    }
+    const shards = response.indices?.[index]?.shards?.['0'] as
+      { routing?: { primary?: boolean }; seq_no?: { local_checkpoint?: number } }[] | undefined;
+    const primary = shards?.find((s) => s.routing?.primary !== false) ?? shards?.[0];
+    const value = primary?.seq_no?.local_checkpoint;
+    if (typeof value !== 'number') {
+      throw new StorageError('elasticsearch contributions shard has no checkpoint yet', true);
+    }
+    return value;
+  }
+
+  private async mget(
+    index: string,
+    ids: readonly string[],
+    operation: string,
+  ): Promise<estypes.MgetResponseItem<never>[]> {
+    if (ids.length === 0) return [];
+    try {
+      return (await this.client.mget({ index, ids: [...ids] }))
+        .docs as estypes.MgetResponseItem<never>[];
+    } catch (err) {
+      throw toStorageError(operation, err);
+    }
+  }
+
+  private async refresh(index: string, operation: string): Promise<void> {
+    try {
+      await this.client.indices.refresh({ index });
+    } catch (err) {
+      throw toStorageError(operation, err);
+    }
+  }
+}
+
+const journalId = (page: number): string => `journal:${page}`;
