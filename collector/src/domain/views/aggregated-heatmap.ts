@@ -14,29 +14,29 @@
  */
 import type { AnalyticsBucket, StepCell } from '../analytics/analytics-bucket.ts';
 import { HOUR_MS } from '../analytics/analytics-bucket.ts';
-import { addSketch, emptySketch, sketchQuantile, type Sketch } from '../analytics/sketch.ts';
+import { SketchSum, sketchQuantile, type Sketch } from '../analytics/sketch.ts';
 import { compareBottlenecks, heatmapOf } from './heatmap.ts';
 import type { HeatCell, Heatmap, HeatmapOptions, StepRank } from './heatmap.ts';
 
 interface Merged {
   count: number;
   totalMs: number;
-  duration: Sketch;
-  waiting: Sketch;
+  duration: SketchSum;
+  waiting: SketchSum;
 }
 
 const emptyMerged = (): Merged => ({
   count: 0,
   totalMs: 0,
-  duration: emptySketch(),
-  waiting: emptySketch(),
+  duration: new SketchSum(),
+  waiting: new SketchSum(),
 });
 
 function merge(target: Merged, cell: StepCell): void {
   target.count += cell.count;
   target.totalMs += cell.totalMs;
-  addSketch(target.duration, cell.duration);
-  addSketch(target.waiting, cell.waiting);
+  target.duration.add(cell.duration);
+  target.waiting.add(cell.waiting);
 }
 
 /** The heat-map bucket (hour of day or weekday, 0 = Monday) of an hour since the epoch. */
@@ -90,19 +90,24 @@ export function aggregatedHeatmap(
         (order.get(a.step) as number) - (order.get(b.step) as number) || a.bucket - b.bucket,
     )
     .map(({ step, bucket, merged }) => {
-      const waiting = sketchQuantile(merged.waiting, 50);
+      const waiting = sketchQuantile(merged.waiting.sketch(), 50);
       return {
         step,
         bucket,
         count: merged.count,
-        ...quantiles(merged.duration),
+        ...quantiles(merged.duration.sketch()),
         ...(waiting !== undefined ? { medianWaitingMs: waiting } : {}),
       };
     });
   const bottlenecks: StepRank[] = steps
     .map((step) => {
       const merged = perStep.get(step) as Merged;
-      return { step, count: merged.count, totalMs: merged.totalMs, ...quantiles(merged.duration) };
+      return {
+        step,
+        count: merged.count,
+        totalMs: merged.totalMs,
+        ...quantiles(merged.duration.sketch()),
+      };
     })
     .sort(compareBottlenecks);
   return heatmapOf(options.dimension, steps, heatCells, bottlenecks);

@@ -29,7 +29,7 @@ import {
 } from '../analytics/analytics-bucket.ts';
 import { contributionOf } from '../analytics/analytics-contribution.ts';
 import { deltaBuckets } from '../analytics/analytics-delta.ts';
-import { addSketch, emptySketch, sketchQuantile } from '../analytics/sketch.ts';
+import { SketchSum, sketchQuantile } from '../analytics/sketch.ts';
 
 export type DurationMode = 'complete' | 'interval';
 
@@ -84,13 +84,19 @@ function addRecord(target: Record<string, number>, other: Record<string, number>
   for (const [key, n] of Object.entries(other)) target[key] = (target[key] ?? 0) + n;
 }
 
-function edgeStats(cell: EdgeCell): DurationStats {
+/** An edge summed over buckets (its sketch a `SketchSum`, the costly part of the merge). */
+interface EdgeSum extends Omit<EdgeCell, 'duration'> {
+  duration: SketchSum;
+}
+
+function edgeStats(cell: EdgeSum): DurationStats {
   if (cell.samples <= 0) return { samples: 0 };
+  const duration = cell.duration.sketch();
   return {
     samples: cell.samples,
     meanMs: cell.sumMs / cell.samples,
-    medianMs: sketchQuantile(cell.duration, 50) as number,
-    p95Ms: sketchQuantile(cell.duration, 95) as number,
+    medianMs: sketchQuantile(duration, 50) as number,
+    p95Ms: sketchQuantile(duration, 95) as number,
   };
 }
 
@@ -110,7 +116,7 @@ export function aggregatedGraph(
   const mode: DurationMode =
     requested === 'auto' ? (realStarts > 0 ? 'interval' : 'complete') : requested;
   const nodes: Record<string, number> = {};
-  const edges = new Map<string, EdgeCell>();
+  const edges = new Map<string, EdgeSum>();
   const startSteps: Record<string, number> = {};
   const endSteps: Record<string, number> = {};
   for (const bucket of buckets) {
@@ -119,12 +125,15 @@ export function aggregatedGraph(
     addRecord(startSteps, part.startSteps);
     addRecord(endSteps, part.endSteps);
     for (const [key, cell] of Object.entries(part.edges)) {
-      const kept = edges.get(key) ?? { count: 0, samples: 0, sumMs: 0, duration: emptySketch() };
-      edges.set(key, kept);
+      let kept = edges.get(key);
+      if (kept === undefined) {
+        kept = { count: 0, samples: 0, sumMs: 0, duration: new SketchSum() };
+        edges.set(key, kept);
+      }
       kept.count += cell.count;
       kept.samples += cell.samples;
       kept.sumMs += cell.sumMs;
-      addSketch(kept.duration, cell.duration);
+      kept.duration.add(cell.duration);
     }
   }
   return {
