@@ -1,8 +1,9 @@
 /**
  * Reads and writes of the embedded analytics tables (analytics-schema.ts), inside the
  * caller's transaction: merging a batch's delta into the stored buckets (read, add, write
- * back; an emptied bucket is deleted), the per-instance marks, and the range read of one
- * process's buckets.
+ * back; an emptied bucket is deleted; with the rows written recorded for the cache),
+ * the per-instance marks, the status (complete, generation), and the range read of
+ * buckets — one process's through the cache of parsed buckets (analytics-cache.ts).
  */
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import {
@@ -15,6 +16,7 @@ import {
 import type { AnalyticsDelta } from '../../domain/analytics/analytics-delta.ts';
 import type { AnalyticsQuery } from '../../ports/analytics-store.ts';
 import type { Prepare } from './sqlite-database.ts';
+import type { AnalyticsCache, StagedAnalytics } from './analytics-cache.ts';
 
 const READ_BUCKET = 'SELECT bucket FROM analytics_buckets WHERE process = ? AND hour = ?';
 const WRITE_BUCKET = `INSERT INTO analytics_buckets (process, hour, bucket) VALUES (?, ?, ?)
@@ -31,10 +33,11 @@ const WRITE_MARK = `INSERT INTO analytics_marks (instance_key, event_rowid) VALU
 const EVENTS_WITH_ROWIDS = `SELECT instance_key AS key, rowid, event FROM events
   WHERE instance_key IN (SELECT value FROM json_each(?))
   ORDER BY instance_key, time_ms, id`;
-const STATUS = 'SELECT complete FROM analytics_status WHERE id = 1';
+const PROCESS_ROWS = 'SELECT hour, bucket FROM analytics_buckets WHERE process = ? ORDER BY hour';
+const STATUS = 'SELECT complete, generation FROM analytics_status WHERE id = 1';
 const SET_STATUS = 'UPDATE analytics_status SET complete = ? WHERE id = 1';
 
-function parseBucket(text: string | undefined): AnalyticsBucket | undefined {
+export function parseBucket(text: string | undefined): AnalyticsBucket | undefined {
   if (text === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(text);
@@ -44,18 +47,55 @@ function parseBucket(text: string | undefined): AnalyticsBucket | undefined {
   }
 }
 
-/** Adds the delta to the stored buckets (a damaged stored bucket is replaced). */
-export function mergeAnalytics(prepare: Prepare, delta: AnalyticsDelta): void {
+/**
+ * Adds the delta to the stored buckets (a damaged stored bucket is replaced). With
+ * `staged`, records the rows written and the generation before and after (for the cache,
+ * analytics-cache.ts, once the caller's transaction committed).
+ */
+export function mergeAnalytics(
+  prepare: Prepare,
+  delta: AnalyticsDelta,
+  staged?: StagedAnalytics,
+): void {
+  if (delta.size === 0) return;
   const read = prepare(READ_BUCKET);
   const write = prepare(WRITE_BUCKET);
+  if (staged !== undefined) staged.before ??= readStatus(prepare).generation;
   for (const change of delta.values()) {
     const row = read.get(change.process, change.hour) as { bucket: string } | undefined;
     const stored = parseBucket(row?.bucket);
     const next = stored ?? emptyBucket(change.process, change.hour);
     addBucket(next, change);
-    if (isEmptyBucket(next)) prepare(DELETE_BUCKET).run(change.process, change.hour);
-    else write.run(change.process, change.hour, JSON.stringify(next));
+    const text = isEmptyBucket(next) ? undefined : JSON.stringify(next);
+    if (text === undefined) prepare(DELETE_BUCKET).run(change.process, change.hour);
+    else write.run(change.process, change.hour, text);
+    staged?.writes.push({ process: change.process, hour: change.hour, text });
   }
+  if (staged !== undefined) staged.after = readStatus(prepare).generation;
+}
+
+/**
+ * `analyticsBuckets` of the store (inside the caller's read transaction): undefined while
+ * the analytics are incomplete; one process's buckets from `cache` (filled from all its
+ * rows when it does not hold them at the current generation); every process's read
+ * through.
+ */
+export function cachedAnalytics(
+  prepare: Prepare,
+  cache: AnalyticsCache,
+  query: AnalyticsQuery,
+): AnalyticsBucket[] | undefined {
+  const { complete, generation } = readStatus(prepare);
+  if (!complete) return undefined;
+  if (query.process === undefined) return readAnalytics(prepare, query);
+  const from = query.fromHour ?? Number.MIN_SAFE_INTEGER;
+  const to = query.toHour ?? Number.MAX_SAFE_INTEGER;
+  const cached = cache.read(query.process, generation, from, to);
+  if (cached !== undefined) return cached;
+  const rows = prepare(PROCESS_ROWS).all(query.process) as { hour: number; bucket: string }[];
+  cache.fill(query.process, generation, rows);
+  // Not cached (larger than the cache's bound): read through.
+  return cache.read(query.process, generation, from, to) ?? readAnalytics(prepare, query);
 }
 
 /** The buckets with `fromHour <= hour <= toHour` (of `query.process`, or all), by process and hour. */
@@ -119,9 +159,14 @@ export function eventsUpTo(entry: RowEvents, mark: number | undefined): Flowtrai
   return entry.events.filter((_, i) => (entry.rowids[i] as number) <= mark);
 }
 
+/** Whether the analytics cover every stored event, and the generation of the bucket rows. */
+export function readStatus(prepare: Prepare): { complete: boolean; generation: number } {
+  const row = prepare(STATUS).get() as { complete: number; generation: number } | undefined;
+  return { complete: row?.complete === 1, generation: row?.generation ?? 0 };
+}
+
 export function analyticsComplete(prepare: Prepare): boolean {
-  const row = prepare(STATUS).get() as { complete: number } | undefined;
-  return row?.complete === 1;
+  return readStatus(prepare).complete;
 }
 
 export function setAnalyticsComplete(prepare: Prepare, complete: boolean): void {

@@ -66,6 +66,7 @@ import {
   type Rows,
 } from './write-rows.ts';
 import { StateWriter, upsertStates } from './search-index-writes.ts';
+import type { StagedAnalytics } from './analytics-cache.ts';
 
 export type { Prepare } from './sqlite-database.ts';
 
@@ -181,6 +182,8 @@ export function writeBatch(
   prepare: Prepare,
   events: readonly FlowtrailEvent[],
   fold: BatchFold,
+  /** Receives the analytics rows written, for the caller to apply once this committed. */
+  staged?: StagedAnalytics,
 ): BatchWriteResult {
   const rows = eventRows(events);
   return db.transaction((): BatchWriteResult => {
@@ -190,7 +193,10 @@ export function writeBatch(
       rejected: [...rows.rejected, ...conflicts],
     };
     if (isIncrementalBatchFold(fold)) {
-      return { events: written, ...continueFolds(prepare, { keys, inserted, lastRowids }, fold) };
+      return {
+        events: written,
+        ...continueFolds(prepare, { keys, inserted, lastRowids }, fold, staged),
+      };
     }
     clearSummaries(prepare, inserted.keys());
     if (inserted.size > 0) setAnalyticsComplete(prepare, false);
@@ -233,6 +239,7 @@ function continueFolds(
   prepare: Prepare,
   { keys, inserted, lastRowids }: Pick<Inserted, 'keys' | 'inserted' | 'lastRowids'>,
   fold: IncrementalBatchFold,
+  staged: StagedAnalytics | undefined,
 ): Pick<BatchWriteResult, 'states' | 'folds'> {
   if (keys.length === 0) {
     return { states: { retriable: [], rejected: [] }, folds: { continued: 0, refolded: 0 } };
@@ -299,7 +306,7 @@ function continueFolds(
     }
   }
   writer.flush();
-  mergeAnalytics(prepare, analytics);
+  mergeAnalytics(prepare, analytics, staged);
   clearSummaries(
     prepare,
     [...inserted.keys()].filter((key) => !fresh.has(key)),

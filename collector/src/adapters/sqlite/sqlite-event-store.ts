@@ -16,7 +16,9 @@
  * - Change feed (`instanceChanges`): see change-queries.ts; each state write takes the next
  *   `change_seq`.
  * - Pre-aggregated analytics (`analyticsBuckets`, `catchUpAnalytics`): analytics-*.ts;
- *   `writeBatch` keeps them current in the batch's transaction.
+ *   `writeBatch` keeps them current in the batch's transaction; one process's buckets are
+ *   read from an exact in-process cache of the parsed rows (analytics-cache.ts), which
+ *   `writeBatch` updates once its transaction committed.
  * - `writeBatch` (events and their states in one transaction, the folds continued from
  *   the stored fold summaries where possible) and `repairStaleStates` (start-up check of
  *   the newest events' instances): batch-transaction.ts.
@@ -33,7 +35,8 @@ import type {
   AnalyticsReader,
 } from '../../ports/analytics-store.ts';
 import { ensureAnalyticsSchema } from './analytics-schema.ts';
-import { analyticsComplete, readAnalytics } from './analytics-rows.ts';
+import { cachedAnalytics, parseBucket } from './analytics-rows.ts';
+import { AnalyticsCache, StagedAnalytics } from './analytics-cache.ts';
 import { catchUpAnalytics } from './analytics-catch-up.ts';
 import { instanceKey, type FlowtrailEvent, type InstanceRef } from '@flowtrail/sdk/protocol';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
@@ -89,12 +92,16 @@ import type {
 
 /** Instances per page of `scanInstanceEvents`. */
 const SCAN_PAGE = 200;
+/** Bucket JSON the analytics cache holds at most (10 million events: ~100 MiB, 4 processes). */
+const ANALYTICS_CACHE_BYTES = 256 * 2 ** 20;
 
 export class SqliteEventStore
   extends SqliteComponent
   implements EventStore, AtomicBatchWriter, StateRepairer, AnalyticsReader, AnalyticsMaintainer
 {
-  constructor(options: SqliteOptions) {
+  private readonly analytics: AnalyticsCache;
+
+  constructor(options: SqliteOptions & { analyticsCacheBytes?: number }) {
     super(options, {
       component: EVENT_STORE_COMPONENT,
       version: EVENT_STORE_SCHEMA_VERSION,
@@ -105,6 +112,10 @@ export class SqliteEventStore
         ensureAnalyticsSchema(db);
       },
     });
+    this.analytics = new AnalyticsCache(
+      options.analyticsCacheBytes ?? ANALYTICS_CACHE_BYTES,
+      parseBucket,
+    );
   }
 
   async writeEvents(events: readonly FlowtrailEvent[]): Promise<WriteResult<FlowtrailEvent>> {
@@ -121,9 +132,13 @@ export class SqliteEventStore
   }
 
   async writeBatch(events: readonly FlowtrailEvent[], fold: BatchFold): Promise<BatchWriteResult> {
-    return this.run('write batch', (db) =>
-      writeBatch(db, (sql) => this.statement(db, sql), events, fold),
-    );
+    return this.run('write batch', (db) => {
+      const staged = new StagedAnalytics();
+      const result = writeBatch(db, (sql) => this.statement(db, sql), events, fold, staged);
+      // Reached only when the transaction committed (a failed one threw, rolled back).
+      this.analytics.commit(staged);
+      return result;
+    });
   }
 
   async repairStaleStates(newestEvents: number, fold: BatchFold): Promise<StateRepairReport> {
@@ -133,10 +148,17 @@ export class SqliteEventStore
   }
 
   async analyticsBuckets(query: AnalyticsQuery): Promise<AnalyticsBucket[] | undefined> {
-    return this.run('read analytics', (db) => {
-      const prepare = (sql: string) => this.statement(db, sql);
-      return analyticsComplete(prepare) ? readAnalytics(prepare, query) : undefined;
-    });
+    // One read transaction: the generation and the rows are of the same snapshot.
+    return this.run('read analytics', (db) =>
+      db.transaction(() =>
+        cachedAnalytics((sql) => this.statement(db, sql), this.analytics, query),
+      )(),
+    );
+  }
+
+  override async close(): Promise<void> {
+    this.analytics.clear();
+    await super.close();
   }
 
   async catchUpAnalytics(options: {
