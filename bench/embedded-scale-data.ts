@@ -105,7 +105,8 @@ export interface Sample {
   step: string;
 }
 
-const BASE = Date.parse('2026-10-01T00:00:00Z');
+/** The first order's start (the history spans the next 30 days). */
+export const BASE = Date.parse('2026-10-01T00:00:00Z');
 const DAYS = 30;
 const GROUP = 200;
 const SAMPLES = 5_000;

@@ -25,7 +25,13 @@
  *     `processHeatmap` and `processGraphOf` (from the analytics buckets);
  *  3. the baseline: a bare primary-key lookup (`SELECT state FROM instances WHERE key =
  *     ?`) on a second, read-only connection, the floor any query pays; each query's p50
- *     is also given as a ratio to it.
+ *     is also given as a ratio to it;
+ *  4. the heat map's first read after the store was opened (`COLD_ROUNDS` fresh
+ *     `SqliteEventStore`s on the file, each process once): what a read costs before the
+ *     store's cache of parsed analytics buckets (analytics-cache.ts) holds the process;
+ *  5. alerts (scale-alerts.ts): open ones for 1 % of the instances and as many resolved,
+ *     written through the SQLite alert store; `queries` rounds of what the alerts page
+ *     reads (open, newest 100 and the total) and of every open alert (`openAlerts`).
  * Peak RSS is the process maximum (`resourceUsage().maxRSS`) after each size. Writes
  * docs/benchmarks.md (section "embedded-scale").
  */
@@ -37,18 +43,22 @@ import Database from 'better-sqlite3';
 import type { FlowtrailEvent } from '@flowtrail/sdk/protocol';
 import { foldInstance } from '../collector/src/domain/instance/fold.ts';
 import { SqliteEventStore } from '../collector/src/adapters/sqlite/sqlite-event-store.ts';
+import { SqliteAlertStore } from '../collector/src/adapters/sqlite/sqlite-alert-store.ts';
+import { processHeatmap } from '../collector/src/app/queries/process-heatmap.ts';
 import { databasePath } from '../collector/src/adapters/sqlite/sqlite-database.ts';
 import { BatchIngester } from '../collector/src/app/ingest/batch-ingester.ts';
 import { createLogger } from '../collector/src/shared/logger.ts';
 import { Metrics } from '../collector/src/shared/metrics.ts';
 import { machine, writeSection } from './report.ts';
-import { generateOrders, type Sample } from './embedded-scale-data.ts';
+import { BASE, generateOrders, PROCESSES, type Sample } from './embedded-scale-data.ts';
+import { seedAlerts, timeAlertReads } from './scale-alerts.ts';
 import {
   latencyTable,
   messages,
   runSizes,
   timeQueryShapes,
   timeScanViews,
+  time,
   type Timings,
 } from './scale-queries.ts';
 
@@ -60,6 +70,8 @@ const BATCH = 500;
 /** Calls of the views that read a whole process (or all open instances). */
 const SCAN_CALLS = { ownership: 5, heatmap: 50, graph: 50 };
 const BASELINE = 'baseline: primary-key lookup';
+/** Freshly opened stores whose first heat map of each process is timed (step 4). */
+const COLD_ROUNDS = 3;
 
 interface SizeResult {
   events: number;
@@ -69,6 +81,8 @@ interface SizeResult {
   fileMiB: number;
   /** Milliseconds per call, per query kind (none when only the ingest was measured). */
   timings: Timings;
+  /** Open alerts written (step 5). */
+  openAlerts: number;
   peakRssMiB: number;
 }
 
@@ -114,6 +128,7 @@ async function runSize(events: number): Promise<SizeResult> {
       eventsPerSecond,
       fileMiB,
       timings: new Map(),
+      openAlerts: 0,
       peakRssMiB,
     };
   }
@@ -126,6 +141,21 @@ async function runSize(events: number): Promise<SizeResult> {
   await timeQueryShapes(store, samples, { queries: QUERIES, now, baseline }, timings);
   await timeScanViews(store, SCAN_CALLS, timings);
   raw.close();
+  for (let round = 0; round < COLD_ROUNDS; round++) {
+    const fresh = new SqliteEventStore({ dataDir: dir });
+    await fresh.prepare();
+    for (const { name } of PROCESSES) {
+      await time(timings, `processHeatmap, first read after open (${COLD_ROUNDS}×4 calls)`, () =>
+        processHeatmap(fresh, { process: name, dimension: 'hour' }),
+      );
+    }
+    await fresh.close();
+  }
+  const alerts = new SqliteAlertStore({ dataDir: dir });
+  await alerts.prepare();
+  const seeded = await seedAlerts(alerts, instances, BASE, lastTime);
+  await timeAlertReads(alerts, QUERIES, timings);
+  await alerts.close();
   const fileMiB = statSync(databasePath(dir)).size / 2 ** 20;
   await store.close();
   rmSync(dir, { recursive: true, force: true });
@@ -136,6 +166,7 @@ async function runSize(events: number): Promise<SizeResult> {
     eventsPerSecond: events / ingestSeconds,
     fileMiB,
     timings,
+    openAlerts: seeded.open,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   };
 }
@@ -157,7 +188,7 @@ function report(results: readonly SizeResult[], loads: number[][], wallSeconds: 
 \`npx tsx bench/embedded-scale.bench.ts ${SIZES.join(',')} ${QUERIES}\` — ${machine()}, SQLite ${sqlite.v}
 (better-sqlite3), store schema with the search indexes of \`search-index-schema.ts\`; load
 average (1/5/15 min) before each size: ${loads.map((l) => l.map((x) => x.toFixed(2)).join('/')).join(', ')};
-whole run ${Math.round(wallSeconds)} s. Method: bench/embedded-scale.bench.ts (header comment). Growth = p50 at
+whole run ${Math.round(wallSeconds)} s; open alerts (as many resolved) at each size: ${results.map((r) => r.openAlerts.toLocaleString('en')).join(', ')}. Method: bench/embedded-scale.bench.ts (header comment). Growth = p50 at
 the larger size / p50 at the smaller; the flat queries should stay near 1× while the history
 grows ${(large.events / small.events).toFixed(0)}×. Ratio = p50 / p50 of the primary-key lookup at that size.
 
