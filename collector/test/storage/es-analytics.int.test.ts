@@ -64,6 +64,20 @@ async function expectBuckets(events: readonly FlowtrailEvent[]): Promise<void> {
   expect(await target.store.analyticsBuckets({ process })).toStrictEqual(expectedBuckets(events));
 }
 
+/** The store as before analytics: contributions and buckets dropped; reads then scan. */
+async function forgetAnalytics(events: readonly FlowtrailEvent[]): Promise<void> {
+  await admin.indices.delete({
+    index: [
+      contributionsIndex(target.prefix),
+      analyticsIndex(target.prefix),
+      includedIndex(target.prefix),
+    ],
+  });
+  await target.store.prepare();
+  const process = events[0]?.ftprocess as string;
+  expect(await target.store.analyticsBuckets({ process })).toBeUndefined();
+}
+
 const scanOnly = (store: ElasticsearchEventStore): EventScanner => ({
   scanInstanceEvents: (filter) => store.scanInstanceEvents(filter),
 });
@@ -146,16 +160,7 @@ describe('pre-aggregated analytics on the Elasticsearch store', () => {
   it('a store whose states predate the contributions scans until caught up', async () => {
     const events = fc.sample(historiesArb, { numRuns: 1, seed: 7 })[0] as FlowtrailEvent[];
     await testIngester(target.store).ingester.process(asMessages(events.slice(0, -1)));
-    await admin.indices.delete({
-      index: [
-        contributionsIndex(target.prefix),
-        analyticsIndex(target.prefix),
-        includedIndex(target.prefix),
-      ],
-    });
-    await target.store.prepare();
-    const process = events[0]?.ftprocess as string;
-    expect(await target.store.analyticsBuckets({ process })).toBeUndefined();
+    await forgetAnalytics(events);
     const report = await target.store.catchUpAnalytics({ pageSize: 2 });
     expect(report.instances).toBeGreaterThan(0);
     await expectBuckets(events.slice(0, -1));
@@ -169,16 +174,7 @@ describe('pre-aggregated analytics on the Elasticsearch store', () => {
   it('`flowtrail analytics rebuild --elasticsearch` brings them up to the stored events', async () => {
     const events = fc.sample(historiesArb, { numRuns: 1, seed: 9 })[0] as FlowtrailEvent[];
     await testIngester(target.store).ingester.process(asMessages(events));
-    await admin.indices.delete({
-      index: [
-        contributionsIndex(target.prefix),
-        analyticsIndex(target.prefix),
-        includedIndex(target.prefix),
-      ],
-    });
-    await target.store.prepare();
-    const process = events[0]?.ftprocess as string;
-    expect(await target.store.analyticsBuckets({ process })).toBeUndefined();
+    await forgetAnalytics(events);
     const out: string[] = [];
     const err: string[] = [];
     const code = await runAnalytics(['rebuild', '--elasticsearch', '--json'], {

@@ -7,6 +7,7 @@
  * equal a fresh uncached read of the file AND the analytics of one fold over the stored
  * events. Real SQLite files, the real ingest path (BatchIngester).
  */
+import { execRaw } from '../helpers/sqlite-raw.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,15 +31,6 @@ async function open(dataDir: string): Promise<SqliteEventStore> {
   const store = new SqliteEventStore({ dataDir });
   await store.prepare();
   return store;
-}
-
-function execRaw(dataDir: string, sql: string): void {
-  const db = new Database(databasePath(dataDir));
-  try {
-    db.exec(sql);
-  } finally {
-    db.close();
-  }
 }
 
 /** Two to four instances of two processes: each history its own instance and event ids. */

@@ -7,14 +7,13 @@
  * converge on the same buckets; the heat map and graph read from the buckets equal the
  * ones built by scanning.
  */
+import { execRaw } from '../helpers/sqlite-raw.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { instanceKeyOf, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { databasePath } from '../../src/adapters/sqlite/sqlite-database.ts';
 import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store.ts';
 import { processHeatmap } from '../../src/app/queries/process-heatmap.ts';
 import { processGraphOf } from '../../src/app/queries/process-views.ts';
@@ -39,15 +38,6 @@ afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-function execRaw(dataDir: string, sql: string): void {
-  const db = new Database(databasePath(dataDir));
-  try {
-    db.exec(sql);
-  } finally {
-    db.close();
-  }
-}
 
 /** Several instances: each history gets its own instance id (and event ids). */
 const historiesArb = fc
