@@ -13,7 +13,7 @@ import type { AnalyticsCatchUpReport } from '../../ports/analytics-store.ts';
 import type { EventScanner } from '../../ports/event-store.ts';
 import type { AnalyticsCompactor } from './es-analytics-compactor.ts';
 import { prepareAnalytics, writeStatus } from './es-analytics.ts';
-import { bulkOutcomes } from './es-bulk.ts';
+import { bulkVersioned } from './es-bulk.ts';
 import { toStorageError } from './es-errors.ts';
 import { analyticsIndex, contributionsIndex, includedIndex } from './index-names.ts';
 
@@ -41,12 +41,8 @@ export async function catchUpEsAnalytics(
   let changed = 0;
   let page: object[] = [];
   const flush = async (): Promise<void> => {
-    const outcomes = await bulkOutcomes(client, 'write contributions', page, page.length / 2);
+    const outcomes = await bulkVersioned(client, 'write contributions', page);
     page = [];
-    const failed = outcomes.find((o) => o.error !== undefined && o.status !== 409);
-    if (failed !== undefined) {
-      throw toStorageError('write contributions', new Error(`item failed with ${failed.status}`));
-    }
     changed += outcomes.filter((o) => o.error === undefined).length;
   };
   for await (const { key, events } of scanner.scanInstanceEvents({})) {

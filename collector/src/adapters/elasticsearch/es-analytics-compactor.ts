@@ -30,11 +30,12 @@ import {
   deltaBuckets,
   deltaOfBuckets,
   emptyDelta,
+  type AnalyticsDelta,
 } from '../../domain/analytics/analytics-delta.ts';
 import { StorageError } from '../../shared/errors.ts';
 import { bucketDocumentId } from './es-analytics.ts';
-import { bulkOutcomes } from './es-bulk.ts';
-import { isRetriableStatus, toStorageError } from './es-errors.ts';
+import { bulkVersioned } from './es-bulk.ts';
+import { toStorageError } from './es-errors.ts';
 import { sourceOfMgetItem } from './es-mget.ts';
 import { analyticsIndex, contributionsIndex, includedIndex } from './index-names.ts';
 
@@ -72,6 +73,11 @@ export class AnalyticsCompactor {
    */
   async compactAll(maxPages = Infinity): Promise<number> {
     const top = await this.localCheckpoint();
+    // Caught up (no write since, no page left half done): no refresh, no page.
+    const checkpoint = await this.checkpoint();
+    if (top <= checkpoint.through && (await this.journal(checkpoint.page + 1)) === undefined) {
+      return 0;
+    }
     await this.refresh(contributionsIndex(this.prefix), 'refresh contributions');
     let pages = 0;
     while (pages < maxPages && (await this.compactPage(top))) pages++;
@@ -155,8 +161,10 @@ export class AnalyticsCompactor {
         { kind: 'bucket', process: change.process, hour: change.hour, bucket },
       );
     });
-    await this.bulk(operations, 'write analytics buckets');
-    await this.bulk(
+    await bulkVersioned(this.client, 'write analytics buckets', operations);
+    await bulkVersioned(
+      this.client,
+      'write included contributions',
       journal.included.flatMap(({ key, buckets }) => [
         {
           index: {
@@ -168,40 +176,22 @@ export class AnalyticsCompactor {
         },
         { buckets },
       ]),
-      'write included contributions',
     );
-    await this.bulk(
-      [
-        {
-          index: {
-            _index: index,
-            _id: CHECKPOINT_ID,
-            version: journal.page,
-            version_type: 'external',
-          },
+    await bulkVersioned(this.client, 'advance analytics checkpoint', [
+      {
+        index: {
+          _index: index,
+          _id: CHECKPOINT_ID,
+          version: journal.page,
+          version_type: 'external',
         },
-        { kind: 'checkpoint', through: journal.through, page: journal.page },
-      ],
-      'advance analytics checkpoint',
-    );
+      },
+      { kind: 'checkpoint', through: journal.through, page: journal.page },
+    ]);
     try {
       await this.client.delete({ index, id: journalId(journal.page) }, { ignore: [404] });
     } catch (err) {
       throw toStorageError('delete analytics journal', err);
-    }
-  }
-
-  /** Items refused with 409 were written by another compactor (same content); others fail. */
-  private async bulk(operations: object[], operation: string): Promise<void> {
-    if (operations.length === 0) return;
-    const outcomes = await bulkOutcomes(this.client, operation, operations, operations.length / 2);
-    const failed = outcomes.find((o) => o.error !== undefined && o.status !== 409);
-    if (failed !== undefined) {
-      throw new StorageError(
-        `elasticsearch ${operation}: item failed with ${failed.status}`,
-        isRetriableStatus(failed.status),
-        failed.status,
-      );
     }
   }
 
@@ -216,11 +206,9 @@ export class AnalyticsCompactor {
     return sourceOfMgetItem<Journal>(doc, 'read analytics journal');
   }
 
-  private async included(
-    keys: readonly string[],
-  ): Promise<Map<string, ReturnType<typeof emptyDelta>>> {
+  private async included(keys: readonly string[]): Promise<Map<string, AnalyticsDelta>> {
     const docs = await this.mget(includedIndex(this.prefix), keys, 'read included contributions');
-    const result = new Map<string, ReturnType<typeof emptyDelta>>();
+    const result = new Map<string, AnalyticsDelta>();
     keys.forEach((key, i) => {
       const source = sourceOfMgetItem<{ buckets?: unknown }>(
         docs[i],

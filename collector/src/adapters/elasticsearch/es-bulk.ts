@@ -6,6 +6,7 @@
  * 409 under external_gte). A request that fails as a whole throws a `StorageError`.
  */
 import type { Client } from '@elastic/elasticsearch';
+import { StorageError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { ItemFailure, WriteResult } from '../../ports/event-store.ts';
 import { isRetriableStatus, toStorageError } from './es-errors.ts';
@@ -72,4 +73,28 @@ export async function bulkWrite<T>(
     );
   }
   return result;
+}
+
+/**
+ * A bulk request of `index` items that are idempotent under external versions (the
+ * analytics' compaction and catch-up): an item refused with 409 was already written (by
+ * a retry or another writer), any other item error throws a `StorageError`, retriable for
+ * 429 and 5xx. Returns the outcomes.
+ */
+export async function bulkVersioned(
+  client: Client,
+  operation: string,
+  operations: object[],
+): Promise<BulkItemOutcome[]> {
+  if (operations.length === 0) return [];
+  const outcomes = await bulkOutcomes(client, operation, operations, operations.length / 2);
+  const failed = outcomes.find((o) => o.error !== undefined && o.status !== 409);
+  if (failed !== undefined) {
+    throw new StorageError(
+      `elasticsearch ${operation}: item failed with ${failed.status}`,
+      isRetriableStatus(failed.status),
+      failed.status,
+    );
+  }
+  return outcomes;
 }
