@@ -9,6 +9,7 @@
  * queries fall back to scanning events.
  */
 import type { AnalyticsBucket } from '../domain/analytics/analytics-bucket.ts';
+import type { WeekView } from '../domain/analytics/week-rollup.ts';
 
 export interface AnalyticsQuery {
   /** Absent: every process (by process, then hour). */
@@ -34,6 +35,16 @@ export interface AnalyticsReader {
    * caller then scans events instead.
    */
   analyticsBuckets(query: AnalyticsQuery): Promise<AnalyticsBucket[] | undefined>;
+}
+
+/**
+ * A store that keeps each process's buckets folded onto the hours of a week as they
+ * change (domain/analytics/week-rollup.ts), so the heat map and graph merge at most 168
+ * buckets per read however long the history is.
+ */
+export interface AnalyticsWeekReader {
+  /** The process's whole history as week slots; `undefined` as for `analyticsBuckets`. */
+  analyticsWeek(process: string): Promise<WeekView | undefined>;
 }
 
 export interface AnalyticsMaintainer {
@@ -72,4 +83,10 @@ export function isAnalyticsMaintainer<S extends object>(
   store: S,
 ): store is S & AnalyticsMaintainer {
   return typeof (store as Partial<AnalyticsMaintainer>).catchUpAnalytics === 'function';
+}
+
+export function isAnalyticsWeekReader<S extends object>(
+  store: S,
+): store is S & AnalyticsWeekReader {
+  return typeof (store as Partial<AnalyticsWeekReader>).analyticsWeek === 'function';
 }

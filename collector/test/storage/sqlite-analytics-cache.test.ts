@@ -5,7 +5,8 @@
  * another connection (another process on the data directory), `catchUpAnalytics` from
  * scratch, a file upgraded from analytics schema version 1 — the cached store's buckets
  * equal a fresh uncached read of the file AND the analytics of one fold over the stored
- * events. Real SQLite files, the real ingest path (BatchIngester).
+ * events, and so does the week rollup the cache keeps current commit by commit. Real
+ * SQLite files, the real ingest path (BatchIngester).
  */
 import { execRaw } from '../helpers/sqlite-raw.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,8 @@ import { SqliteEventStore } from '../../src/adapters/sqlite/sqlite-event-store.t
 import { historyArb } from '../instance/history-arbitrary.ts';
 import { asMessages, splitAt, testIngester } from '../helpers/batches.ts';
 import { expectedBuckets } from '../analytics/expected-buckets.ts';
+import type { AnalyticsBucket } from '../../src/domain/analytics/analytics-bucket.ts';
+import { WeekRollup } from '../../src/domain/analytics/week-rollup.ts';
 
 const dirs: string[] = [];
 
@@ -52,12 +55,24 @@ async function storedEvents(store: SqliteEventStore): Promise<FlowtrailEvent[]> 
   return events;
 }
 
+const bySlot = (slots: readonly AnalyticsBucket[]) => [...slots].sort((a, b) => a.hour - b.hour);
+
 /** The cached store answers like a freshly opened one and like the fold of the stored events. */
 async function expectExact(store: SqliteEventStore, dataDir: string): Promise<void> {
   const fresh = await open(dataDir);
   try {
     const want = expectedBuckets(await storedEvents(fresh));
     for (const process of ['orders', 'returns']) {
+      // The week rollup, kept current batch by batch since the first of these reads,
+      // equals the rollup of the expected buckets built at once.
+      const week = await store.analyticsWeek(process);
+      const wantWeek = WeekRollup.of(
+        process,
+        want.filter((b) => b.process === process),
+      ).view();
+      expect(bySlot(week?.slots ?? []), process).toStrictEqual(bySlot(wantWeek.slots));
+      expect(week?.firstHours, process).toStrictEqual(wantWeek.firstHours);
+      expect(week?.instances, process).toBe(wantWeek.instances);
       const cached = await store.analyticsBuckets({ process });
       expect(cached, process).toStrictEqual(await fresh.analyticsBuckets({ process }));
       expect(cached, process).toStrictEqual(want.filter((b) => b.process === process));

@@ -17,8 +17,15 @@
  * parsed size), least recently read processes evicted first; a process larger than the
  * bound is read through. The sketches' `[index, count]` pairs are interned (frozen and
  * shared), which keeps the parsed buckets near their JSON size in memory.
+ *
+ * Each cached process also keeps its buckets folded onto a week (`week`,
+ * domain/analytics/week-rollup.ts), built at its first week read and then changed bucket by
+ * bucket as commits replace hours: the heat map and graph merge ≤ 168 buckets instead of
+ * every hour. Its size (≤ 168 buckets, sketches bounded by their value range) is not
+ * counted in `maxBytes`.
  */
 import type { AnalyticsBucket } from '../../domain/analytics/analytics-bucket.ts';
+import { WeekRollup, type WeekView } from '../../domain/analytics/week-rollup.ts';
 
 /** The bucket rows one transaction wrote (`text` undefined: deleted), and the generations. */
 export class StagedAnalytics {
@@ -34,6 +41,8 @@ interface Entry {
   buckets: AnalyticsBucket[];
   sizes: number[];
   bytes: number;
+  /** Built at the first `week` read of the process, then kept current by `put`. */
+  rollup?: WeekRollup;
 }
 
 /** Interned pairs at most (then pairs are frozen but not shared). */
@@ -72,19 +81,20 @@ export class AnalyticsCache {
     fromHour: number,
     toHour: number,
   ): AnalyticsBucket[] | undefined {
-    if (generation !== this.generation) {
-      this.clear();
-      this.generation = generation;
-      return undefined;
-    }
-    const entry = this.entries.get(process);
+    const entry = this.touch(process, generation);
     if (entry === undefined) return undefined;
-    this.entries.delete(process);
-    this.entries.set(process, entry);
     return entry.buckets.slice(
       lowerBound(entry.hours, fromHour),
       lowerBound(entry.hours, toHour + 1),
     );
+  }
+
+  /** The cached buckets of `process` folded onto a week, if cached at `generation`. */
+  week(process: string, generation: number): WeekView | undefined {
+    const entry = this.touch(process, generation);
+    if (entry === undefined) return undefined;
+    entry.rollup ??= WeekRollup.of(process, entry.buckets);
+    return entry.rollup.view();
   }
 
   /** Caches every stored row of `process` (by hour), read at `generation`, if it fits. */
@@ -127,6 +137,20 @@ export class AnalyticsCache {
     this.evict();
   }
 
+  /** The entry of `process` if cached at `generation`, marked most recently read. */
+  private touch(process: string, generation: number): Entry | undefined {
+    if (generation !== this.generation) {
+      this.clear();
+      this.generation = generation;
+      return undefined;
+    }
+    const entry = this.entries.get(process);
+    if (entry === undefined) return undefined;
+    this.entries.delete(process);
+    this.entries.set(process, entry);
+    return entry;
+  }
+
   clear(): void {
     this.entries.clear();
     this.pairs.clear();
@@ -145,9 +169,14 @@ export class AnalyticsCache {
       entry.buckets.splice(i, 1);
       entry.sizes.splice(i, 1);
     }
-    if (text === undefined || bucket === undefined) return;
+    if (text === undefined || bucket === undefined) {
+      entry.rollup?.set(hour, undefined);
+      return;
+    }
+    const frozen = this.frozen(bucket);
+    entry.rollup?.set(hour, frozen);
     entry.hours.splice(i, 0, hour);
-    entry.buckets.splice(i, 0, this.frozen(bucket));
+    entry.buckets.splice(i, 0, frozen);
     entry.sizes.splice(i, 0, text.length);
     entry.bytes += text.length;
     this.bytes += text.length;

@@ -14,6 +14,7 @@ import {
   type AnalyticsBucket,
 } from '../../domain/analytics/analytics-bucket.ts';
 import type { AnalyticsDelta } from '../../domain/analytics/analytics-delta.ts';
+import { WeekRollup, type WeekView } from '../../domain/analytics/week-rollup.ts';
 import type { AnalyticsQuery } from '../../ports/analytics-store.ts';
 import type { Prepare } from './sqlite-database.ts';
 import type { AnalyticsCache, StagedAnalytics } from './analytics-cache.ts';
@@ -96,6 +97,25 @@ export function cachedAnalytics(
   cache.fill(query.process, generation, rows);
   // Not cached (larger than the cache's bound): read through.
   return cache.read(query.process, generation, from, to) ?? readAnalytics(prepare, query);
+}
+
+/** `analyticsWeek` of the store (inside the caller's read transaction), as `cachedAnalytics`. */
+export function cachedWeek(
+  prepare: Prepare,
+  cache: AnalyticsCache,
+  process: string,
+): WeekView | undefined {
+  const { complete, generation } = readStatus(prepare);
+  if (!complete) return undefined;
+  const cached = cache.week(process, generation);
+  if (cached !== undefined) return cached;
+  const rows = prepare(PROCESS_ROWS).all(process) as { hour: number; bucket: string }[];
+  cache.fill(process, generation, rows);
+  // Not cached (larger than the cache's bound): folded from a read-through.
+  return (
+    cache.week(process, generation) ??
+    WeekRollup.of(process, readAnalytics(prepare, { process })).view()
+  );
 }
 
 /** The buckets with `fromHour <= hour <= toHour` (of `query.process`, or all), by process and hour. */

@@ -15,7 +15,7 @@
  * - Detection (`DetectionReader`, also `openInstanceKeys`): see detection-queries.ts.
  * - Change feed (`instanceChanges`): see change-queries.ts; each state write takes the next
  *   `change_seq`.
- * - Pre-aggregated analytics (`analyticsBuckets`, `catchUpAnalytics`): analytics-*.ts;
+ * - Pre-aggregated analytics (`analyticsBuckets`, `analyticsWeek`, `catchUpAnalytics`): analytics-*.ts;
  *   `writeBatch` keeps them current in the batch's transaction; one process's buckets are
  *   read from an exact in-process cache of the parsed rows (analytics-cache.ts), which
  *   `writeBatch` updates once its transaction committed.
@@ -28,6 +28,7 @@
  */
 import { SqliteComponent } from './sqlite-component.ts';
 import type { AnalyticsBucket } from '../../domain/analytics/analytics-bucket.ts';
+import type { WeekView } from '../../domain/analytics/week-rollup.ts';
 import type {
   AnalyticsCatchUpReport,
   AnalyticsMaintainer,
@@ -35,7 +36,7 @@ import type {
   AnalyticsReader,
 } from '../../ports/analytics-store.ts';
 import { ensureAnalyticsSchema } from './analytics-schema.ts';
-import { cachedAnalytics, parseBucket } from './analytics-rows.ts';
+import { cachedAnalytics, cachedWeek, parseBucket } from './analytics-rows.ts';
 import { AnalyticsCache, StagedAnalytics } from './analytics-cache.ts';
 import { catchUpAnalytics } from './analytics-catch-up.ts';
 import { instanceKey, type FlowtrailEvent, type InstanceRef } from '@flowtrail/sdk/protocol';
@@ -153,6 +154,12 @@ export class SqliteEventStore
       db.transaction(() =>
         cachedAnalytics((sql) => this.statement(db, sql), this.analytics, query),
       )(),
+    );
+  }
+
+  async analyticsWeek(process: string): Promise<WeekView | undefined> {
+    return this.run('read analytics', (db) =>
+      db.transaction(() => cachedWeek((sql) => this.statement(db, sql), this.analytics, process))(),
     );
   }
 

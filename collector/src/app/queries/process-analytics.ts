@@ -1,6 +1,7 @@
 /**
  * The analytics buckets of one process, where the store keeps them (ports/analytics-store.ts:
- * pre-aggregated at ingest, a read by process and hour) and otherwise built from a scan
+ * pre-aggregated at ingest; folded onto the 168 hours of a week where the store keeps that,
+ * else a read by process and hour) and otherwise built from a scan
  * of the process's stored events (one analytics fold per instance) — the same buckets
  * either way, so the heat map, bottlenecks and graph have one definition
  * (domain/views/aggregated-heatmap.ts, process-graph.ts). Only a scan's buckets are
@@ -9,7 +10,7 @@
 import type { AnalyticsBucket } from '../../domain/analytics/analytics-bucket.ts';
 import { contributionOf } from '../../domain/analytics/analytics-contribution.ts';
 import { addDelta, deltaBuckets, emptyDelta } from '../../domain/analytics/analytics-delta.ts';
-import { isAnalyticsReader } from '../../ports/analytics-store.ts';
+import { isAnalyticsReader, isAnalyticsWeekReader } from '../../ports/analytics-store.ts';
 import type { EventScanner } from '../../ports/event-store.ts';
 
 export interface ProcessAnalytics {
@@ -17,13 +18,27 @@ export interface ProcessAnalytics {
   /** Instances counted (0: the process has no stored instance). */
   instances: number;
   /** Where the buckets came from. */
-  source: 'aggregates' | 'scan';
+  source: 'aggregates' | 'week' | 'scan';
+  /**
+   * Step → first hour it started in, when `buckets` are week slots (whose hours are not
+   * the real ones): the heat map's step order (views/aggregated-heatmap.ts).
+   */
+  firstHours?: ReadonlyMap<string, number>;
 }
 
 export async function processAnalytics(
   store: EventScanner,
   process: string,
 ): Promise<ProcessAnalytics> {
+  const week = isAnalyticsWeekReader(store) ? await store.analyticsWeek(process) : undefined;
+  if (week !== undefined) {
+    return {
+      buckets: [...week.slots],
+      instances: week.instances,
+      source: 'week',
+      firstHours: week.firstHours,
+    };
+  }
   const stored = isAnalyticsReader(store) ? await store.analyticsBuckets({ process }) : undefined;
   if (stored !== undefined) {
     const instances = stored.reduce((sum, bucket) => sum + bucket.graph.instances, 0);

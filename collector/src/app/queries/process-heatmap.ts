@@ -18,10 +18,14 @@ export async function processHeatmap(
   store: EventScanner,
   query: ProcessHeatmapQuery,
 ): Promise<Heatmap | undefined> {
-  const { buckets, instances } = await processAnalytics(store, query.process);
+  const { buckets, instances, firstHours } = await processAnalytics(store, query.process);
   if (instances === 0) return undefined;
-  return aggregatedHeatmap(buckets, {
-    dimension: query.dimension,
-    ...(query.utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes: query.utcOffsetMinutes }),
-  });
+  return aggregatedHeatmap(
+    buckets,
+    {
+      dimension: query.dimension,
+      ...(query.utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes: query.utcOffsetMinutes }),
+    },
+    firstHours,
+  );
 }

@@ -55,18 +55,24 @@ function quantiles(sketch: Sketch): { medianMs?: number; p95Ms?: number } {
   };
 }
 
-/** The heat map of the buckets of one process (any order, any hours). */
+/**
+ * The heat map of the buckets of one process (any order, any hours). `firstHours` (step →
+ * first hour it started in) orders the steps; absent, it is taken from the buckets' hours
+ * — pass it when the buckets are week slots (analytics/week-rollup.ts), whose hours are not
+ * the real ones.
+ */
 export function aggregatedHeatmap(
   buckets: readonly AnalyticsBucket[],
   options: HeatmapOptions,
+  firstHours?: ReadonlyMap<string, number>,
 ): Heatmap {
-  const firstHour = new Map<string, number>();
+  const firstHour = new Map<string, number>(firstHours ?? []);
   const cells = new Map<string, { step: string; bucket: number; merged: Merged }>();
   const perStep = new Map<string, Merged>();
   for (const bucket of buckets) {
     const heat = heatBucketOfHour(bucket.hour, options);
     for (const [step, cell] of Object.entries(bucket.steps)) {
-      if (cell.count > 0) {
+      if (cell.count > 0 && firstHours === undefined) {
         const seen = firstHour.get(step);
         if (seen === undefined || bucket.hour < seen) firstHour.set(step, bucket.hour);
       }
