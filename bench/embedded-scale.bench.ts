@@ -22,7 +22,9 @@
  *     key, instance id, process + status with facets, owner, step, free text (an order
  *     number), the timeline (`getEvents` + `instanceTimeline`); a few calls of
  *     `ownershipOf` (capped: it reads every open instance), and 50 of each of
- *     `processHeatmap` and `processGraphOf` (from the analytics buckets);
+ *     `processHeatmap` and `processGraphOf` (from the week rollup of the analytics
+ *     buckets, analytics-cache.ts), after one unmeasured call of each per process (the
+ *     first read is step 4's row);
  *  3. the baseline: a bare primary-key lookup (`SELECT state FROM instances WHERE key =
  *     ?`) on a second, read-only connection, the floor any query pays; each query's p50
  *     is also given as a ratio to it;

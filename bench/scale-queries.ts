@@ -94,13 +94,23 @@ export interface ScanCalls {
   graph: number;
 }
 
-/** The whole-process views, cycling through the processes. */
+/**
+ * The whole-process views, cycling through the processes, after one unmeasured call of
+ * each view per process: a store that caches analytics per process (both do) pays its
+ * first read once per process and start, which the benches time on their own ("first
+ * read after open"); the timed calls are what every later read costs — while ingest goes
+ * on too, since commits keep the caches current instead of emptying them.
+ */
 export async function timeScanViews(
   store: EventStore,
   calls: ScanCalls,
   timings: Timings,
 ): Promise<void> {
   const proc = (i: number) => PROCESSES[i % PROCESSES.length]?.name as string;
+  for (const { name } of PROCESSES) {
+    await processHeatmap(store, { process: name, dimension: 'hour' });
+    await processGraphOf(store, { process: name, mode: 'auto' });
+  }
   for (let i = 0; i < calls.ownership; i++) {
     await time(timings, `ownershipOf (${calls.ownership} calls)`, () =>
       ownershipOf(store, undefined, {}),

@@ -67,11 +67,50 @@ export function addValue(sketch: Sketch, valueMs: number, weight = 1): void {
   else addToBucket(sketch.buckets, bucketIndex(valueMs), weight);
 }
 
-/** Adds `weight` × `other` into `target`, in place (weight -1 subtracts exactly). */
+/** Below this many pairs in `other`, `addSketch` inserts them one by one. */
+const MERGE_FROM_PAIRS = 8;
+
+/**
+ * Adds `weight` × `other` into `target`, in place (weight -1 subtracts exactly). A few
+ * pairs (an instance's change) are inserted one by one; more (a bucket into a sum of
+ * buckets) are merged in one linear pass into a new pairs array, instead of a search and
+ * an array splice per pair. `target`'s pairs may be changed; `other`'s never are, and
+ * never end up shared with `target`.
+ */
 export function addSketch(target: Sketch, other: Sketch, weight = 1): void {
   target.count += weight * other.count;
   target.zero += weight * other.zero;
-  for (const [index, count] of other.buckets) addToBucket(target.buckets, index, weight * count);
+  const theirs = other.buckets;
+  if (theirs.length < MERGE_FROM_PAIRS) {
+    for (const [index, count] of theirs) addToBucket(target.buckets, index, weight * count);
+    return;
+  }
+  const ours = target.buckets;
+  const merged: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < ours.length && j < theirs.length) {
+    const mine = ours[i] as [number, number];
+    const [index, count] = theirs[j] as [number, number];
+    if (mine[0] < index) {
+      merged.push(mine);
+      i++;
+    } else if (index < mine[0]) {
+      if (count !== 0) merged.push([index, weight * count]);
+      j++;
+    } else {
+      mine[1] += weight * count;
+      if (mine[1] !== 0) merged.push(mine);
+      i++;
+      j++;
+    }
+  }
+  for (; i < ours.length; i++) merged.push(ours[i] as [number, number]);
+  for (; j < theirs.length; j++) {
+    const [index, count] = theirs[j] as [number, number];
+    if (count !== 0) merged.push([index, weight * count]);
+  }
+  target.buckets = merged;
 }
 
 export function mergeSketches(a: Sketch, b: Sketch): Sketch {
