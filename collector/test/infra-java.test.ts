@@ -93,6 +93,19 @@ describe('server configuration', () => {
     expect(randomClusterId()).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 
+  it('never makes a cluster id the storage tool would parse as an option (leading "-")', () => {
+    // 0xf8 as the first byte encodes as "-" first (base64url index 62); the next draw is used.
+    const draws = [new Uint8Array(16).fill(0xf8), new Uint8Array(16).fill(0x41)];
+    let calls = 0;
+    const id = randomClusterId((bytes) => {
+      bytes.set(draws[calls++] as Uint8Array);
+      return bytes;
+    });
+    expect(calls).toBe(2);
+    expect(id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
+    for (let i = 0; i < 2000; i++) expect(randomClusterId().startsWith('-')).toBe(false);
+  });
+
   it('generates elasticsearch.yml, with the security switch only when x-pack exists', () => {
     const base = { host: '127.0.0.1', port: 9200, dataDir: '/data', logsDir: '/logs' };
     const withX = elasticsearchYml({ ...base, hasXpack: true });

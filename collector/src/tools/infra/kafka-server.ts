@@ -117,9 +117,19 @@ export function formatKafkaStorage(p: InfraPaths, jdk: Jdk): boolean {
   return true;
 }
 
-/** A Kafka cluster id: 16 random bytes, base64url without padding (as `random-uuid`). */
-export function randomClusterId(): string {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
+/**
+ * A Kafka cluster id: 16 random bytes, base64url without padding (as `random-uuid`). One
+ * in 64 such strings starts with `-`, which the storage tool's argument parser takes for
+ * an option (`format -t -cJr…` failed "expected one argument", and `flowtrail infra up`
+ * with it); Kafka's own `Uuid.randomUuid` draws again in that case, and so does this.
+ */
+export function randomClusterId(
+  random: (bytes: Uint8Array) => Uint8Array = (bytes) => crypto.getRandomValues(bytes),
+): string {
+  for (;;) {
+    const id = Buffer.from(random(new Uint8Array(16))).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 export function startKafka(
