@@ -14,6 +14,9 @@
  *    external version, skipped when it already has that page (a retried or second
  *    application adds nothing twice); then the included contributions;
  * 3. advance the checkpoint past the page, then delete the journal.
+ * Each bucket document also records the `page` that last wrote it, and the checkpoint the
+ * index's `epoch`; after the run's refresh the page becomes `visible`, so readers can
+ * fetch only what changed since they last read (es-analytics-visibility.ts).
  * A crash anywhere leaves a journal or a checkpoint that the next run completes, so
  * every contribution change is added exactly once. Its cost follows the contributions
  * written, never the history. Failures are `StorageError`s; the caller retries later.
@@ -32,8 +35,15 @@ import {
   emptyDelta,
   type AnalyticsDelta,
 } from '../../domain/analytics/analytics-delta.ts';
+import { randomUUID } from 'node:crypto';
 import { StorageError } from '../../shared/errors.ts';
 import { bucketDocumentId } from './es-analytics.ts';
+import {
+  CHECKPOINT_ID,
+  publishVisible,
+  readCheckpoint,
+  type Checkpoint,
+} from './es-analytics-visibility.ts';
 import { bulkVersioned } from './es-bulk.ts';
 import { toStorageError } from './es-errors.ts';
 import { sourceOfMgetItem } from './es-mget.ts';
@@ -41,19 +51,13 @@ import { analyticsIndex, contributionsIndex, includedIndex } from './index-names
 
 /** Contributions per page (one journal document holds them; larger pages rewrite each hot bucket less often). */
 const PAGE = 1000;
-const CHECKPOINT_ID = 'checkpoint';
-
-interface Checkpoint {
-  /** Every contribution write with `_seq_no` ≤ this is included. */
-  through: number;
-  /** Pages applied so far. */
-  page: number;
-}
 
 interface Journal {
   kind: 'journal';
   page: number;
   through: number;
+  /** The index's epoch (es-analytics-visibility.ts); absent in journals of older versions. */
+  epoch?: string;
   /** The page's total change, by bucket. */
   change: AnalyticsBucket[];
   /** The contributions the buckets include after the page. */
@@ -69,19 +73,24 @@ export class AnalyticsCompactor {
   /**
    * Pages until every contribution written before the call is in the buckets (at most
    * `maxPages`; the rest is left for the next call); returns the pages applied. One
-   * refresh of the contributions per call, one of the buckets when any changed.
+   * refresh of the contributions per call, one of the buckets when any changed, after
+   * which the checkpoint's page is written as the visible one.
    */
   async compactAll(maxPages = Infinity): Promise<number> {
     const top = await this.localCheckpoint();
-    // Caught up (no write since, no page left half done): no refresh, no page.
-    const checkpoint = await this.checkpoint();
+    const { checkpoint, visible } = await readCheckpoint(this.client, this.prefix);
+    // Caught up (no write since, no page left half done): no page, and a refresh only to
+    // make visible what a run that crashed before its `visible` write applied.
     if (top <= checkpoint.through && (await this.journal(checkpoint.page + 1)) === undefined) {
+      await publishVisible(this.client, this.prefix, checkpoint, visible);
       return 0;
     }
     await this.refresh(contributionsIndex(this.prefix), 'refresh contributions');
     let pages = 0;
     while (pages < maxPages && (await this.compactPage(top))) pages++;
-    if (pages > 0) await this.refresh(analyticsIndex(this.prefix), 'refresh analytics');
+    // The checkpoint read BEFORE the refresh: every bucket write of its pages is done.
+    const after = await readCheckpoint(this.client, this.prefix);
+    await publishVisible(this.client, this.prefix, after.checkpoint, after.visible);
     return pages;
   }
 
@@ -92,15 +101,17 @@ export class AnalyticsCompactor {
   private async compactPage(top: number): Promise<boolean> {
     const checkpoint = await this.checkpoint();
     const pending = await this.journal(checkpoint.page + 1);
+    // An epoch is created with the first page (or the first since epochs exist).
+    const epoch = checkpoint.epoch ?? randomUUID();
     if (pending !== undefined) {
-      await this.apply(pending);
+      await this.apply(pending, pending.epoch ?? epoch);
       return true;
     }
     if (top <= checkpoint.through) return false;
     const hits = await this.contributionsAfter(checkpoint.through, top);
     const last = hits[hits.length - 1];
     const through = hits.length < PAGE || last?._seq_no == null ? top : last._seq_no;
-    const journal = await this.pageOf(checkpoint.page + 1, through, hits);
+    const journal = { ...(await this.pageOf(checkpoint.page + 1, through, hits)), epoch };
     try {
       await this.client.index({
         index: analyticsIndex(this.prefix),
@@ -113,7 +124,7 @@ export class AnalyticsCompactor {
       if ((err as { statusCode?: number }).statusCode === 409) return true;
       throw toStorageError('write analytics journal', err);
     }
-    await this.apply(journal);
+    await this.apply(journal, epoch);
     return true;
   }
 
@@ -144,7 +155,7 @@ export class AnalyticsCompactor {
   }
 
   /** Steps 2 and 3 (idempotent). */
-  private async apply(journal: Journal): Promise<void> {
+  private async apply(journal: Journal, epoch: string): Promise<void> {
     const index = analyticsIndex(this.prefix);
     const ids = journal.change.map((b) => bucketDocumentId(b.process, b.hour));
     const stored = await this.mget(index, ids, 'read analytics buckets');
@@ -158,7 +169,7 @@ export class AnalyticsCompactor {
       addBucket(bucket, change);
       operations.push(
         { index: { _index: index, _id: ids[i], version: journal.page, version_type: 'external' } },
-        { kind: 'bucket', process: change.process, hour: change.hour, bucket },
+        { kind: 'bucket', process: change.process, hour: change.hour, page: journal.page, bucket },
       );
     });
     await bulkVersioned(this.client, 'write analytics buckets', operations);
@@ -186,7 +197,7 @@ export class AnalyticsCompactor {
           version_type: 'external',
         },
       },
-      { kind: 'checkpoint', through: journal.through, page: journal.page },
+      { kind: 'checkpoint', through: journal.through, page: journal.page, epoch },
     ]);
     try {
       await this.client.delete({ index, id: journalId(journal.page) }, { ignore: [404] });
@@ -196,9 +207,7 @@ export class AnalyticsCompactor {
   }
 
   private async checkpoint(): Promise<Checkpoint> {
-    const [doc] = await this.mget(analyticsIndex(this.prefix), [CHECKPOINT_ID], 'read checkpoint');
-    const source = sourceOfMgetItem<Partial<Checkpoint>>(doc, 'read analytics checkpoint');
-    return { through: source?.through ?? -1, page: source?.page ?? 0 };
+    return (await readCheckpoint(this.client, this.prefix)).checkpoint;
   }
 
   private async journal(page: number): Promise<Journal | undefined> {

@@ -11,7 +11,9 @@
  * - `<prefix>-analytics-included`: per instance the contribution the buckets include.
  *
  * The buckets lag ingest by the compactor's interval, never by the history: a read is one
- * search of the process's hour range.
+ * search of the process's hour range. Each bucket document names the compactor `page` that
+ * last wrote it, so a reader that keeps them (es-analytics-cache.ts) fetches only those
+ * written since the page it last read (`readBucketDocuments`).
  */
 import { createHash } from 'node:crypto';
 import type { Client, estypes } from '@elastic/elasticsearch';
@@ -53,6 +55,7 @@ export function analyticsTemplates(
       kind: { type: 'keyword' },
       process: { type: 'keyword' },
       hour: { type: 'long' },
+      page: { type: 'long' },
     }),
     template(includedIndex(prefix), {}),
   ];
@@ -63,7 +66,7 @@ export function bucketDocumentId(process: string, hour: number): string {
   return `bucket:${createHash('sha256').update(process).digest('hex').slice(0, 32)}:${hour}`;
 }
 
-const STATUS_ID = 'status';
+export const STATUS_ID = 'status';
 
 /**
  * Creates the indices. A store whose contributions index is new covers every instance
@@ -80,6 +83,16 @@ export async function prepareAnalytics(client: Client, prefix: string): Promise<
       if (type !== 'resource_already_exists_exception')
         throw toStorageError(`create ${index}`, err);
     }
+  }
+  // An index created before `page` existed: without the mapping a search by page finds
+  // nothing (dynamic: false), and a reader would never see a change.
+  try {
+    await client.indices.putMapping({
+      index: analyticsIndex(prefix),
+      properties: { page: { type: 'long' } },
+    });
+  } catch (err) {
+    throw toStorageError('map analytics page', err);
   }
   if (!createdContributions) return;
   let states: number;
@@ -143,11 +156,60 @@ export async function readBuckets(
     });
   }
   const buckets: AnalyticsBucket[] = [];
+  for await (const source of searchBuckets(client, prefix, filter)) {
+    const bucket = source.bucket;
+    if (isAnalyticsBucket(bucket) && !isEmptyBucket(bucket)) buckets.push(bucket);
+  }
+  return buckets;
+}
+
+/** A bucket document as stored: `bucket` undefined when empty (or damaged: not read). */
+export interface BucketDocument {
+  hour: number;
+  bucket: AnalyticsBucket | undefined;
+  /** The JSON length of the bucket (0 when undefined): a proxy of its parsed size. */
+  bytes: number;
+}
+
+/**
+ * The bucket documents of `process` (by hour) last written by a page after `afterPage`
+ * (absent: all, also those written before documents had a page).
+ */
+export async function readBucketDocuments(
+  client: Client,
+  prefix: string,
+  process: string,
+  afterPage?: number,
+): Promise<BucketDocument[]> {
+  const filter: estypes.QueryDslQueryContainer[] = [
+    { term: { kind: 'bucket' } },
+    { term: { process } },
+  ];
+  if (afterPage !== undefined) filter.push({ range: { page: { gt: afterPage } } });
+  const documents: BucketDocument[] = [];
+  for await (const source of searchBuckets(client, prefix, filter)) {
+    if (typeof source.hour !== 'number') continue;
+    const bucket = source.bucket;
+    documents.push(
+      isAnalyticsBucket(bucket) && !isEmptyBucket(bucket)
+        ? { hour: source.hour, bucket, bytes: JSON.stringify(bucket).length }
+        : { hour: source.hour, bucket: undefined, bytes: 0 },
+    );
+  }
+  return documents;
+}
+
+/** The sources of every bucket document the filter matches, by process then hour. */
+async function* searchBuckets(
+  client: Client,
+  prefix: string,
+  filter: estypes.QueryDslQueryContainer[],
+): AsyncGenerator<{ hour?: unknown; bucket?: unknown }> {
   let after: estypes.SortResults | undefined;
   for (;;) {
-    let response: estypes.SearchResponse<{ bucket?: unknown }>;
+    let response: estypes.SearchResponse<{ hour?: unknown; bucket?: unknown }>;
     try {
-      response = await client.search<{ bucket?: unknown }>({
+      response = await client.search<{ hour?: unknown; bucket?: unknown }>({
         index: analyticsIndex(prefix),
         allow_partial_search_results: false,
         query: { bool: { filter } },
@@ -160,11 +222,8 @@ export async function readBuckets(
       throw toStorageError('read analytics buckets', err);
     }
     const hits = response.hits.hits;
-    for (const hit of hits) {
-      const bucket = hit._source?.bucket;
-      if (isAnalyticsBucket(bucket) && !isEmptyBucket(bucket)) buckets.push(bucket);
-    }
-    if (hits.length < PAGE) return buckets;
+    for (const hit of hits) if (hit._source !== undefined) yield hit._source;
+    if (hits.length < PAGE) return;
     after = hits[hits.length - 1]?.sort;
   }
 }

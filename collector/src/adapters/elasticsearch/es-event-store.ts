@@ -59,6 +59,7 @@ import { readSummaries, writeFoldedStates } from './es-summaries.ts';
 import { prepareIndices } from './es-index-preparation.ts';
 import { analyticsComplete, readBuckets } from './es-analytics.ts';
 import { AnalyticsCompactor } from './es-analytics-compactor.ts';
+import { EsAnalyticsCache } from './es-analytics-cache.ts';
 import { catchUpEsAnalytics } from './es-analytics-catch-up.ts';
 import type { AnalyticsBucket } from '../../domain/analytics/analytics-bucket.ts';
 import type {
@@ -66,7 +67,9 @@ import type {
   AnalyticsMaintainer,
   AnalyticsQuery,
   AnalyticsReader,
+  AnalyticsWeekReader,
 } from '../../ports/analytics-store.ts';
+import type { WeekView } from '../../domain/analytics/week-rollup.ts';
 import { EventsRefresher } from './es-events-refresher.ts';
 import { sourceOfMgetItem } from './es-mget.ts';
 import type { ContributedFold, StoredSummary, SummaryStore } from '../../ports/summary-store.ts';
@@ -74,18 +77,27 @@ import type { ContributedFold, StoredSummary, SummaryStore } from '../../ports/s
 const PAGE_SIZE = 1000;
 
 export class ElasticsearchEventStore
-  implements EventStore, SummaryStore, AnalyticsReader, AnalyticsMaintainer
+  implements EventStore, SummaryStore, AnalyticsReader, AnalyticsWeekReader, AnalyticsMaintainer
 {
   /** Every refresh of the events indices this store sends, shared when they coincide. */
   private readonly refresher: EventsRefresher;
   private readonly compactor: AnalyticsCompactor;
+  /** Each read process's buckets and week, kept current from the compactor's pages. */
+  private readonly analytics: EsAnalyticsCache;
 
   constructor(
     private readonly client: Client,
-    private readonly options: { indexPrefix: string; replicas: number; logger: Logger },
+    private readonly options: {
+      indexPrefix: string;
+      replicas: number;
+      logger: Logger;
+      /** Bound of the analytics cache (es-analytics-cache.ts; default 256 MiB). */
+      analyticsCacheBytes?: number;
+    },
   ) {
     this.refresher = EventsRefresher.of(client, options.indexPrefix);
     this.compactor = new AnalyticsCompactor(client, options.indexPrefix);
+    this.analytics = new EsAnalyticsCache(client, options.indexPrefix, options.analyticsCacheBytes);
   }
 
   static fromConfig(config: ElasticsearchConfig, logger: Logger): ElasticsearchEventStore {
@@ -148,10 +160,23 @@ export class ElasticsearchEventStore
     return writeFoldedStates(this.client, this.prefix, this.options.logger, folded, this.refresher);
   }
 
-  /** The buckets, once the contributions cover every instance (es-analytics.ts). */
+  /**
+   * The buckets, once the contributions cover every instance (es-analytics.ts); a
+   * process's from the cache (es-analytics-cache.ts).
+   */
   async analyticsBuckets(query: AnalyticsQuery): Promise<AnalyticsBucket[] | undefined> {
+    const { process, fromHour, toHour } = query;
+    if (process !== undefined) return this.analytics.buckets(process, fromHour, toHour);
     if (!(await analyticsComplete(this.client, this.prefix))) return undefined;
     return readBuckets(this.client, this.prefix, query);
+  }
+
+  analyticsWeek(process: string): Promise<WeekView | undefined> {
+    return this.analytics.week(process);
+  }
+
+  analyticsCacheStats(): { processes: number; bytes: number } {
+    return this.analytics.stats();
   }
 
   /** Adds the contributions written so far to the buckets (es-analytics-compactor.ts). */
