@@ -25,6 +25,7 @@ import { createLogger } from '../../src/shared/logger.ts';
 import { historyArb, redeliveredArb } from '../instance/history-arbitrary.ts';
 import { asMessages, splitAt, testIngester } from '../helpers/batches.ts';
 import { testElasticsearch } from '../helpers/servers.ts';
+import { crashingClient } from '../helpers/crashing-client.ts';
 import { expectedBuckets } from '../analytics/expected-buckets.ts';
 import { esContractTarget, type EsContractTarget } from './es-contract-target.ts';
 
@@ -108,20 +109,8 @@ async function expectCurrent(
 }
 
 /** A client whose `index` of the `visible` document fails: a crash after the refresh. */
-function crashingBeforeVisible(): Client {
-  const client = testElasticsearch();
-  return new Proxy(client, {
-    get(inner, property, receiver) {
-      if (property === 'index') {
-        return async (...args: Parameters<Client['index']>) => {
-          if (args[0].id === 'visible') throw new Error('crash before visible');
-          return inner.index(...args);
-        };
-      }
-      return Reflect.get(inner, property, receiver) as unknown;
-    },
-  });
-}
+const crashingBeforeVisible = (): Client =>
+  crashingClient('index', ([request]) => request.id === 'visible');
 
 describe('the Elasticsearch analytics cache', () => {
   it('after any batches, compacted here or elsewhere, with rebuilds between, equals the stored buckets', async () => {
@@ -168,7 +157,7 @@ describe('the Elasticsearch analytics cache', () => {
     await ingest.process(asMessages(events.slice(half)));
     const crashing = crashingBeforeVisible();
     await expect(new AnalyticsCompactor(crashing, target.prefix).compactAll()).rejects.toThrow(
-      'crash before visible',
+      'crash at index',
     );
     await crashing.close();
     // Refreshed but not declared visible: the cache stays at the older visible page.

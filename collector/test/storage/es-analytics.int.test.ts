@@ -25,6 +25,7 @@ import type { EventScanner } from '../../src/ports/event-store.ts';
 import { historyArb, redeliveredArb } from '../instance/history-arbitrary.ts';
 import { asMessages, splitAt, testIngester } from '../helpers/batches.ts';
 import { elasticsearchUrl, testElasticsearch } from '../helpers/servers.ts';
+import { crashingClient } from '../helpers/crashing-client.ts';
 import { expectedBuckets } from '../analytics/expected-buckets.ts';
 import { esContractTarget, type EsContractTarget } from './es-contract-target.ts';
 import { runAnalytics } from '../../src/tools/cli/analytics-command.ts';
@@ -83,22 +84,7 @@ const scanOnly = (store: ElasticsearchEventStore): EventScanner => ({
 });
 
 /** A client whose `n`-th bulk request (from 1) fails: a compactor that crashes there. */
-function crashingAt(n: number): Client {
-  const client = testElasticsearch();
-  let bulks = 0;
-  return new Proxy(client, {
-    get(inner, property, receiver) {
-      if (property === 'bulk') {
-        return async (...args: Parameters<Client['bulk']>) => {
-          bulks += 1;
-          if (bulks === n) throw new Error(`crash at bulk ${n}`);
-          return inner.bulk(...args);
-        };
-      }
-      return Reflect.get(inner, property, receiver) as unknown;
-    },
-  });
-}
+const crashingAt = (n: number): Client => crashingClient('bulk', (_, call) => call === n);
 
 describe('pre-aggregated analytics on the Elasticsearch store', () => {
   it('any batches, order and replays leave exactly the analytics of the stored events', async () => {
