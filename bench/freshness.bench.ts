@@ -30,6 +30,8 @@
  * each poll is a search the collector sends to Elasticsearch: on 2 cores shared with Kafka
  * and Elasticsearch, one sample per 200 ms (≈ 240 polls/s) slowed the collector itself to
  * a p50 of 13 s. Cleans up its topics, consumer groups, indices and templates.
+ * `COLLECTOR_NODE_OPTIONS` is passed to the collector alone as its `NODE_OPTIONS` (e.g. a
+ * V8 heap limit, to tell the heap's growth between collections from what it must hold).
  * Writes docs/benchmarks.md (section "freshness").
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -196,7 +198,12 @@ async function main(): Promise<void> {
   await admin.connect();
   const port = await freePort();
   const api = `http://127.0.0.1:${port}`;
-  const env = collectorEnv(name, { brokers, esUrl, port });
+  const env = {
+    ...collectorEnv(name, { brokers, esUrl, port }),
+    ...(process.env.COLLECTOR_NODE_OPTIONS === undefined
+      ? {}
+      : { NODE_OPTIONS: process.env.COLLECTOR_NODE_OPTIONS }),
+  };
   let child: Child | undefined;
   const loads = [loadavg()[0] ?? 0];
   try {
