@@ -22,10 +22,11 @@ import { AnalyticsCompactor } from '../../src/adapters/elasticsearch/es-analytic
 import { bucketDocumentId, readBuckets } from '../../src/adapters/elasticsearch/es-analytics.ts';
 import { analyticsIndex } from '../../src/adapters/elasticsearch/index-names.ts';
 import { createLogger } from '../../src/shared/logger.ts';
-import { historyArb, redeliveredArb } from '../instance/history-arbitrary.ts';
+import { redeliveredArb } from '../instance/history-arbitrary.ts';
 import { asMessages, splitAt, testIngester } from '../helpers/batches.ts';
 import { testElasticsearch } from '../helpers/servers.ts';
 import { crashingClient } from '../helpers/crashing-client.ts';
+import { processHistoriesArb } from '../helpers/process-histories.ts';
 import { expectedBuckets } from '../analytics/expected-buckets.ts';
 import { esContractTarget, type EsContractTarget } from './es-contract-target.ts';
 
@@ -47,20 +48,8 @@ afterAll(async () => {
   await target?.cleanup();
 });
 
-let run = 0;
 /** Histories of a few instances under a process of their own (one per run). */
-const historiesArb = fc.array(historyArb, { minLength: 1, maxLength: 4 }).map((histories) => {
-  run += 1;
-  const tag = `c${run}-${Math.random().toString(36).slice(2, 8)}`;
-  return histories.flatMap((events, n) =>
-    events.map((event) => ({
-      ...event,
-      id: `${tag}-${n}-${event.id}`,
-      ftinstance: `${tag}-i-${n}`,
-      ftprocess: `p-${tag}`,
-    })),
-  );
-});
+const historiesArb = processHistoriesArb('c', 4);
 
 const distinct = (events: readonly FlowtrailEvent[]): FlowtrailEvent[] => [
   ...new Map(events.map((event) => [event.id, event])).values(),

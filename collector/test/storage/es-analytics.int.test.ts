@@ -22,10 +22,11 @@ import {
 import { processHeatmap } from '../../src/app/queries/process-heatmap.ts';
 import { processGraphOf } from '../../src/app/queries/process-views.ts';
 import type { EventScanner } from '../../src/ports/event-store.ts';
-import { historyArb, redeliveredArb } from '../instance/history-arbitrary.ts';
+import { redeliveredArb } from '../instance/history-arbitrary.ts';
 import { asMessages, splitAt, testIngester } from '../helpers/batches.ts';
 import { elasticsearchUrl, testElasticsearch } from '../helpers/servers.ts';
 import { crashingClient } from '../helpers/crashing-client.ts';
+import { processHistoriesArb } from '../helpers/process-histories.ts';
 import { expectedBuckets } from '../analytics/expected-buckets.ts';
 import { esContractTarget, type EsContractTarget } from './es-contract-target.ts';
 import { runAnalytics } from '../../src/tools/cli/analytics-command.ts';
@@ -45,20 +46,8 @@ afterAll(async () => {
   await target?.cleanup();
 });
 
-let run = 0;
 /** Histories of a few instances under a process of their own (one per run). */
-const historiesArb = fc.array(historyArb, { minLength: 1, maxLength: 3 }).map((histories) => {
-  run += 1;
-  const tag = `r${run}-${Math.random().toString(36).slice(2, 8)}`;
-  return histories.flatMap((events, n) =>
-    events.map((event) => ({
-      ...event,
-      id: `${tag}-${n}-${event.id}`,
-      ftinstance: `${tag}-i-${n}`,
-      ftprocess: `p-${tag}`,
-    })),
-  );
-});
+const historiesArb = processHistoriesArb('r', 3);
 
 async function expectBuckets(events: readonly FlowtrailEvent[]): Promise<void> {
   const process = events[0]?.ftprocess as string;
