@@ -83,3 +83,38 @@ export async function* byInstance(
   }
   if (current !== undefined) yield { key: current.key, events: current.events.sort(oldestFirst) };
 }
+
+/** Every stored event of each of `keys`, by instance key (in a total order per instance). */
+export async function eventsByInstance(
+  client: Client,
+  prefix: string,
+  keys: readonly string[],
+): Promise<Map<string, FlowtrailEvent[]>> {
+  const result = new Map<string, FlowtrailEvent[]>();
+  if (keys.length === 0) return result;
+  const query: estypes.QueryDslQueryContainer = { terms: { instanceKey: [...new Set(keys)] } };
+  for await (const doc of scanEvents(client, prefix, query, [
+    { instanceKey: 'asc' },
+    { id: 'asc' },
+  ])) {
+    const event = eventOfDocument(doc);
+    const list = result.get(doc.instanceKey);
+    if (list === undefined) result.set(doc.instanceKey, [event]);
+    else list.push(event);
+  }
+  return result;
+}
+
+/** One instance's stored events, oldest first (by `time`, then id). */
+export async function eventsOfInstance(
+  client: Client,
+  prefix: string,
+  key: string,
+): Promise<FlowtrailEvent[]> {
+  const events: FlowtrailEvent[] = [];
+  const sort: estypes.SortCombinations[] = [{ time: 'asc' }, { id: 'asc' }];
+  for await (const doc of scanEvents(client, prefix, { term: { instanceKey: key } }, sort)) {
+    events.push(eventOfDocument(doc));
+  }
+  return events;
+}

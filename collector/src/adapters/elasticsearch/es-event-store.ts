@@ -14,10 +14,11 @@
  * source of truth; states, summaries and analytics are derived and rebuildable.
  * Detection queries (`DetectionReader`, also `openInstanceKeys`): es-detection-queries.ts;
  * the change feed (`instanceChanges`, on `_seq_no`): es-change-queries.ts; `search`:
- * es-instance-search.ts; recency scans: es-recent-scan.ts; bulk item outcomes: es-bulk.ts.
+ * es-instance-search.ts; reads of states by key: es-instance-reads.ts; event reads:
+ * es-event-scan.ts; recency scans: es-recent-scan.ts; bulk item outcomes: es-bulk.ts.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import { instanceKey, type FlowtrailEvent, type InstanceRef } from '@flowtrail/sdk/protocol';
+import type { FlowtrailEvent, InstanceRef } from '@flowtrail/sdk/protocol';
 import type { ElasticsearchConfig } from './elasticsearch-config.ts';
 import type { InstanceState } from '../../domain/instance/instance-state.ts';
 import type { Logger } from '../../shared/logger.ts';
@@ -39,7 +40,6 @@ import {
   changedBetweenPageOf,
   changedBetweenSearch,
   changedSinceSearch,
-  childrenSearch,
   instantArgument,
   limitArgument,
   openKeysSearch,
@@ -47,10 +47,14 @@ import {
 } from './es-detection-queries.ts';
 import { createElasticsearchClient } from './es-client.ts';
 import { changePageOf, changesSearch, instanceKeysOf } from './es-change-queries.ts';
-import { toStorageError } from './es-errors.ts';
-import { eventOfDocument } from './es-event-document.ts';
 import { migrateLegacyEventIds, type EventIdMigrationReport } from './es-event-id-migration.ts';
-import { byInstance, scanEvents, type EventDocument } from './es-event-scan.ts';
+import {
+  byInstance,
+  eventsByInstance,
+  eventsOfInstance,
+  scanEvents,
+  type EventDocument,
+} from './es-event-scan.ts';
 import { writeEventBatch } from './es-event-writes.ts';
 import { searchInstances } from './es-instance-search.ts';
 import { scanRecent } from './es-recent-scan.ts';
@@ -71,10 +75,8 @@ import type {
 } from '../../ports/analytics-store.ts';
 import type { WeekView } from '../../domain/analytics/week-rollup.ts';
 import { EventsRefresher } from './es-events-refresher.ts';
-import { sourceOfMgetItem } from './es-mget.ts';
+import { childrenOf, instancesByKeys, searchStates, storageCall } from './es-instance-reads.ts';
 import type { ContributedFold, StoredSummary, SummaryStore } from '../../ports/summary-store.ts';
-
-const PAGE_SIZE = 1000;
 
 export class ElasticsearchEventStore
   implements EventStore, SummaryStore, AnalyticsReader, AnalyticsWeekReader, AnalyticsMaintainer
@@ -192,17 +194,9 @@ export class ElasticsearchEventStore
   }
 
   async eventsOfInstances(keys: readonly string[]): Promise<Map<string, FlowtrailEvent[]>> {
-    const result = new Map<string, FlowtrailEvent[]>();
-    if (keys.length === 0) return result;
+    if (keys.length === 0) return new Map();
     await this.refresher.forRead();
-    const query: estypes.QueryDslQueryContainer = { terms: { instanceKey: [...new Set(keys)] } };
-    for await (const doc of this.scan(query, [{ instanceKey: 'asc' }, { id: 'asc' }])) {
-      const event = eventOfDocument(doc);
-      const list = result.get(doc.instanceKey);
-      if (list === undefined) result.set(doc.instanceKey, [event]);
-      else list.push(event);
-    }
-    return result;
+    return eventsByInstance(this.client, this.prefix, keys);
   }
 
   async *scanInstanceEvents(filter: EventScanFilter): AsyncGenerator<InstanceEvents> {
@@ -228,13 +222,8 @@ export class ElasticsearchEventStore
     });
   }
 
-  async getEvents(key: string): Promise<FlowtrailEvent[]> {
-    const events: FlowtrailEvent[] = [];
-    const sort: estypes.SortCombinations[] = [{ time: 'asc' }, { id: 'asc' }];
-    for await (const doc of this.scan({ term: { instanceKey: key } }, sort)) {
-      events.push(eventOfDocument(doc));
-    }
-    return events;
+  getEvents(key: string): Promise<FlowtrailEvent[]> {
+    return eventsOfInstance(this.client, this.prefix, key);
   }
 
   async search(query: InstanceQuery): Promise<InstancePage> {
@@ -274,35 +263,12 @@ export class ElasticsearchEventStore
     );
   }
 
-  async childrenOf(parent: InstanceRef): Promise<InstanceState[]> {
-    const key = instanceKey(parent);
-    const children: InstanceState[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.searchStates(
-        'children of',
-        childrenSearch(instancesIndex(this.prefix), parent, key, PAGE_SIZE, after),
-      );
-      for (const item of page) children.push(item);
-      if (page.length < PAGE_SIZE) return children;
-      after = page[page.length - 1]?.key;
-    }
+  childrenOf(parent: InstanceRef): Promise<InstanceState[]> {
+    return childrenOf(this.client, this.prefix, parent);
   }
 
-  async instancesByKeys(keys: readonly string[]): Promise<InstanceState[]> {
-    const unique = [...new Set(keys)];
-    const states: InstanceState[] = [];
-    for (let i = 0; i < unique.length; i += PAGE_SIZE) {
-      const ids = unique.slice(i, i + PAGE_SIZE);
-      const response = await this.call('instances by keys', () =>
-        this.client.mget<InstanceState>({ index: instancesIndex(this.prefix), ids }),
-      );
-      for (const doc of response.docs) {
-        const state = sourceOfMgetItem(doc, 'instances by keys');
-        if (state !== undefined) states.push(state);
-      }
-    }
-    return states;
+  instancesByKeys(keys: readonly string[]): Promise<InstanceState[]> {
+    return instancesByKeys(this.client, this.prefix, keys);
   }
 
   async openInstanceKeys(query: OpenInstanceKeysQuery): Promise<InstanceKeyPage> {
@@ -324,15 +290,11 @@ export class ElasticsearchEventStore
     );
   }
 
-  /** The states a search over the instances index finds, in its order. */
-  private async searchStates(
+  private searchStates(
     operation: string,
     request: estypes.SearchRequest,
   ): Promise<InstanceState[]> {
-    return this.call(operation, async () => {
-      const response = await this.client.search<InstanceState>(request);
-      return response.hits.hits.flatMap((hit) => (hit._source === undefined ? [] : [hit._source]));
-    });
+    return searchStates(this.client, operation, request);
   }
 
   /** Every matching event document, paged with search_after over a total sort order. */
@@ -352,11 +314,7 @@ export class ElasticsearchEventStore
     return bulkWrite(this.client, this.options.logger, operation, operations, items, isStored);
   }
 
-  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toStorageError(operation, err);
-    }
+  private call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    return storageCall(operation, fn);
   }
 }

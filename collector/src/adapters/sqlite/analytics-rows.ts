@@ -76,45 +76,63 @@ export function mergeAnalytics(
 }
 
 /**
- * `analyticsBuckets` of the store (inside the caller's read transaction): undefined while
- * the analytics are incomplete; one process's buckets from `cache` (filled from all its
- * rows when it does not hold them at the current generation); every process's read
- * through.
+ * What `lookup` finds in `cache` for `process` at the current generation, the cache
+ * filled from all the process's rows first when it does not hold them; `readThrough()`
+ * when they exceed the cache's bound; undefined while the analytics are incomplete.
+ * Inside the caller's read transaction (status and rows of one snapshot).
+ */
+function throughCache<T>(
+  prepare: Prepare,
+  cache: AnalyticsCache,
+  process: string,
+  lookup: (generation: number) => T | undefined,
+  readThrough: () => T,
+): T | undefined {
+  const { complete, generation } = readStatus(prepare);
+  if (!complete) return undefined;
+  const cached = lookup(generation);
+  if (cached !== undefined) return cached;
+  const rows = prepare(PROCESS_ROWS).all(process) as { hour: number; bucket: string }[];
+  cache.fill(process, generation, rows);
+  return lookup(generation) ?? readThrough();
+}
+
+/**
+ * `analyticsBuckets` of the store: one process's buckets through `cache`
+ * (`throughCache`); every process's read through.
  */
 export function cachedAnalytics(
   prepare: Prepare,
   cache: AnalyticsCache,
   query: AnalyticsQuery,
 ): AnalyticsBucket[] | undefined {
-  const { complete, generation } = readStatus(prepare);
-  if (!complete) return undefined;
-  if (query.process === undefined) return readAnalytics(prepare, query);
+  const { process } = query;
+  if (process === undefined) {
+    return readStatus(prepare).complete ? readAnalytics(prepare, query) : undefined;
+  }
   const from = query.fromHour ?? Number.MIN_SAFE_INTEGER;
   const to = query.toHour ?? Number.MAX_SAFE_INTEGER;
-  const cached = cache.read(query.process, generation, from, to);
-  if (cached !== undefined) return cached;
-  const rows = prepare(PROCESS_ROWS).all(query.process) as { hour: number; bucket: string }[];
-  cache.fill(query.process, generation, rows);
-  // Not cached (larger than the cache's bound): read through.
-  return cache.read(query.process, generation, from, to) ?? readAnalytics(prepare, query);
+  return throughCache(
+    prepare,
+    cache,
+    process,
+    (generation) => cache.read(process, generation, from, to),
+    () => readAnalytics(prepare, query),
+  );
 }
 
-/** `analyticsWeek` of the store (inside the caller's read transaction), as `cachedAnalytics`. */
+/** `analyticsWeek` of the store: the process's week rollup through `cache` (`throughCache`). */
 export function cachedWeek(
   prepare: Prepare,
   cache: AnalyticsCache,
   process: string,
 ): WeekView | undefined {
-  const { complete, generation } = readStatus(prepare);
-  if (!complete) return undefined;
-  const cached = cache.week(process, generation);
-  if (cached !== undefined) return cached;
-  const rows = prepare(PROCESS_ROWS).all(process) as { hour: number; bucket: string }[];
-  cache.fill(process, generation, rows);
-  // Not cached (larger than the cache's bound): folded from a read-through.
-  return (
-    cache.week(process, generation) ??
-    WeekRollup.of(process, readAnalytics(prepare, { process })).view()
+  return throughCache(
+    prepare,
+    cache,
+    process,
+    (generation) => cache.week(process, generation),
+    () => WeekRollup.of(process, readAnalytics(prepare, { process })).view(),
   );
 }
 

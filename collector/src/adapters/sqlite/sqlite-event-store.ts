@@ -11,7 +11,8 @@
  *   Every read is read-your-writes (one writer connection, committed transactions).
  * - `getEvents`: oldest first = by `time` as an instant (ms), then by id (bytewise).
  * - `search`: see instance-search.ts (order: lastEventAt desc, key asc).
- * - `scanInstanceEvents` with `recent` (newest instances per process): recent-scan-queries.ts.
+ * - `scanInstanceEvents`: instance-scan.ts (with `recent`, newest instances per process:
+ *   recent-scan-queries.ts).
  * - Detection (`DetectionReader`, also `openInstanceKeys`): see detection-queries.ts.
  * - Change feed (`instanceChanges`): see change-queries.ts; each state write takes the next
  *   `change_seq`.
@@ -34,6 +35,7 @@ import type {
   AnalyticsMaintainer,
   AnalyticsQuery,
   AnalyticsReader,
+  AnalyticsWeekReader,
 } from '../../ports/analytics-store.ts';
 import { ensureAnalyticsSchema } from './analytics-schema.ts';
 import { cachedAnalytics, cachedWeek, parseBucket } from './analytics-rows.ts';
@@ -72,7 +74,7 @@ import {
   openKeysStatement,
 } from './detection-queries.ts';
 import { searchInstances } from './instance-search.ts';
-import { scanRecent, type RecentScanSql } from './recent-scan-queries.ts';
+import { scanInstances } from './instance-scan.ts';
 import { type SqliteOptions } from './sqlite-database.ts';
 import { INSTANCE_CHANGES, readChanges } from './change-queries.ts';
 import { stateRows, UPSERT_STATE } from './write-rows.ts';
@@ -91,14 +93,18 @@ import type {
   StateRepairReport,
 } from '../../ports/atomic-batch.ts';
 
-/** Instances per page of `scanInstanceEvents`. */
-const SCAN_PAGE = 200;
 /** Bucket JSON the analytics cache holds at most (10 million events: ~100 MiB, 4 processes). */
 const ANALYTICS_CACHE_BYTES = 256 * 2 ** 20;
 
 export class SqliteEventStore
   extends SqliteComponent
-  implements EventStore, AtomicBatchWriter, StateRepairer, AnalyticsReader, AnalyticsMaintainer
+  implements
+    EventStore,
+    AtomicBatchWriter,
+    StateRepairer,
+    AnalyticsReader,
+    AnalyticsWeekReader,
+    AnalyticsMaintainer
 {
   private readonly analytics: AnalyticsCache;
 
@@ -210,45 +216,15 @@ export class SqliteEventStore
     return rows.map((row) => JSON.parse(row.event) as FlowtrailEvent);
   }
 
-  async *scanInstanceEvents(filter: EventScanFilter): AsyncGenerator<InstanceEvents> {
-    if (filter.recent !== undefined) {
-      const sql: RecentScanSql = {
+  scanInstanceEvents(filter: EventScanFilter): AsyncGenerator<InstanceEvents> {
+    return scanInstances(
+      {
         all: (text, params) =>
-          this.run('scan recent instances', (db) => this.statement(db, text).all(params)),
+          this.run('scan instances', (db) => this.statement(db, text).all(params)),
         eventsOfInstances: (keys) => this.eventsOfInstances(keys),
-      };
-      yield* scanRecent(sql, filter, filter.recent);
-      return;
-    }
-    const where: string[] = [];
-    const params: Record<string, string> = {};
-    if (filter.process !== undefined) {
-      where.push('process = @process');
-      params.process = filter.process;
-    }
-    if (filter.source !== undefined) {
-      where.push('source = @source');
-      params.source = filter.source;
-    }
-    // Keyset pagination by instance key: each page holds whole instances.
-    let after = '';
-    for (;;) {
-      const keys = this.run('scan instances', (db) =>
-        this.statement(
-          db,
-          `SELECT DISTINCT instance_key AS key FROM events
-             WHERE instance_key > @after${where.map((w) => ` AND ${w}`).join('')}
-             ORDER BY instance_key LIMIT ${SCAN_PAGE}`,
-        ).all({ ...params, after }),
-      ) as { key: string }[];
-      if (keys.length === 0) return;
-      const byKey = await this.eventsOfInstances(keys.map((k) => k.key));
-      for (const { key } of keys) {
-        const events = byKey.get(key) ?? [];
-        yield { key, events };
-      }
-      after = (keys[keys.length - 1] as { key: string }).key;
-    }
+      },
+      filter,
+    );
   }
 
   async search(query: InstanceQuery): Promise<InstancePage> {
