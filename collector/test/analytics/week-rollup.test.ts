@@ -12,10 +12,16 @@ import {
   emptyBucket,
   type AnalyticsBucket,
 } from '../../src/domain/analytics/analytics-bucket.ts';
+import { sumBuckets } from '../../src/domain/analytics/bucket-sum.ts';
 import { contributionOf } from '../../src/domain/analytics/analytics-contribution.ts';
 import { deltaBuckets } from '../../src/domain/analytics/analytics-delta.ts';
-import { WeekRollup, weekSlotOf, WEEK_HOURS } from '../../src/domain/analytics/week-rollup.ts';
-import { aggregatedHeatmap } from '../../src/domain/views/aggregated-heatmap.ts';
+import {
+  WeekRollup,
+  weekSlotOf,
+  WEEK_HOURS,
+  type WeekView,
+} from '../../src/domain/analytics/week-rollup.ts';
+import { aggregatedHeatmap, offsetHoursOf } from '../../src/domain/views/aggregated-heatmap.ts';
 import { aggregatedGraph } from '../../src/domain/views/process-graph.ts';
 import { historyArb } from '../instance/history-arbitrary.ts';
 
@@ -49,23 +55,52 @@ const hourBucketsArb: fc.Arbitrary<AnalyticsBucket[]> = fc
 
 const offsetArb = fc.constantFrom(0, 60, -300, 330, 840, -720);
 
-function expectSameViews(rollup: WeekRollup, buckets: readonly AnalyticsBucket[], offset: number) {
-  const view = rollup.view();
+/** The views of a week view equal those of `buckets`: from its slots and from its sums. */
+function expectViewOf(view: WeekView, buckets: readonly AnalyticsBucket[], offset: number) {
   for (const dimension of ['hour', 'weekday'] as const) {
     const options = { dimension, utcOffsetMinutes: offset };
-    expect(aggregatedHeatmap(view.slots, options, view.firstHours)).toEqual(
-      aggregatedHeatmap(buckets, options),
-    );
+    const expected = aggregatedHeatmap(buckets, options);
+    expect(aggregatedHeatmap(view.slots, options, view.firstHours)).toEqual(expected);
+    const sums = view.heatBuckets(dimension, offsetHoursOf(options));
+    expect(sums.length).toBeLessThanOrEqual(dimension === 'hour' ? 24 : 7);
+    expect(aggregatedHeatmap(sums, options, view.firstHours)).toEqual(expected);
   }
+  expect(view.total.length).toBeLessThanOrEqual(1);
   for (const mode of ['auto', 'interval', 'complete'] as const) {
-    expect(aggregatedGraph(view.slots, PROCESS, { mode })).toEqual(
-      aggregatedGraph(buckets, PROCESS, { mode }),
-    );
+    const expected = aggregatedGraph(buckets, PROCESS, { mode });
+    expect(aggregatedGraph(view.slots, PROCESS, { mode })).toEqual(expected);
+    expect(aggregatedGraph(view.total, PROCESS, { mode })).toEqual(expected);
   }
+}
+
+function expectSameViews(rollup: WeekRollup, buckets: readonly AnalyticsBucket[], offset: number) {
+  const view = rollup.view();
+  expectViewOf(view, buckets, offset);
   expect(view.instances).toBe(buckets.reduce((sum, b) => sum + b.graph.instances, 0));
   expect(view.slots.length).toBeLessThanOrEqual(WEEK_HOURS);
   for (const slot of view.slots) expect(slot.hour).toBe(weekSlotOf(slot.hour));
 }
+
+describe('sumBuckets', () => {
+  it('equals addBucket of each into an empty bucket, steps only or all, inputs unchanged', () => {
+    fc.assert(
+      fc.property(hourBucketsArb, (buckets) => {
+        const copy = structuredClone(buckets);
+        const all = emptyBucket(PROCESS, 7);
+        for (const bucket of buckets) addBucket(all, bucket);
+        const sum = sumBuckets(PROCESS, 7, buckets);
+        expect(sum).toEqual(all);
+        const steps = sumBuckets(PROCESS, 7, buckets, 'steps');
+        expect(steps).toEqual({ ...emptyBucket(PROCESS, 7), steps: all.steps });
+        // The sum owns its sketches: changing it leaves the inputs as they were.
+        addBucket(sum, sum);
+        addBucket(steps, steps);
+        expect(buckets).toEqual(copy);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
 
 describe('week rollup', () => {
   it('gives the heat map and graph of the hour buckets it folds', () => {
@@ -125,6 +160,25 @@ describe('week rollup', () => {
         expectSameViews(rollup, after, 0);
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it('hands out snapshots of its sums too, also those a view builds after changes', () => {
+    fc.assert(
+      fc.property(hourBucketsArb, hourBucketsArb, offsetArb, offsetArb, (before, after, o1, o2) => {
+        const rollup = WeekRollup.of(PROCESS, before);
+        // A weekday offset read before the changes: its sums are kept current from then on.
+        rollup.view().heatBuckets('weekday', Math.floor(o1 / 60));
+        const held = rollup.view();
+        for (const bucket of before) rollup.set(bucket.hour, undefined);
+        for (const bucket of after) rollup.set(bucket.hour, bucket);
+        // o2 is first read after the changes: built from the held view's slots, not adopted.
+        expectViewOf(held, before, o2);
+        expectViewOf(held, before, o1);
+        expectSameViews(rollup, after, o1);
+        expectSameViews(rollup, after, o2);
+      }),
+      { numRuns: 60 },
     );
   });
 });

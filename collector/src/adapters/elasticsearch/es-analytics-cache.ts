@@ -187,7 +187,21 @@ function apply(entry: Entry, documents: readonly BucketDocument[], page: number)
 
 /** An entry of every document read (the first read of a process). */
 function entryOf(process: string, documents: readonly BucketDocument[], page: number): Entry {
-  const entry: Entry = { hours: new Map(), rollup: new WeekRollup(process), page: 0, bytes: 0 };
-  apply(entry, documents, page);
-  return entry;
+  const hours = new Map<number, { bucket: AnalyticsBucket; bytes: number }>();
+  let bytes = 0;
+  for (const { hour, bucket, bytes: size } of documents) {
+    const old = hours.get(hour);
+    if (old !== undefined) bytes -= old.bytes;
+    if (bucket === undefined) hours.delete(hour);
+    else {
+      hours.set(hour, { bucket, bytes: size });
+      bytes += size;
+    }
+  }
+  // Built in one pass (WeekRollup.of), not hour by hour.
+  const rollup = WeekRollup.of(
+    process,
+    [...hours.values()].map(({ bucket }) => bucket),
+  );
+  return { hours, rollup, page, bytes };
 }

@@ -1,7 +1,7 @@
 /**
  * The analytics buckets of one process, where the store keeps them (ports/analytics-store.ts:
- * pre-aggregated at ingest; folded onto the 168 hours of a week where the store keeps that,
- * else a read by process and hour) and otherwise built from a scan
+ * pre-aggregated at ingest; where the store keeps a week rollup, its sums — one bucket for
+ * the graph, one per heat-map cell for the heat map — else a read by process and hour) and otherwise built from a scan
  * of the process's stored events (one analytics fold per instance) — the same buckets
  * either way, so the heat map, bottlenecks and graph have one definition
  * (domain/views/aggregated-heatmap.ts, process-graph.ts). Only a scan's buckets are
@@ -20,10 +20,15 @@ export interface ProcessAnalytics {
   /** Where the buckets came from. */
   source: 'aggregates' | 'week' | 'scan';
   /**
-   * Step → first hour it started in, when `buckets` are week slots (whose hours are not
-   * the real ones): the heat map's step order (views/aggregated-heatmap.ts).
+   * Step → first hour it started in, when the buckets are sums of a week rollup (whose
+   * hours are not the real ones): the heat map's step order (views/aggregated-heatmap.ts).
    */
   firstHours?: ReadonlyMap<string, number>;
+  /**
+   * The heat map's input where the store keeps it summed per cell (a week rollup: ≤ 24 or
+   * ≤ 7 buckets); absent, the heat map reads `buckets`.
+   */
+  heatBuckets?: (dimension: 'hour' | 'weekday', offsetHours: number) => readonly AnalyticsBucket[];
 }
 
 export async function processAnalytics(
@@ -32,11 +37,13 @@ export async function processAnalytics(
 ): Promise<ProcessAnalytics> {
   const week = isAnalyticsWeekReader(store) ? await store.analyticsWeek(process) : undefined;
   if (week !== undefined) {
+    // The graph reads the one total bucket, the heat map the sums per cell.
     return {
-      buckets: [...week.slots],
+      buckets: [...week.total],
       instances: week.instances,
       source: 'week',
       firstHours: week.firstHours,
+      heatBuckets: week.heatBuckets,
     };
   }
   const stored = isAnalyticsReader(store) ? await store.analyticsBuckets({ process }) : undefined;

@@ -4,7 +4,7 @@
  * step × hour-of-day or weekday cells and the bottleneck ranking
  * (domain/views/aggregated-heatmap.ts).
  */
-import { aggregatedHeatmap } from '../../domain/views/aggregated-heatmap.ts';
+import { aggregatedHeatmap, offsetHoursOf } from '../../domain/views/aggregated-heatmap.ts';
 import type { Heatmap, HeatmapOptions } from '../../domain/views/heatmap.ts';
 import type { EventScanner } from '../../ports/event-store.ts';
 import { processAnalytics } from './process-analytics.ts';
@@ -18,14 +18,15 @@ export async function processHeatmap(
   store: EventScanner,
   query: ProcessHeatmapQuery,
 ): Promise<Heatmap | undefined> {
-  const { buckets, instances, firstHours } = await processAnalytics(store, query.process);
-  if (instances === 0) return undefined;
-  return aggregatedHeatmap(
-    buckets,
-    {
-      dimension: query.dimension,
-      ...(query.utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes: query.utcOffsetMinutes }),
-    },
-    firstHours,
+  const { buckets, instances, firstHours, heatBuckets } = await processAnalytics(
+    store,
+    query.process,
   );
+  if (instances === 0) return undefined;
+  const options: HeatmapOptions = {
+    dimension: query.dimension,
+    ...(query.utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes: query.utcOffsetMinutes }),
+  };
+  const input = heatBuckets?.(options.dimension, offsetHoursOf(options)) ?? buckets;
+  return aggregatedHeatmap(input, options, firstHours);
 }

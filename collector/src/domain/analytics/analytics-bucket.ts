@@ -139,6 +139,17 @@ function addModeGraph(target: ModeGraph, other: ModeGraph, weight: number): void
 
 /** `target += weight × other`, in place (same process and hour); weight -1 subtracts exactly. */
 export function addBucket(target: AnalyticsBucket, other: AnalyticsBucket, weight = 1): void {
+  addSteps(target, other, weight);
+  const g = target.graph;
+  g.instances += weight * other.graph.instances;
+  g.realStarts += weight * other.graph.realStarts;
+  for (const [step, n] of Object.entries(other.graph.nodes)) addCount(g.nodes, step, weight * n);
+  addModeGraph(g.interval, other.graph.interval, weight);
+  addModeGraph(g.complete, other.graph.complete, weight);
+}
+
+/** `target.steps += weight × other.steps` only (the heat map's part; the graph untouched). */
+export function addSteps(target: AnalyticsBucket, other: AnalyticsBucket, weight = 1): void {
   for (const [step, cell] of Object.entries(other.steps)) {
     const kept = target.steps[step] ?? emptyStepCell();
     kept.count += weight * cell.count;
@@ -150,12 +161,6 @@ export function addBucket(target: AnalyticsBucket, other: AnalyticsBucket, weigh
     if (stepCellEmpty(kept)) delete target.steps[step];
     else target.steps[step] = kept;
   }
-  const g = target.graph;
-  g.instances += weight * other.graph.instances;
-  g.realStarts += weight * other.graph.realStarts;
-  for (const [step, n] of Object.entries(other.graph.nodes)) addCount(g.nodes, step, weight * n);
-  addModeGraph(g.interval, other.graph.interval, weight);
-  addModeGraph(g.complete, other.graph.complete, weight);
 }
 
 /** Whether the bucket holds nothing (every count 0): a store may delete it. */

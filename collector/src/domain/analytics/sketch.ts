@@ -186,7 +186,8 @@ export function sketchQuantile(sketch: Sketch, p: number): number | undefined {
  * buckets): counts in a dense array by bucket index, so each `[index, count]` pair adds
  * in constant time instead of a search and a sorted insert (`addSketch`), which was most
  * of the cost of a heat map once its buckets grow to hundreds of pairs each. `sketch()`
- * is exactly the sketch `addSketch` of the same sketches into an empty one gives.
+ * is exactly the sketch `addSketch` of the same sketches into an empty one gives. A sum of
+ * one sketch (a cell the store already summed: week-rollup.ts) is that sketch, not copied.
  */
 export class SketchSum {
   private count = 0;
@@ -194,8 +195,44 @@ export class SketchSum {
   /** counts[i] belongs to bucket index `offset + i`. */
   private counts = new Float64Array(0);
   private offset = 0;
+  /** The one sketch added so far (none, or several: undefined). */
+  private only: Sketch | undefined;
+  private added = 0;
 
   add(sketch: Sketch): void {
+    this.added += 1;
+    if (this.added === 1) {
+      this.only = sketch;
+      return;
+    }
+    if (this.only !== undefined) {
+      const first = this.only;
+      this.only = undefined;
+      this.addPairs(first);
+    }
+    this.addPairs(sketch);
+  }
+
+  /** The sum; when one sketch was added, that sketch itself (the caller must not change it). */
+  sketch(): Sketch {
+    if (this.only !== undefined) return this.only;
+    const buckets: [number, number][] = [];
+    const counts = this.counts;
+    for (let i = 0; i < counts.length; i++) {
+      const count = counts[i] as number;
+      if (count !== 0) buckets.push([i + this.offset, count]);
+    }
+    return { count: this.count, zero: this.zero, buckets };
+  }
+
+  /** The sum as a sketch of its own (never one of those added): one the caller may change. */
+  ownSketch(): Sketch {
+    const only = this.only;
+    if (only === undefined) return this.sketch();
+    return { count: only.count, zero: only.zero, buckets: only.buckets.map(([i, n]) => [i, n]) };
+  }
+
+  private addPairs(sketch: Sketch): void {
     this.count += sketch.count;
     this.zero += sketch.zero;
     const pairs = sketch.buckets;
@@ -209,16 +246,6 @@ export class SketchSum {
       const at = index - offset;
       counts[at] = (counts[at] as number) + count;
     }
-  }
-
-  sketch(): Sketch {
-    const buckets: [number, number][] = [];
-    const counts = this.counts;
-    for (let i = 0; i < counts.length; i++) {
-      const count = counts[i] as number;
-      if (count !== 0) buckets.push([i + this.offset, count]);
-    }
-    return { count: this.count, zero: this.zero, buckets };
   }
 
   /** Grows the array to hold indexes `from`…`to` (sorted sketches: first and last pair). */

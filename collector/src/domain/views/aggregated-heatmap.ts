@@ -39,10 +39,13 @@ function merge(target: Merged, cell: StepCell): void {
   target.waiting.add(cell.waiting);
 }
 
+/** The UTC offset applied to hour buckets: whole hours, rounded down. */
+export const offsetHoursOf = (options: HeatmapOptions): number =>
+  Math.floor((options.utcOffsetMinutes ?? 0) / 60);
+
 /** The heat-map bucket (hour of day or weekday, 0 = Monday) of an hour since the epoch. */
 export function heatBucketOfHour(hour: number, options: HeatmapOptions): number {
-  const offsetHours = Math.floor((options.utcOffsetMinutes ?? 0) / 60);
-  const local = new Date((hour + offsetHours) * HOUR_MS);
+  const local = new Date((hour + offsetHoursOf(options)) * HOUR_MS);
   return options.dimension === 'hour' ? local.getUTCHours() : (local.getUTCDay() + 6) % 7;
 }
 
