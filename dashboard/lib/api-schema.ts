@@ -1479,6 +1479,8 @@ export interface components {
             version: number;
             description?: string;
             owner?: string;
+            /** @description The source systems whose instances the definition applies to; absent = every system's (docs/definitions.md). */
+            sources?: string[];
             /** @description Deadline of the whole instance, from its `process.started` (a duration). */
             deadline?: string;
             steps: {

@@ -15,6 +15,7 @@ import { repairAllStates } from '../../src/app/ingest/full-state-repair.ts';
 import { foldInstance } from '../../src/domain/instance/fold.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { parseRepairArgs } from '../../src/tools/cli/repair-args.ts';
+import { DEMO_DEFINITIONS_DIR } from '../../src/main/config/embedded-config.ts';
 import { runRepair } from '../../src/tools/cli/repair-command.ts';
 import { at, makeEvent } from '../helpers/events.ts';
 
@@ -288,6 +289,21 @@ describe('flowtrail repair', () => {
       expect.stringContaining('FLOWTRAIL_INDEX_PREFIX'),
     ]);
     expect(parseRepairArgs(['--bogus'], {}, cwd)).toMatchObject({ ok: false, help: false });
+  });
+
+  it('uses definitions only when given: the environment, or the demo with --demo', () => {
+    // From the checkout, where deploy/definitions exists: none unless asked for.
+    const checkout = join(import.meta.dirname, '../../..');
+    const plain = parseRepairArgs([], {}, checkout);
+    expect(plain.ok && plain.command.store.definitionsDir).toBeUndefined();
+    const demo = parseRepairArgs(['--demo'], {}, checkout);
+    expect(demo.ok && demo.command.store.definitionsDir).toBe(DEMO_DEFINITIONS_DIR);
+    const own = parseRepairArgs(['--demo'], { FLOWTRAIL_DEFINITIONS_DIR: 'defs' }, '/w');
+    expect(own.ok && own.command.store.definitionsDir).toBe('/w/defs');
+    expect(parseRepairArgs(['--demo', '--elasticsearch'], {}, '/w')).toMatchObject({
+      ok: false,
+      problems: ['--demo: only with the embedded store'],
+    });
   });
 
   it('exits 1 on a dry run that finds stale states, repairs them, then exits 0', async () => {

@@ -115,7 +115,7 @@ describe('DetectionModel: definition changes', () => {
     expect(rederived).toEqual(model.fold(events));
     expect(JSON.stringify(rederived)).toBe(JSON.stringify(model.fold(events)));
     expect(rederived.nextDeadline).toBe('2024-06-01T08:05:01.000Z');
-    expect(model.deadlineContext('late').definition?.version).toBe(1);
+    expect(model.deadlineContext(stored).definition?.version).toBe(1);
 
     const ended = model.fold(waitingInPick('late', 'l-2', START, true));
     expect(model.rederive(ended).nextDeadline).toBeUndefined();

@@ -1,7 +1,12 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseUpArgs } from '../../src/tools/cli/up-command.ts';
-import { parseEmbeddedConfig } from '../../src/main/config/embedded-config.ts';
+import { existsSync } from 'node:fs';
+import {
+  DEMO_DEFINITIONS_DIR,
+  parseEmbeddedConfig,
+} from '../../src/main/config/embedded-config.ts';
+import { readDefinitionDir } from '../../src/adapters/files/read-definition-dir.ts';
 import { ConfigError } from '../../src/shared/errors.ts';
 
 describe('parseUpArgs', () => {
@@ -28,7 +33,7 @@ describe('parseUpArgs', () => {
         demo: true,
         dashboard: true,
         rate: 5,
-        overrides: { dataDir: 'd', port: 0, dashboardPort: 3100 },
+        overrides: { demo: true, dataDir: 'd', port: 0, dashboardPort: 3100 },
       },
     });
     expect(parseUpArgs(['--no-dashboard'])).toEqual({
@@ -72,6 +77,24 @@ describe('parseEmbeddedConfig', () => {
       { port: 0, dashboardPort: 0 },
     );
     expect(overridden).toMatchObject({ dataDir: '/data', dashboardPort: 0, http: { port: 0 } });
+  });
+
+  it('loads definitions only when asked: the environment, or the demo with --demo', async () => {
+    // Run from the checkout, where deploy/definitions exists: plain `up` still loads none.
+    const checkout = resolve(import.meta.dirname, '../../..');
+    expect(existsSync(resolve(checkout, 'deploy/definitions/payment.yaml'))).toBe(true);
+    expect(parseEmbeddedConfig({}, checkout).detection.definitionsDir).toBeUndefined();
+
+    const demo = parseEmbeddedConfig({}, '/elsewhere', { demo: true });
+    expect(demo.detection.definitionsDir).toBe(DEMO_DEFINITIONS_DIR);
+    const registry = await readDefinitionDir(DEMO_DEFINITIONS_DIR);
+    expect(registry.processes()).toEqual(['order-fulfilment', 'payment', 'shipment']);
+
+    const own = { FLOWTRAIL_DEFINITIONS_DIR: 'defs' };
+    expect(parseEmbeddedConfig(own, '/srv', { demo: true }).detection.definitionsDir).toBe(
+      resolve('/srv', 'defs'),
+    );
+    expect(parseEmbeddedConfig(own, '/srv').detection.definitionsDir).toBe(resolve('/srv', 'defs'));
   });
 
   it('lists every bad variable', () => {

@@ -65,9 +65,9 @@ export class DetectionModel {
   learned = (): LearnedDeadlines => this.learning.learned();
   learnedReady = (): boolean => this.learning.learnedReady();
 
-  /** What the deadlines of an instance of `process` are derived from, now. */
-  deadlineContext = (process: string): DeadlineContext => {
-    const definition = this.definitions.registry().get(process);
+  /** What the deadlines of an instance (its process, from its source) are derived from, now. */
+  deadlineContext = (instance: { process: string; source: string }): DeadlineContext => {
+    const definition = this.definitions.registry().forInstance(instance);
     return {
       ...(definition !== undefined ? { definition } : {}),
       learned: this.learning.learned(),
@@ -83,7 +83,7 @@ export class DetectionModel {
 
   /** A (stored) state with `nextDeadline` made effective under the current definitions. */
   rederive = (state: InstanceState): InstanceState =>
-    withEffectiveNextDeadline(state, this.deadlineContext(state.process));
+    withEffectiveNextDeadline(state, this.deadlineContext(state));
 
   /** Calls `listener` whenever the effective definitions change or the learned deadlines moved. */
   onDeadlinesChanged(listener: DeadlinesChangedListener): () => void {

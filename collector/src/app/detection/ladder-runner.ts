@@ -77,7 +77,7 @@ export class LadderRunner {
     const done: RungTaken[] = [];
     for (const alert of open) {
       if (alert.status !== 'firing') continue; // acknowledged or silenced: a person has it
-      const escalation = this.deps.registry().get(alert.process)?.escalation;
+      const escalation = this.deps.registry().forInstance(alert)?.escalation;
       const ladder = ladderOf(escalation, alert.kind);
       let current = alert;
       for (const due of dueRungs(ladder, alert.since, takenRungs(alert), now.toISOString())) {

@@ -73,6 +73,12 @@ export const DefinitionSchema = Type.Object(
     version: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
     description: Type.Optional(Type.String()),
     owner: Type.Optional(Name),
+    /**
+     * The source systems (CloudEvents `source`) whose instances this definition applies
+     * to; absent = every system's. Process names are chosen by each system, so two
+     * systems may both run a `payment` that mean different things (applies-to.ts).
+     */
+    sources: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
     /** Deadline of the whole instance, counted from its `process.started`. */
     deadline: Type.Optional(Duration),
     steps: Type.Array(StepSchema, { minItems: 1 }),

@@ -4,12 +4,14 @@
  * returns a new registry (the HTTP API's "put" builds on it).
  *
  * Events carry no definition version, so detection applies the latest version of a
- * process to all of its instances; older versions stay listed for the API and for a
- * future per-instance version attribute.
+ * process to all of its instances (`forInstance`) — to the instances of the systems it
+ * names, when it names `sources` (applies-to.ts); older versions stay listed for the API
+ * and for a future per-instance version attribute.
  */
 import { canonicalJson } from '../instance/canonical-json.ts';
 import { DefinitionError, type DefinitionProblem } from './definition-error.ts';
 import type { ProcessDefinition } from './definition-schema.ts';
+import { appliesToSource } from './applies-to.ts';
 
 export interface DefinitionRegistry {
   /** The given version of a process, or its latest when `version` is omitted. */
@@ -20,6 +22,12 @@ export interface DefinitionRegistry {
   processes(): readonly string[];
   /** The latest version of every process, sorted by process. */
   latest(): readonly ProcessDefinition[];
+  /**
+   * What detection applies to an instance: the latest version of its process if that
+   * applies to the instance's source system, else none (an older version that would
+   * apply is not used: the latest is the process's definition).
+   */
+  forInstance(instance: { process: string; source: string }): ProcessDefinition | undefined;
 }
 
 /** The definition without where it came from: two files may define the same thing. */
@@ -47,6 +55,10 @@ function build(byProcess: ReadonlyMap<string, readonly ProcessDefinition[]>): De
     versions: (process) => byProcess.get(process) ?? [],
     processes: () => names,
     latest: () => names.map((name) => byProcess.get(name)?.at(-1) as ProcessDefinition),
+    forInstance({ process, source }) {
+      const latest = byProcess.get(process)?.at(-1);
+      return latest !== undefined && appliesToSource(latest, source) ? latest : undefined;
+    },
   };
 }
 

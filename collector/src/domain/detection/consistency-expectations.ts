@@ -23,7 +23,7 @@ interface Deadline {
 function deadlineOf(parent: InstanceState, e: ExpectationState, ctx: RuleContext): Deadline {
   if (e.deadline !== undefined) return { at: e.deadline, source: 'event' };
   const expected = ctx
-    .definitionOf(parent.process)
+    .definitionOf(parent.process, parent.source)
     ?.expectations?.find(
       (x) => x.system === e.system && x.process === e.process && x.deadlineMs !== undefined,
     );

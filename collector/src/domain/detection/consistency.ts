@@ -44,7 +44,7 @@ function contextOf(options: ConsistencyOptions): RuleContext {
   return {
     now: nowMs(options.now),
     graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
-    definitionOf: (process) => definitionFor(definitions, process),
+    definitionOf: (process, source) => definitionFor(definitions, process, source),
     eventsOf: (key) => options.events?.get(key),
   };
 }
@@ -68,7 +68,7 @@ export function detectInconsistencies(family: Family, options: ConsistencyOption
     );
     const events: readonly FlowtrailEvent[] | undefined = ctx.eventsOf(parent.key);
     if (events !== undefined) findings.push(...detectDuplicateActions(parent, events, ctx));
-    const definition = ctx.definitionOf(parent.process);
+    const definition = ctx.definitionOf(parent.process, parent.source);
     if (definition !== undefined) {
       findings.push(
         ...detectNonconformance(parent, definition, {

@@ -48,7 +48,7 @@ export function detectAll(states: readonly InstanceState[], options: DetectAllOp
   const stuck = [...states]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .flatMap((state) => {
-      const definition = options.registry.get(state.process);
+      const definition = options.registry.forInstance(state);
       return detectStuck(state, {
         now: options.now,
         ...(definition !== undefined ? { definition } : {}),

@@ -3,8 +3,8 @@
  * the dashboard (Next.js, `next start` beside the API), from the environment, overridable by command-line flags. Like
  * `parseConfig`, it lists every problem at once (`ConfigError`).
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   EnvReader,
   readHttpConfig,
@@ -19,8 +19,15 @@ import { ConfigError } from '../../shared/errors.ts';
 import type { NotifyConfig } from './notify-config.ts';
 import { readDetectionConfig, type DetectionConfig } from './detection-config.ts';
 
-/** `flowtrail up` run from a checkout loads the example definitions of the demo's processes. */
-export const DEFAULT_DEFINITIONS_DIR = 'deploy/definitions';
+/**
+ * The definitions of the demo's processes (order-fulfilment, payment, shipment), in this
+ * checkout. They belong to the demo: `up --demo` loads them, plain `up` does not — a
+ * user's own `payment` would otherwise be judged by the demo's (issue 12). Found from
+ * this file, not the working directory, so `--demo` works from anywhere.
+ */
+export const DEMO_DEFINITIONS_DIR = fileURLToPath(
+  new URL('../../../../deploy/definitions', import.meta.url),
+);
 
 export const DEFAULT_DATA_DIR = '.flowtrail/data';
 export const DEFAULT_DASHBOARD_PORT = 3000;
@@ -41,6 +48,8 @@ export interface EmbeddedConfig {
 }
 
 export interface EmbeddedOverrides {
+  /** `--demo`: also load the demo's definitions (`DEMO_DEFINITIONS_DIR`) unless the env names a directory. */
+  demo?: boolean;
   dataDir?: string;
   port?: number;
   dashboardPort?: number;
@@ -69,11 +78,12 @@ export function parseEmbeddedConfig(
   const r = new EnvReader(env);
   const http = readHttpConfig(r);
   const detection = readDetectionConfig(r);
+  // Definitions are opt-in: the environment's directory, or the demo's with --demo.
   const definitionsDir =
     detection.definitionsDir !== undefined
       ? resolve(cwd, detection.definitionsDir)
-      : existsSync(resolve(cwd, DEFAULT_DEFINITIONS_DIR))
-        ? resolve(cwd, DEFAULT_DEFINITIONS_DIR)
+      : overrides.demo === true
+        ? DEMO_DEFINITIONS_DIR
         : undefined;
   const notify = readNotifyConfig(env, r);
   const dashboardPort =

@@ -3,7 +3,6 @@
  * Pure: arguments, environment and working directory in; the command (or the help
  * request, or every problem at once) out.
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -15,10 +14,10 @@ import {
   type LogLevel,
 } from '../../main/config/config.ts';
 import { readDefinitionsDir } from '../../main/config/detection-config.ts';
-import { DEFAULT_DATA_DIR, DEFAULT_DEFINITIONS_DIR } from '../../main/config/embedded-config.ts';
+import { DEFAULT_DATA_DIR, DEMO_DEFINITIONS_DIR } from '../../main/config/embedded-config.ts';
 import { DEFAULT_REPAIR_PAGE_SIZE } from '../../app/ingest/full-state-repair.ts';
 
-export const REPAIR_USAGE = `usage: flowtrail repair [--dry-run] [--data-dir DIR | --elasticsearch]
+export const REPAIR_USAGE = `usage: flowtrail repair [--dry-run] [--data-dir DIR [--demo] | --elasticsearch]
                         [--process NAME] [--page-size N] [--json]
 
 Folds every instance again from ALL its stored events and compares the result with the
@@ -32,13 +31,15 @@ the totals. Safe while Flowtrail runs: a state written meanwhile from more event
   --data-dir DIR     the embedded store (default $FLOWTRAIL_DATA_DIR or ${DEFAULT_DATA_DIR})
   --elasticsearch    the Kafka-mode store instead: ELASTICSEARCH_URL and the other
                      ELASTICSEARCH_* variables, FLOWTRAIL_INDEX_PREFIX (the collectors')
+  --demo             with the embedded store: the demo's definitions, as \`up --demo\`
+                     loads them (when FLOWTRAIL_DEFINITIONS_DIR is not set)
   --process NAME     only the instances of that process
   --page-size N      instances per page (default ${DEFAULT_REPAIR_PAGE_SIZE}, 1..10000)
   --json             print the totals as one JSON object
   -h, --help         this text
 
-Definitions: FLOWTRAIL_DEFINITIONS_DIR (embedded: as \`flowtrail up\` finds them) plus the
-stored ones. LOG_LEVEL (default info). Exit 0 when every state matches its events (after
+Definitions: FLOWTRAIL_DEFINITIONS_DIR (or --demo) plus the stored ones — give the
+same ones as the running product, whose deadlines the states were folded with. LOG_LEVEL (default info). Exit 0 when every state matches its events (after
 the repair), 1 when stale states are left (a dry run that found some, states ahead of
 their events, writes refused, folds that failed) or the store failed, 2 on bad arguments
 or configuration. See docs/operations.md, "Repairing states".`;
@@ -66,6 +67,7 @@ export type ParsedRepair =
 const OPTIONS = {
   'dry-run': { type: 'boolean' },
   'data-dir': { type: 'string' },
+  demo: { type: 'boolean' },
   elasticsearch: { type: 'boolean' },
   process: { type: 'string' },
   'page-size': { type: 'string' },
@@ -77,6 +79,7 @@ export function parseRepairArgs(args: readonly string[], env: Env, cwd: string):
   let values: {
     'dry-run'?: boolean;
     'data-dir'?: string;
+    demo?: boolean;
     elasticsearch?: boolean;
     process?: string;
     'page-size'?: string;
@@ -97,6 +100,9 @@ export function parseRepairArgs(args: readonly string[], env: Env, cwd: string):
   const problems: string[] = [];
   if (values.elasticsearch === true && values['data-dir'] !== undefined) {
     problems.push('--data-dir and --elasticsearch: choose one store');
+  }
+  if (values.elasticsearch === true && values.demo === true) {
+    problems.push('--demo: only with the embedded store');
   }
   if (values['data-dir'] !== undefined && values['data-dir'].trim() === '') {
     problems.push('--data-dir: empty');
@@ -119,7 +125,7 @@ export function parseRepairArgs(args: readonly string[], env: Env, cwd: string):
     const elasticsearch = readElasticsearchConfig(r);
     store = { kind: 'elasticsearch', elasticsearch, definitionsDir: readDefinitionsDir(r) };
   } else {
-    // The data directory and the definitions as `flowtrail up` finds them.
+    // The data directory as `flowtrail up` finds it; the definitions as given (opt-in).
     const dataDir = resolve(
       cwd,
       values['data-dir'] ?? r.string('FLOWTRAIL_DATA_DIR', DEFAULT_DATA_DIR),
@@ -128,8 +134,8 @@ export function parseRepairArgs(args: readonly string[], env: Env, cwd: string):
     const definitionsDir =
       fromEnv !== undefined
         ? resolve(cwd, fromEnv)
-        : existsSync(resolve(cwd, DEFAULT_DEFINITIONS_DIR))
-          ? resolve(cwd, DEFAULT_DEFINITIONS_DIR)
+        : values.demo === true
+          ? DEMO_DEFINITIONS_DIR
           : undefined;
     store = { kind: 'sqlite', dataDir, definitionsDir };
   }

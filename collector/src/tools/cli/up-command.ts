@@ -93,6 +93,7 @@ export function parseUpArgs(args: readonly string[]): ParsedUp {
   }
   if (problems.length > 0) return { ok: false, help: false, problems };
   const overrides: EmbeddedOverrides = {};
+  if (values.demo === true) overrides.demo = true;
   if (dataDir !== undefined) overrides.dataDir = dataDir;
   if (apiPort !== undefined) overrides.port = apiPort;
   if (dashboardPort !== undefined) overrides.dashboardPort = dashboardPort;
