@@ -13,7 +13,7 @@ import { contributionOf } from '../../src/domain/analytics/analytics-contributio
 import { deltaBuckets } from '../../src/domain/analytics/analytics-delta.ts';
 import { RELATIVE_ACCURACY } from '../../src/domain/analytics/sketch.ts';
 import { aggregatedHeatmap } from '../../src/domain/views/aggregated-heatmap.ts';
-import { bucketOf, percentile } from '../../src/domain/views/heatmap.ts';
+import { bucketOf, heatTimeOf, percentile } from '../../src/domain/views/heatmap.ts';
 import { processGraph } from '../../src/domain/views/process-graph.ts';
 import { stepSamples, type StepSample } from '../../src/domain/instance/step-samples.ts';
 import { historyArb } from '../instance/history-arbitrary.ts';
@@ -34,6 +34,8 @@ function expectWithin(got: number | undefined, want: number | undefined, label: 
 
 const bucketsOf = (events: readonly FlowtrailEvent[]) => deltaBuckets(contributionOf(events).delta);
 const ended = (s: StepSample) => s.endedAt !== undefined;
+/** An ended attempt with a known start: the only kind with a duration and a waiting time. */
+const timed = (s: StepSample) => ended(s) && s.startedAt !== undefined;
 
 /** Attempts in the order they appear (start, or end without a start), paired first in, first out. */
 function appearing(events: readonly FlowtrailEvent[]) {
@@ -58,17 +60,19 @@ function appearing(events: readonly FlowtrailEvent[]) {
 
 describe('views from aggregated buckets', () => {
   it('heat map: counts and totals exact, percentiles within 1 % of the samples', () => {
+    // Every attempt counts, in the hour of its start or, without one, of its end
+    // (`heatTimeOf`); durations and waits only where a start is known.
     fc.assert(
       fc.property(
         historyArb,
         fc.constantFrom('hour' as const, 'weekday' as const),
         (events, dimension) => {
-          const samples = stepSamples(events).filter((s) => s.startedAt !== undefined);
+          const samples = stepSamples(events);
           const map = aggregatedHeatmap(bucketsOf(events), { dimension });
           expect([...map.steps].sort()).toEqual([...new Set(samples.map((s) => s.step))].sort());
           const groups = new Map<string, StepSample[]>();
           for (const s of samples) {
-            const key = `${s.step}@${bucketOf(s.startedAt as string, { dimension })}`;
+            const key = `${s.step}@${bucketOf(heatTimeOf(s) as string, { dimension })}`;
             groups.set(key, [...(groups.get(key) ?? []), s]);
           }
           expect(map.cells.map((c) => `${c.step}@${c.bucket}`).sort()).toEqual(
@@ -78,13 +82,13 @@ describe('views from aggregated buckets', () => {
             const group = groups.get(`${cell.step}@${cell.bucket}`) ?? [];
             const label = `${cell.step}@${cell.bucket}`;
             expect(cell.count, label).toBe(group.length);
-            const durations = group.filter(ended).map((s) => s.durationMs as number);
+            const durations = group.filter(timed).map((s) => s.durationMs as number);
             expectWithin(cell.medianMs, exact(durations, 50), label);
             expectWithin(cell.p95Ms, exact(durations, 95), label);
             expectWithin(
               cell.medianWaitingMs,
               exact(
-                group.filter(ended).map((s) => s.waitingMs),
+                group.filter(timed).map((s) => s.waitingMs),
                 50,
               ),
               label,
@@ -92,7 +96,7 @@ describe('views from aggregated buckets', () => {
           }
           for (const rank of map.bottlenecks) {
             const group = samples.filter((s) => s.step === rank.step);
-            const durations = group.filter(ended).map((s) => s.durationMs as number);
+            const durations = group.filter(timed).map((s) => s.durationMs as number);
             expect(rank.count).toBe(group.length);
             expect(rank.totalMs).toBe(durations.reduce((sum, d) => sum + d, 0));
             expectWithin(rank.p95Ms, exact(durations, 95), rank.step);

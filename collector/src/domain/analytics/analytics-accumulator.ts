@@ -13,7 +13,10 @@
  *   in, first out; none open: an attempt without a start), `step.waiting` marks the
  *   newest open one waiting from then until it ends.
  * - Steps (bucket of the attempt's START hour): count +1 at the start; at the end the
- *   duration, the waiting time and, when completed, the learned-deadline sketches.
+ *   duration, the waiting time and, when completed, the learned-deadline sketches. An
+ *   attempt that ends without a start (the first event of a case in a complete-only
+ *   log) still happened: count +1 in the bucket of its END hour, the only time it has,
+ *   and nothing else — its duration and waiting time are unknown, not zero.
  * - Graph (bucket of the instance's FIRST event hour): instances +1 at the first event,
  *   real starts, one node per attempt when it appears.
  *   - interval mode orders attempts as they appear (their start, or their end when they
@@ -92,8 +95,9 @@ function graph(fold: AnalyticsFold): GraphCell {
   return bucketIn(fold.delta, fold.frontier.process, fold.frontier.hour).graph;
 }
 
-function stepCell(fold: AnalyticsFold, startMs: number, step: string): StepCell {
-  const bucket = bucketIn(fold.delta, fold.frontier.process, hourOf(startMs));
+/** The step's cell in the bucket of `atMs`: the attempt's start, or its end without one. */
+function stepCell(fold: AnalyticsFold, atMs: number, step: string): StepCell {
+  const bucket = bucketIn(fold.delta, fold.frontier.process, hourOf(atMs));
   const cell = bucket.steps[step] ?? emptyStepCell();
   bucket.steps[step] = cell;
   return cell;
@@ -145,7 +149,9 @@ function end(fold: AnalyticsFold, event: FlowtrailEvent, step: string, ms: numbe
   const attempt = queue?.shift();
   const g = graph(fold);
   if (attempt === undefined) {
-    // An end without a start: an attempt of its own, with no duration.
+    // An end without a start: an attempt of its own, counted where it ended (it must not
+    // vanish from the heat map), with no duration.
+    stepCell(fold, ms, step).count += 1;
     appear(fold, step, fold.frontier.seq++, ms, ms);
   } else {
     const waitingMs =

@@ -6,7 +6,11 @@
  *
  * - `steps`: per step, the attempts that STARTED in this hour (the heat map's bucket):
  *   how many, and — once each ended — its duration, waiting time, and for completed ones
- *   the sketches learned deadlines read.
+ *   the sketches learned deadlines read. An attempt that ended in this hour without any
+ *   start (the first event of a case in a complete-only log) is in `count` too — it
+ *   happened, and this is the only hour it has — but in no duration or waiting sketch:
+ *   both are unknown. So `count` ≥ `duration.count`, and buckets stored before such
+ *   attempts were counted read as they are (same fields).
  * - `graph`: the directly-follows graph of the instances whose FIRST event is in this
  *   hour (a time range of the graph is a set of whole instances, as process-mining tools
  *   filter "cases started in"), in both duration modes of views/process-graph.ts.
@@ -14,7 +18,8 @@
 import { addSketch, emptySketch, isEmptySketch, type Sketch } from './sketch.ts';
 
 export interface StepCell {
-  /** Attempts that started in the hour (open ones included). */
+  /** Attempts that started in the hour (open ones included), and those that ended in it
+   *  without a start. */
   count: number;
   /** Durations (ms) of the ended attempts (completed or failed). */
   duration: Sketch;

@@ -13,7 +13,7 @@
  *   milliseconds, sketches of counts), so replacing a bucket is "subtract the old one,
  *   add the new one" and the slot equals the sum of its hours at any time.
  * The one thing a slot loses is the real hour, which the heat map orders its steps by
- * (the first hour each step started in): `firstHours` keeps it.
+ * (the first hour each step was counted in): `firstHours` keeps it.
  *
  * Besides the slots it keeps the sums the views read, so that a read merges a bounded
  * number of buckets whatever the history (the heat map's ≤ 24 or ≤ 7 cells per step
@@ -53,7 +53,7 @@ const weekdayGroupOf = (slot: number, shift: number): number =>
 /** A slot in weekday group `group` under `shift`: the group's representative hour. */
 const weekdayHourOf = (group: number, shift: number): number => mod(24 * group - shift, WEEK_HOURS);
 
-/** What the views read: the sums of the slots, and the first hour of every started step. */
+/** What the views read: the sums of the slots, and the first hour of every counted step. */
 export interface WeekView {
   /** By slot; each bucket's `hour` is its slot (0…167). */
   slots: readonly AnalyticsBucket[];
@@ -64,7 +64,7 @@ export interface WeekView {
    * day) or ≤ 7 (weekday) buckets, each under an hour whose cell is its own.
    */
   heatBuckets(dimension: 'hour' | 'weekday', offsetHours: number): readonly AnalyticsBucket[];
-  /** Step → the first real hour (since the epoch) it had a started attempt in. */
+  /** Step → the first real hour (since the epoch) it had a counted attempt in. */
   firstHours: ReadonlyMap<string, number>;
   /** Instances counted (the sum of the buckets' `graph.instances`). */
   instances: number;
@@ -211,7 +211,7 @@ export class WeekRollup {
     let lost = false;
     if (old !== undefined) {
       for (const [step, cell] of Object.entries(old.steps)) {
-        if (cell.count > 0 && this.firstHours.get(step) === hour && !startedIn(bucket, step))
+        if (cell.count > 0 && this.firstHours.get(step) === hour && !countedIn(bucket, step))
           lost = true;
       }
     }
@@ -234,10 +234,11 @@ export class WeekRollup {
   }
 }
 
-const startedIn = (bucket: AnalyticsBucket | undefined, step: string): boolean =>
+/** Whether the bucket counts an attempt of the step (started, or ended without a start). */
+const countedIn = (bucket: AnalyticsBucket | undefined, step: string): boolean =>
   (bucket?.steps[step]?.count ?? 0) > 0;
 
-/** Step → the first hour with a started attempt, over some buckets. */
+/** Step → the first hour with a counted attempt, over some buckets. */
 export function firstHoursOf(buckets: Iterable<AnalyticsBucket>): Map<string, number> {
   const first = new Map<string, number>();
   for (const bucket of buckets) {

@@ -14,7 +14,8 @@
  *     the row's explicit start time; an open `start` of that activity; else the latest
  *     completion before it in the case — a `step.started` with `data.derivedStart: true`
  *     is emitted at that time. The first event of a case has no earlier completion: it
- *     gets no start and so no duration (unknown, not zero).
+ *     gets no start and so no duration (unknown, not zero) — the analytics still count
+ *     it, in the hour it completed (docs/event-logs.md).
  *   - `ate_abort` / `pi_abort` → `step.failed` (started like `complete`);
  *   - `suspend` → `step.waiting`;
  *   - any other transition (`schedule`, `assign`, `resume`…) → a custom event

@@ -9,7 +9,8 @@
  * - an hour bucket moves as a whole, so a `utcOffsetMinutes` that is not a whole number
  *   of hours is applied rounded down to whole hours;
  * - waiting time counts ended attempts only (an open attempt's wait is still growing);
- * - steps are ordered by the first hour they started in, then by name.
+ * - steps are ordered by the first hour they were counted in (started, or ended without
+ *   a start), then by name.
  * Pure.
  */
 import type { AnalyticsBucket, StepCell } from '../analytics/analytics-bucket.ts';
@@ -60,7 +61,7 @@ function quantiles(sketch: Sketch): { medianMs?: number; p95Ms?: number } {
 
 /**
  * The heat map of the buckets of one process (any order, any hours). `firstHours` (step →
- * first hour it started in) orders the steps; absent, it is taken from the buckets' hours
+ * first hour it was counted in) orders the steps; absent, it is taken from the buckets' hours
  * — pass it when the buckets are week slots (analytics/week-rollup.ts), whose hours are not
  * the real ones.
  */

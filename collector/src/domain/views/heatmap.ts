@@ -3,7 +3,10 @@
  * (docs/http-api.md, "Analysis"): step × hour of day, or step × weekday, with count,
  * median and p95 duration and median waiting time per cell, plus a bottleneck ranking.
  * Pure: samples in, numbers out. Buckets are taken from the time the attempt STARTED (when
- * work entered the step), in UTC unless `utcOffsetMinutes` is given.
+ * work entered the step), in UTC unless `utcOffsetMinutes` is given; an attempt seen only
+ * by its end (the first event of a case in a complete-only log) is counted in the bucket
+ * of its end — it happened, so it must not vanish — with no duration and no waiting time
+ * (both unknown, not zero; docs/event-logs.md, "How step durations and counts are derived").
  * Percentiles interpolate linearly between closest ranks (numpy's default), so the
  * numbers equal what pandas/PM4Py compute on the same log.
  */
@@ -15,6 +18,7 @@ export interface HeatCell {
   step: string;
   /** 0–23 (hour) or 0–6 (weekday, 0 = Monday). */
   bucket: number;
+  /** Attempts, with or without a known start. */
   count: number;
   /** Over attempts with a known duration. */
   medianMs?: number;
@@ -33,7 +37,7 @@ export interface StepRank {
 
 export interface Heatmap {
   dimension: HeatDimension;
-  /** Steps in order of first appearance by start time. */
+  /** Steps in order of first appearance by start time (end time for attempts without one). */
   steps: string[];
   buckets: number[];
   cells: HeatCell[];
@@ -72,29 +76,35 @@ function stats(durations: number[]): { medianMs?: number; p95Ms?: number } {
   };
 }
 
+/** When an attempt enters the heat map: its start, or its end when no start is known. */
+export const heatTimeOf = (sample: StepSample): string | undefined =>
+  sample.startedAt ?? sample.endedAt;
+
 export function stepHeatmap(samples: readonly StepSample[], options: HeatmapOptions): Heatmap {
-  const started = samples
-    .filter((s): s is StepSample & { startedAt: string } => s.startedAt !== undefined)
-    .sort(
-      (a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt) || a.step.localeCompare(b.step),
-    );
+  const counted = samples
+    .flatMap((s) => {
+      const at = heatTimeOf(s);
+      return at === undefined ? [] : [{ ...s, at }];
+    })
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.step.localeCompare(b.step));
   const steps: string[] = [];
   const cells = new Map<
     string,
     { step: string; bucket: number; d: number[]; w: number[]; n: number }
   >();
   const perStep = new Map<string, { d: number[]; n: number }>();
-  for (const s of started) {
+  for (const s of counted) {
     if (!perStep.has(s.step)) {
       steps.push(s.step);
       perStep.set(s.step, { d: [], n: 0 });
     }
-    const bucket = bucketOf(s.startedAt, options);
+    const bucket = bucketOf(s.at, options);
     const key = `${s.step}\u0000${bucket}`;
     const cell = cells.get(key) ?? { step: s.step, bucket, d: [], w: [], n: 0 };
     cells.set(key, cell);
     cell.n += 1;
-    cell.w.push(s.waitingMs);
+    // Without a start, how long the attempt waited is as unknown as how long it took.
+    if (s.startedAt !== undefined) cell.w.push(s.waitingMs);
     const total = perStep.get(s.step) as { d: number[]; n: number };
     total.n += 1;
     if (s.durationMs !== undefined) {
