@@ -1,6 +1,6 @@
 /** A DemoRunner whose three systems send to MemoryTransports, and helpers over them. */
 import { MemoryTransport, type FlowtrailEvent } from '@flowtrail/sdk';
-import { DemoRunner } from '../../src/tools/demo/runner.ts';
+import { DemoRunner, type RunnerOptions } from '../../src/tools/demo/runner.ts';
 import { SYSTEMS, type SystemName } from '../../src/tools/demo/plan.ts';
 
 export const NOW = new Date('2025-03-04T15:00:00.000Z');
@@ -12,7 +12,11 @@ export interface MemoryRunner {
   events(): FlowtrailEvent[];
 }
 
-export function memoryRunner(faultRate: number, seed = 'test-seed'): MemoryRunner {
+export function memoryRunner(
+  faultRate: number,
+  seed = 'test-seed',
+  extra: Partial<RunnerOptions> = {},
+): MemoryRunner {
   const transports = Object.fromEntries(SYSTEMS.map((s) => [s, new MemoryTransport()])) as Record<
     SystemName,
     MemoryTransport
@@ -23,6 +27,7 @@ export function memoryRunner(faultRate: number, seed = 'test-seed'): MemoryRunne
     target: 'memory',
     faultRate,
     transportFor: (system) => transports[system],
+    ...extra,
   });
   return { runner, transports, events: () => SYSTEMS.flatMap((s) => transports[s].events) };
 }

@@ -35,8 +35,11 @@ describe('demo runner', () => {
     const summary = await runInstances(runner, 40, NOW);
     const scenario = runner.scenario('history');
     const plans = Array.from({ length: 40 }, (_, i) => generatePlan(i, NOW, scenario));
+    // Without a repair desk the held rest of an order never runs.
     const expectedStarts = (handle: 'payment' | 'shipment'): number =>
-      plans.filter((p) => p.actions.some((a) => a.handle === handle && a.op === 'start')).length;
+      plans.filter((p) =>
+        p.actions.some((a) => a.handle === handle && a.op === 'start' && a.held !== true),
+      ).length;
 
     const all = events();
     expect(startedIn(all, 'shop').size).toBe(40);

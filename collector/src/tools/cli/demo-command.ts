@@ -4,6 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError, DEFAULT_COLLECTOR_URL, DEFAULT_TOPIC } from '@flowtrail/sdk';
 import { DemoRunner, runContinuous, runInstances } from '../demo/runner.ts';
+import { commandSourceOf, startDemoCommands } from '../demo/demo-commands.ts';
+import { seededRandom } from '../demo/random.ts';
+import { RepairDesk } from '../demo/repair-desk.ts';
 import { deliveredAll, formatSummary, type DemoSummary } from '../demo/summary.ts';
 import { demoTransports, type DemoTransportOptions } from '../demo/transports.ts';
 
@@ -11,7 +14,9 @@ const USAGE = `usage: flowtrail demo [options]
 
 Sends the traffic of three systems — shop (order-fulfilment), payments (payment) and
 logistics (shipment) — with lost, late and duplicated messages, stuck waits, failed steps
-and failed/cancelled processes injected at a low rate.
+and failed/cancelled processes injected at a low rate. Live (without --instances), the
+three systems take the collector's resend commands (HTTP: GET /api/commands; Kafka:
+flowtrail.commands) and resend the lost messages, so those alerts resolve by themselves.
 
   --transport http|kafka  where to send (default http)
   --url URL               collector base URL (default $FLOWTRAIL_URL or ${DEFAULT_COLLECTOR_URL})
@@ -140,20 +145,34 @@ export async function demoCommand(args: readonly string[]): Promise<number> {
     return 2;
   }
   const { target, transportFor } = transports;
+  // Live orders: the systems take resend commands and repair what was lost (history
+  // orders end with the command, so nothing would be there to take them).
+  const live = opts.instances === undefined;
+  const random = seededRandom(opts.seed, 'repairs');
+  const desk = live ? new RepairDesk({ random: () => random.next() }) : undefined;
+  const stopping = new AbortController();
   const runner = new DemoRunner({
     seed: opts.seed,
     runId: randomBytes(3).toString('hex'),
     target,
     transportFor,
     faultRate: opts.faultRate,
+    ...(desk === undefined ? {} : { desk, signal: stopping.signal }),
   });
+  const commands =
+    desk === undefined
+      ? undefined
+      : startDemoCommands(desk, commandSourceOf(opts.transport), (err) =>
+          console.warn(`[demo] command handling: ${err.message}`),
+        );
 
   // The SDK's delivery timers (batching, retry backoff) are unref'd so that they never
   // keep a service alive; this command itself must stay alive until shutdown() is done.
   const keepAlive = setInterval(() => undefined, 60_000);
   try {
-    return await run(opts, runner, target, () => rejected);
+    return await run(opts, runner, target, () => rejected, stopping);
   } finally {
+    await commands?.stop();
     clearInterval(keepAlive);
   }
 }
@@ -163,6 +182,7 @@ async function run(
   runner: DemoRunner,
   target: string,
   rejected: () => number,
+  stop: AbortController,
 ): Promise<number> {
   let summary: DemoSummary;
   if (opts.instances !== undefined) {
@@ -171,7 +191,6 @@ async function run(
     console.log(
       `flowtrail demo: ${opts.rate} orders/s → ${target} (seed ${opts.seed}); Ctrl-C to stop`,
     );
-    const stop = new AbortController();
     const onSignal = (): void => stop.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);

@@ -4,11 +4,13 @@
  * whole timeline to real instants. Pure.
  */
 import type { Random } from './random.ts';
-import type { DemoAction, DemoOp, HandleName, SystemName } from './plan.ts';
+import type { DemoAction, DemoOp, HandleName, PlannedRepair, SystemName } from './plan.ts';
 
 export class PlanBuilder {
   private cursorMs = 0;
   private readonly actions: DemoAction[] = [];
+  /** Set by `hold`: every later action waits for this resend command. */
+  repair: PlannedRepair | undefined;
 
   /**
    * @param scale real milliseconds per simulated millisecond (1 = realistic durations,
@@ -31,8 +33,19 @@ export class PlanBuilder {
 
   /** Appends an action at the cursor; returns its index. */
   do(system: SystemName, handle: HandleName, op: DemoOp): number {
-    this.actions.push({ ...op, at: new Date(this.cursorMs), system, handle });
+    const held = this.repair === undefined ? {} : { held: true as const };
+    this.actions.push({ ...op, at: new Date(this.cursorMs), system, handle, ...held });
     return this.actions.length - 1;
+  }
+
+  /** From here on, actions are held until `repair`'s command arrives (once per plan). */
+  hold(repair: PlannedRepair): void {
+    if (this.repair !== undefined) throw new Error('a plan holds for one repair at most');
+    this.repair = repair;
+  }
+
+  get holding(): boolean {
+    return this.repair !== undefined;
   }
 
   /** Appends an action `delayS` simulated seconds after action `index` (cursor unmoved). */
@@ -40,13 +53,17 @@ export class PlanBuilder {
     const base = this.actions[index];
     if (base === undefined) throw new RangeError(`no action ${index}`);
     const at = new Date(base.at.getTime() + Math.max(1, delayS * 1000 * this.scale));
-    this.actions.push({ ...op, at, system: base.system, handle: base.handle });
+    const held = base.held === true ? { held: true as const } : {};
+    this.actions.push({ ...op, at, system: base.system, handle: base.handle, ...held });
     return this.actions.length - 1;
   }
 
-  /** Simulated length of the plan so far (the latest action), in real milliseconds. */
+  /**
+   * Simulated length of the plan so far (the latest action that is not held: what runs
+   * without a repair), in real milliseconds.
+   */
   get endMs(): number {
-    return Math.max(0, ...this.actions.map((a) => a.at.getTime()));
+    return Math.max(0, ...this.actions.filter((a) => !a.held).map((a) => a.at.getTime()));
   }
 
   /**

@@ -5,6 +5,12 @@
  * Handles are the three process instances of one order (`order` in shop, `payment` in
  * payments, `shipment` in logistics). Messages and expectations are named by plan-local
  * keys; the runner maps them to the real headers and expectation ids the SDK returns.
+ *
+ * A repairable fault (a lost request or a lost completion) does not end the plan: the rest
+ * of the order is planned as usual but HELD (`held` actions, `repair` says who must act):
+ * the runner runs it only when that system receives the collector's resend command for
+ * the instance (repair-desk.ts), shifted to the moment the command arrived — the first
+ * held action is the resent message.
  */
 
 export const SYSTEMS = ['shop', 'payments', 'logistics'] as const;
@@ -15,6 +21,7 @@ export type HandleName = 'order' | 'payment' | 'shipment';
 /** Faults the generator can inject (see scenario.ts for what each one does). */
 export const FAULT_KINDS = [
   'lost-message',
+  'lost-completion',
   'late-message',
   'duplicate-delivery',
   'stuck-wait',
@@ -27,6 +34,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Faults after which the order cannot complete; at most one per order. */
 export const TERMINAL_FAULTS: readonly FaultKind[] = [
   'lost-message',
+  'lost-completion',
   'stuck-wait',
   'failed-process',
   'cancelled-process',
@@ -50,7 +58,15 @@ export type DemoOp =
   /** `peer` is expected to run `process` for this instance. */
   | { op: 'expect'; expectation: string; peer: SystemName; process: string; deadline: Date }
   | { op: 'fulfil'; expectation: string }
-  | { op: 'send'; message: string; to: SystemName; expectation?: string; name: string }
+  /** `resend`: the repeat of a lost message, sent in answer to a resend command. */
+  | {
+      op: 'send';
+      message: string;
+      to: SystemName;
+      expectation?: string;
+      name: string;
+      resend?: true;
+    }
   | { op: 'receive'; message: string }
   /** Re-deliver the very event (same id) that action number `of` emitted. */
   | { op: 'redeliver'; of: number };
@@ -60,7 +76,17 @@ export type DemoAction = DemoOp & {
   at: Date;
   system: SystemName;
   handle: HandleName;
+  /** Runs only after the plan's `repair` command arrived (times shifted to then). */
+  held?: true;
 };
+
+/** The resend a held plan waits for: the command `system` gets for `handle`'s instance. */
+export interface PlannedRepair {
+  system: SystemName;
+  handle: HandleName;
+  /** The command's `data.what`: `start` (a lost request) or `completion` (a lost result). */
+  what: 'start' | 'completion';
+}
 
 export interface PlannedInstance {
   system: SystemName;
@@ -82,4 +108,6 @@ export interface DemoPlan {
   actions: DemoAction[];
   /** The faults actually injected into this order. */
   faults: FaultKind[];
+  /** Present when the order's rest is held until a resend command (`held` actions). */
+  repair?: PlannedRepair;
 }

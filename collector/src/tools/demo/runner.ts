@@ -8,6 +8,12 @@
  * Two ways to run: `runInstances` (history pace: every event carries its planned time,
  * executed at once) and `runContinuous` (live pace: actions wait for their instant on
  * timers, events carry the real current time).
+ *
+ * With a `RepairDesk` (repair-desk.ts), the held rest of an order whose message was lost
+ * waits there for the resend command, and then runs in live pace from the moment it
+ * arrived (whatever the pace of the order before); its resent message carries the
+ * command's id (`attributes.resendFor`), so the timeline shows what answered what.
+ * Without a desk the held actions never run: the fault stays, as before repairs existed.
  */
 import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -27,7 +33,8 @@ import {
 } from './plan.ts';
 import { hashSeed } from './random.ts';
 import { RecordingTransport } from './recording-transport.ts';
-import { generatePlan, type ScenarioOptions } from './scenario.ts';
+import type { RepairDesk } from './repair-desk.ts';
+import { generatePlan, LIVE_SCALE, type ScenarioOptions } from './scenario.ts';
 import { emptySummary, type DemoSummary } from './summary.ts';
 
 export interface RunnerOptions {
@@ -37,6 +44,16 @@ export interface RunnerOptions {
   target: string;
   transportFor: (system: SystemName) => Transport;
   faultRate: number;
+  /** Where held orders wait for their resend command (none: they never resume). */
+  desk?: RepairDesk;
+  /** Stops resumed orders between their actions (they are abandoned, as on shutdown). */
+  signal?: AbortSignal;
+  /**
+   * Real ms per planned ms of a resumed order. Default: 1 for a live order (its plan is
+   * compressed already), `LIVE_SCALE` for a history one (realistic durations: hours);
+   * 0 runs it at once (tests).
+   */
+  resumeScale?: number;
 }
 
 /** Per-plan execution state: the SDK handles and what the SDK returned. */
@@ -46,12 +63,16 @@ interface Execution {
   headers: Map<string, Record<string, string>>;
   expectations: Map<string, string>;
   eventIds: (string | undefined)[];
+  /** Executed in live pace (its plan is compressed already). */
+  live: boolean;
 }
 
 export class DemoRunner {
   readonly clients: Record<SystemName, Flowtrail>;
   readonly summary: DemoSummary;
   private readonly taps: Record<SystemName, RecordingTransport>;
+  /** Held orders resumed by a command and still running. */
+  private readonly resumed = new Set<Promise<void>>();
 
   constructor(private readonly options: RunnerOptions) {
     this.summary = emptySummary(options.seed, options.runId, options.target);
@@ -72,9 +93,16 @@ export class DemoRunner {
     this.clients = clients;
   }
 
-  /** Scenario options of this run; order numbers start at a per-run offset. */
-  scenario(pace: ScenarioOptions['pace'], historySpanMs?: number): ScenarioOptions {
-    const { seed, runId, faultRate } = this.options;
+  /**
+   * Scenario options of this run; order numbers start at a per-run offset. `runId`
+   * overrides the runner's (a second batch of orders on the same clients).
+   */
+  scenario(
+    pace: ScenarioOptions['pace'],
+    historySpanMs?: number,
+    runId = this.options.runId,
+  ): ScenarioOptions {
+    const { seed, faultRate } = this.options;
     const firstOrderNumber = 10_000 + (hashSeed(seed, runId) % 80_000);
     return {
       seed,
@@ -100,9 +128,16 @@ export class DemoRunner {
       headers: new Map(),
       expectations: new Map(),
       eventIds: [],
+      live,
     };
     const redelivered = new Set(plan.actions.flatMap((a) => (a.op === 'redeliver' ? [a.of] : [])));
+    let holding = false;
     for (const [index, action] of plan.actions.entries()) {
+      if (action.held === true) {
+        if (!holding) this.hold(run);
+        holding = true;
+        continue;
+      }
       if (live) {
         const wait = action.at.getTime() - Date.now();
         try {
@@ -118,6 +153,67 @@ export class DemoRunner {
     }
   }
 
+  /** Leaves the held rest of `run`'s order at the desk, under the instance that must act. */
+  private hold(run: Execution): void {
+    const { plan } = run;
+    const desk = this.options.desk;
+    if (plan.repair === undefined || desk === undefined) return;
+    const planned = plan.instances[plan.repair.handle];
+    const held = plan.actions.filter((a) => a.held === true);
+    desk.hold(
+      { system: plan.repair.system, process: planned.process, instance: planned.instance },
+      {
+        what: plan.repair.what,
+        resume: (commandId) => {
+          let resent!: () => void;
+          const first = new Promise<void>((resolve) => (resent = resolve));
+          const running = this.resume(run, held, commandId, resent)
+            .catch(() => undefined)
+            .finally(() => {
+              resent();
+              this.resumed.delete(running);
+            });
+          this.resumed.add(running);
+          return first;
+        },
+      },
+    );
+  }
+
+  /**
+   * Runs held actions in live pace, shifted so the first runs now; `resent` is called
+   * once it (the resend) was emitted.
+   */
+  private async resume(
+    run: Execution,
+    held: readonly DemoAction[],
+    commandId: string,
+    resent: () => void,
+  ): Promise<void> {
+    this.summary.repaired += 1;
+    const scale = this.options.resumeScale ?? (run.live ? 1 : LIVE_SCALE);
+    const origin = held[0]?.at.getTime() ?? 0;
+    const started = Date.now();
+    const moved = (d: Date): Date => new Date(started + (d.getTime() - origin) * scale);
+    for (const action of held) {
+      const at = moved(action.at);
+      const wait = at.getTime() - Date.now();
+      if (wait > 0) await delay(wait, undefined, { signal: this.options.signal });
+      if (this.options.signal?.aborted === true) return;
+      const shifted = { ...action, at } as DemoAction;
+      if ('deadline' in shifted && shifted.deadline !== undefined) {
+        shifted.deadline = moved(shifted.deadline);
+      }
+      await this.perform(run, shifted, undefined, commandId);
+      resent();
+    }
+  }
+
+  /** Resumed orders still running (they stop at `signal`). */
+  async settled(): Promise<void> {
+    while (this.resumed.size > 0) await Promise.allSettled([...this.resumed]);
+  }
+
   /** Flushes every client (waits until their queues are sent or given up). */
   async flush(): Promise<void> {
     await Promise.all(SYSTEMS.map((s) => this.clients[s].flush()));
@@ -125,6 +221,7 @@ export class DemoRunner {
 
   /** Flushes and closes every client; returns the final summary. */
   async shutdown(): Promise<DemoSummary> {
+    await this.settled();
     await Promise.all(SYSTEMS.map((s) => this.clients[s].shutdown()));
     for (const system of SYSTEMS) this.summary.systems[system].stats = this.clients[system].stats();
     return this.summary;
@@ -139,6 +236,7 @@ export class DemoRunner {
     run: Execution,
     action: DemoAction,
     time: Date | undefined,
+    commandId?: string,
   ): Promise<string | undefined> {
     const t = time === undefined ? {} : { time };
     if (action.op === 'redeliver') {
@@ -184,10 +282,12 @@ export class DemoRunner {
       case 'send': {
         const expectationId =
           action.expectation === undefined ? undefined : run.expectations.get(action.expectation);
+        const resendFor =
+          action.resend === true && commandId !== undefined ? { resendFor: commandId } : {};
         const sent = h.messageSent({
           ...t,
           to: action.to,
-          attributes: { messageType: action.name },
+          attributes: { messageType: action.name, ...resendFor },
           ...(expectationId === undefined ? {} : { expectationId }),
         });
         run.headers.set(action.message, sent.headers);
@@ -224,20 +324,24 @@ export class DemoRunner {
 
 /**
  * `--instances N`: N orders in history pace, all at once (events spread over the past
- * hours, ending at `now`), then flush and shutdown.
+ * hours, ending at `now`), then flush and shutdown — or, given `keepOpenAs` (the run id
+ * of these orders), only flush: the runner goes on (live orders, held repairs).
  */
 export async function runInstances(
   runner: DemoRunner,
   instances: number,
   now: Date,
   historySpanMs?: number,
+  keepOpenAs?: string,
 ): Promise<DemoSummary> {
-  const scenario = runner.scenario('history', historySpanMs);
+  const scenario = runner.scenario('history', historySpanMs, keepOpenAs);
   for (let index = 0; index < instances; index += 1) {
     await runner.execute(generatePlan(index, now, scenario));
     if (runner.pending > 5_000) await runner.flush(); // back-pressure on the queues
   }
-  return runner.shutdown();
+  if (keepOpenAs === undefined) return runner.shutdown();
+  await runner.flush();
+  return runner.summary;
 }
 
 /**

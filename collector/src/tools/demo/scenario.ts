@@ -14,13 +14,20 @@
  *
  * Faults, each drawn with probability `faultRate` (at most one terminal fault per order):
  * - lost-message: the payment or shipment request never arrives → no subprocess, the
- *   expectation is never fulfilled;
+ *   expectation is not fulfilled (missing-subprocess) — until shop resends it;
+ * - lost-completion: payment completes but its result never reaches shop, which keeps
+ *   waiting in await-payment (lost-completion) — until payments resends it;
  * - late-message: a request arrives after its expectation's deadline;
  * - duplicate-delivery: one event is delivered twice with the SAME id;
- * - stuck-wait: payment completes but shop never resumes await-payment (lost completion);
+ * - stuck-wait: the customer never confirms the payment: payment's authorize and shop's
+ *   await-payment wait forever (stuck) — nothing to resend, a case for people;
  * - failed-step: a step fails once (transient error) and is retried successfully;
  * - failed-process: the card is declined → payment fails, then the order fails;
  * - cancelled-process: the customer withdraws the order after validation.
+ *
+ * The two lost messages are repairable: the rest of the order is planned, held, and run
+ * when the system that must act gets the collector's resend command (plan.ts, `repair`);
+ * its first action is the resent message.
  *
  * Time: `pace: 'live'` starts the order at `now` and compresses durations 60× (a
  * simulated minute takes a real second, so a whole order runs in about a minute);
@@ -84,7 +91,8 @@ export function generatePlan(index: number, now: Date, options: ScenarioOptions)
   const pay = act('payments', 'payment');
   const ship = act('logistics', 'shipment');
   const emitting: number[] = []; // actions whose event may be delivered twice
-  const track = (index: number): number => (emitting.push(index), index);
+  // Not the held ones: a redelivery is planned before the repair that would emit them.
+  const track = (index: number): number => (b.holding ? index : (emitting.push(index), index));
 
   /** A step that may fail once (failed-step) before it succeeds. */
   const step = (
@@ -107,7 +115,7 @@ export function generatePlan(index: number, now: Date, options: ScenarioOptions)
 
   /** The bus hop of a request; late-message delays it past the expectation's deadline. */
   const hop = (which: Hop): void => {
-    if (wants('late-message') && lateHop === which) {
+    if (wants('late-message') && lateHop === which && !b.holding) {
       applied.add('late-message');
       const window = which === 'payment-request' ? PAYMENT_WINDOW_S : SHIPMENT_WINDOW_S;
       b.wait(window * 1.2, window * 2);
@@ -153,7 +161,20 @@ export function generatePlan(index: number, now: Date, options: ScenarioOptions)
       },
       actions: b.finish(origin),
       faults: FAULT_KINDS.filter((f) => applied.has(f)),
+      ...(b.repair === undefined ? {} : { repair: b.repair }),
     };
+  };
+
+  /** A request lost on the bus: the rest waits for shop's resend (the first held action). */
+  const lose = (
+    request: { message: string; name: string },
+    to: SystemName,
+    expectation: string,
+  ): void => {
+    applied.add('lost-message');
+    b.hold({ system: 'shop', handle: 'order', what: 'start' });
+    b.wait(0.05, 1);
+    shop({ op: 'send', ...request, to, expectation, resend: true });
   };
 
   // ---- shop: validate, reserve ---------------------------------------------------------
@@ -183,14 +204,17 @@ export function generatePlan(index: number, now: Date, options: ScenarioOptions)
     deadline: b.in(PAYMENT_WINDOW_S),
   });
   if (wants('lost-message') && lostHop === 'payment-request') {
-    applied.add('lost-message');
-    return plan();
+    lose(paymentRequest, 'payments', 'payment');
   }
   hop('payment-request');
   track(pay({ op: 'start' }));
   track(pay({ op: 'receive', message: 'payment-request' }));
   b.wait(0.05, 1);
   track(pay({ op: 'step-start', step: 'authorize' }));
+  if (wants('stuck-wait')) {
+    applied.add('stuck-wait'); // the customer never confirms (3-D Secure abandoned)
+    return plan();
+  }
   b.wait(20, 600); // the customer confirms the payment (3-D Secure…)
   if (wants('failed-process')) {
     applied.add('failed-process');
@@ -208,11 +232,14 @@ export function generatePlan(index: number, now: Date, options: ScenarioOptions)
   track(pay({ op: 'step-complete', step: 'authorize' }));
   b.wait(0.05, 5);
   step(pay, 'capture', [3, 40]);
-  track(pay({ op: 'send', message: 'payment-result', name: 'payment-confirmed', to: 'shop' }));
+  const paymentResult = { message: 'payment-result', name: 'payment-confirmed' } as const;
+  track(pay({ op: 'send', ...paymentResult, to: 'shop' }));
   track(pay({ op: 'complete' }));
-  if (wants('stuck-wait')) {
-    applied.add('stuck-wait');
-    return plan();
+  if (wants('lost-completion') && !b.holding) {
+    applied.add('lost-completion'); // the result never reaches shop: payments resends it
+    b.hold({ system: 'payments', handle: 'payment', what: 'completion' });
+    b.wait(0.05, 1);
+    pay({ op: 'send', ...paymentResult, to: 'shop', resend: true });
   }
   b.wait(0.2, 3);
   track(shop({ op: 'receive', message: 'payment-result' }));
@@ -230,8 +257,7 @@ export function generatePlan(index: number, now: Date, options: ScenarioOptions)
   const shipmentRequest = { message: 'shipment-request', name: 'shipment-requested' };
   track(shop({ op: 'send', ...shipmentRequest, to: 'logistics', expectation: 'shipment' }));
   if (wants('lost-message') && lostHop === 'shipment-request') {
-    applied.add('lost-message');
-    return plan();
+    lose(shipmentRequest, 'logistics', 'shipment');
   }
   hop('shipment-request');
   track(ship({ op: 'start' }));

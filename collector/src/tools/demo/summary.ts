@@ -19,6 +19,8 @@ export interface DemoSummary {
   faults: Record<FaultKind, string[]>;
   /** Events delivered a second time with the same id. */
   redelivered: number;
+  /** Orders whose lost message was resent on the collector's command (repair-desk.ts). */
+  repaired: number;
   /** SDK errors by code: count and first message. */
   errors: Record<string, { count: number; first: string }>;
   /** Events the collector refused one by one (HTTP ingest only). */
@@ -47,6 +49,7 @@ export function emptySummary(seed: string, runId: string, target: string): DemoS
       string[]
     >,
     redelivered: 0,
+    repaired: 0,
     errors: {},
     rejected: 0,
   };
@@ -90,6 +93,7 @@ export function formatSummary(summary: DemoSummary): string {
   if (!any) lines.push('  none');
   if (summary.redelivered > 0)
     lines.push(`events delivered twice (same id): ${summary.redelivered}`);
+  if (summary.repaired > 0) lines.push(`orders repaired by a resend command: ${summary.repaired}`);
   if (summary.rejected > 0) lines.push(`events rejected by the collector: ${summary.rejected}`);
   for (const [code, { count, first }] of Object.entries(summary.errors)) {
     lines.push(`errors "${code}": ${count} (first: ${first})`);
