@@ -5,6 +5,7 @@ import { ErrorPanel } from '@/components/error-panel';
 import { LiveRefresh } from '@/components/live-refresh';
 import { TableSkeleton } from '@/components/skeletons';
 import { StatusBadge } from '@/components/status-badge';
+import { repairedAutomatically } from '@/lib/alert-repair';
 import { attempt, listAlerts, liveWatermark } from '@/lib/api';
 import { config } from '@/lib/config';
 import { formatTime, instanceHref } from '@/lib/format';
@@ -121,10 +122,32 @@ function AlertRow({ alert, history }: { alert: Alert; history: AlertHistoryEntry
             </form>
           </div>
         ) : (
-          <span className="muted">resolved {formatTime(alert.resolvedAt)}</span>
+          <span className="muted">
+            resolved {formatTime(alert.resolvedAt)}
+            {repairedAutomatically({ status: alert.status, history }) && (
+              <span className="badge badge-repaired">repaired automatically</span>
+            )}
+          </span>
         )}
       </td>
     </tr>
+  );
+}
+
+/**
+ * How many of the most recently resolved alerts the systems repaired themselves (the
+ * ladder's resend, nobody stepping in): what self-repair saves the people on call.
+ */
+async function RepairedCount() {
+  const result = await attempt(listAlerts({ status: 'resolved', size: '100', history: 'true' }));
+  if (!result.ok || result.value.alerts.length === 0) return null;
+  const { alerts } = result.value;
+  const repaired = alerts.filter((a) => repairedAutomatically(a)).length;
+  return (
+    <p className="repaired-count">
+      <strong>Repaired automatically: {repaired}</strong> of the {alerts.length} most recently
+      resolved alerts — a system resent what was lost when Flowtrail asked, nobody had to step in.
+    </p>
   );
 }
 
@@ -200,6 +223,9 @@ export default async function AlertsPage({ searchParams }: Props) {
           </Link>
         ))}
       </nav>
+      <Suspense fallback={null}>
+        <RepairedCount />
+      </Suspense>
       <Suspense key={view.value} fallback={<TableSkeleton rows={6} label="Loading alerts" />}>
         <AlertList status={view.status} />
       </Suspense>
