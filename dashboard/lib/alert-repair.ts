@@ -1,7 +1,7 @@
 /**
  * Whether an alert was repaired automatically — the self-repair the alerts page counts:
- * it is resolved, and in its last episode (from the firing that began it: the first entry,
- * or the first firing after a resolution) the escalation ladder asked a system to resend
+ * it is resolved, and in its last episode (from the firing or pending entry that began it:
+ * the first entry, or the first after a resolution) the escalation ladder asked a system to resend
  * (the rung's outcome note `→ resend … asked of …`, collector/src/app/detection/
  * ladder-runner.ts) and nobody acknowledged or silenced it. Pure: read off the history
  * the alerts list returns with `history=true`.
@@ -22,7 +22,8 @@ export function repairedAutomatically(alert: {
   if (alert.status !== 'resolved' || history.length === 0) return false;
   let start = 0;
   for (let i = history.length - 1; i > 0; i--) {
-    if (history[i]?.status === 'firing' && history[i - 1]?.status === 'resolved') {
+    const begins = history[i]?.status === 'firing' || history[i]?.status === 'pending';
+    if (begins && history[i - 1]?.status === 'resolved') {
       start = i;
       break;
     }

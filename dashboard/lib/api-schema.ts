@@ -1431,7 +1431,7 @@ export interface components {
             }[];
         };
         /** @enum {string} */
-        AlertStatus: "firing" | "acknowledged" | "silenced" | "resolved";
+        AlertStatus: "pending" | "firing" | "acknowledged" | "silenced" | "resolved";
         AlertView: {
             id: string;
             /** @enum {string} */

@@ -14,7 +14,7 @@ export type NotificationKind =
   | 'divergence'
   | 'nonconformance';
 
-export type NotificationStatus = 'firing' | 'acknowledged' | 'silenced' | 'resolved';
+export type NotificationStatus = 'pending' | 'firing' | 'acknowledged' | 'silenced' | 'resolved';
 
 /** What just happened to the alert; `status` is the alert's status after it. */
 export type NotificationTransition =

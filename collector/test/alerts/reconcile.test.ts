@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_HISTORY, type Alert } from '../../src/domain/alerts/alert.ts';
 import { reconcile } from '../../src/domain/alerts/reconcile.ts';
+import { isNotifiable } from '../../src/domain/alerts/routing.ts';
 import { findingId } from '../../src/domain/detection/finding.ts';
 import { at, iso, makeAlert, makeFinding } from './alert-fixtures.ts';
 
@@ -203,5 +204,46 @@ describe('reconcile', () => {
     expect(kept).toHaveLength(MAX_HISTORY);
     expect(kept[0]?.note).toBe('#1');
     expect(kept.at(-1)).toMatchObject({ status: 'resolved' });
+  });
+});
+
+describe('reconcile: pending within the delivery grace', () => {
+  const inFlight = { ...finding, pendingUntil: iso(30) };
+
+  it('lists a finding that may be in flight as pending: no firing transition', () => {
+    const { upserts, transitions } = reconcile([], [inFlight], at(0));
+    expect(upserts[0]).toMatchObject({ status: 'pending', history: [{ status: 'pending' }] });
+    expect(upserts[0]?.history[0]?.note).toMatch(`pending until ${iso(30)}`);
+    expect(transitions).toEqual([{ alert: upserts[0], from: null, to: 'pending' }]);
+    expect(isNotifiable(transitions[0]!)).toBe(false);
+  });
+
+  it('stays pending within the grace, fires once it passed with the finding present', () => {
+    const pending = reconcile([], [inFlight], at(0)).upserts[0]!;
+    const within = reconcile([{ ...pending, version: 1 }], [inFlight], at(10));
+    expect(within.transitions).toEqual([]);
+    const after = reconcile([{ ...pending, version: 1 }], [inFlight], at(30));
+    expect(after.upserts[0]).toMatchObject({ status: 'firing', since: finding.since });
+    expect(after.upserts[0]?.history.map((h) => h.status)).toEqual(['pending', 'firing']);
+    expect(after.transitions).toEqual([{ alert: after.upserts[0], from: 'pending', to: 'firing' }]);
+    expect(isNotifiable(after.transitions[0]!)).toBe(true);
+  });
+
+  it('resolves without having fired when the finding goes first: nobody is told', () => {
+    const pending = reconcile([], [inFlight], at(0)).upserts[0]!;
+    const cleared = reconcile([{ ...pending, version: 1 }], [], at(12));
+    expect(cleared.upserts[0]).toMatchObject({ status: 'resolved', resolvedAt: iso(12) });
+    expect(cleared.upserts[0]?.history.at(-1)?.note).toMatch(/never fired/);
+    expect(cleared.transitions).toEqual([
+      { alert: cleared.upserts[0], from: 'pending', to: 'resolved' },
+    ]);
+    expect(isNotifiable(cleared.transitions[0]!)).toBe(false);
+  });
+
+  it('a returning finding still in flight comes back pending, otherwise firing', () => {
+    const resolved = stored({ status: 'resolved', resolvedAt: iso(5) });
+    expect(reconcile([resolved], [inFlight], at(10)).upserts[0]?.status).toBe('pending');
+    expect(reconcile([resolved], [inFlight], at(31)).upserts[0]?.status).toBe('firing');
+    expect(reconcile([resolved], [finding], at(10)).upserts[0]?.status).toBe('firing');
   });
 });

@@ -412,3 +412,31 @@ describe('findingId', () => {
     );
   });
 });
+
+describe('detectStuck: the delivery grace', () => {
+  const events = [processStarted(), started('pay', 0, at(10))];
+  const ctx = (deliveryGraceMs?: number): StuckContext => ({
+    now: at(11),
+    ...(deliveryGraceMs === undefined ? {} : { deliveryGraceMs }),
+  });
+
+  it('a finding may be in flight until deadline + grace', () => {
+    const [finding] = detectStuck(foldInstance(events), ctx(30_000));
+    expect(finding?.since).toBe(at(10));
+    expect(finding?.pendingUntil).toBe('2024-03-01T10:10:30.000Z');
+  });
+
+  it('fires at once without a grace', () => {
+    expect(detectStuck(foldInstance(events), ctx())[0]?.pendingUntil).toBeUndefined();
+    expect(detectStuck(foldInstance(events), ctx(0))[0]?.pendingUntil).toBeUndefined();
+  });
+
+  it('fires at once when an own event after the deadline arrived: nothing older is in flight', () => {
+    const later = event(T.messageSent, '2024-03-01T10:10:05Z', {
+      data: { messageId: 'm-1', to: 'psp' },
+    });
+    const [finding] = detectStuck(foldInstance([...events, later]), ctx(30_000));
+    expect(finding).toBeDefined();
+    expect(finding?.pendingUntil).toBeUndefined();
+  });
+});

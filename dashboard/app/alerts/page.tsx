@@ -20,10 +20,12 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 const VIEWS = [
   {
     value: 'open',
-    label: 'Open (firing, acknowledged, silenced)',
-    status: 'firing,acknowledged,silenced',
+    label: 'Open (pending, firing, acknowledged, silenced)',
+    status: 'pending,firing,acknowledged,silenced',
   },
   { value: 'firing', label: 'Firing', status: 'firing' },
+  // Past a deadline but maybe only late: fires after the delivery grace, or clears.
+  { value: 'pending', label: 'Pending', status: 'pending' },
   { value: 'resolved', label: 'Resolved', status: 'resolved' },
 ] as const;
 

@@ -71,8 +71,10 @@ export class AlertService {
   async reconcile(
     findings: readonly Finding[],
     scope: AlertScope = {},
+    /** The time the findings were judged at (the sweep's); default the service's clock. */
+    at?: Date,
   ): Promise<AlertTransition[]> {
-    const now = this.now();
+    const now = at ?? this.now();
     const options =
       this.options.refreshAfterMs === undefined
         ? {}

@@ -31,6 +31,8 @@ const CATCH_UP_SINCE = new Date(0).toISOString();
 export interface SweepSettings {
   intervalMs: number;
   graceMs: number;
+  /** The stuck rule's delivery grace (detection/stuck.ts); default `graceMs`. */
+  stuckGraceMs?: number;
   /** Most instances per query of one sweep (also per page of the changed-since walk). */
   limit: number;
   /** Events are read (for duplicate actions and conformance) for at most this many instances. */
@@ -143,13 +145,16 @@ export class Sweeper {
     const findings = detectAll(states, {
       now,
       graceMs: settings.graceMs,
+      stuckGraceMs: settings.stuckGraceMs ?? settings.graceMs,
       registry: this.deps.registry(),
       ...(this.deps.learned !== undefined ? { learned: this.deps.learned() } : {}),
       events,
     });
-    const transitions = await this.deps.alerts.reconcile(findings, {
-      instances: states.map((s) => s.key),
-    });
+    const transitions = await this.deps.alerts.reconcile(
+      findings,
+      { instances: states.map((s) => s.key) },
+      at,
+    );
     const stillOpen = await this.deps.alerts.store.openAlerts({
       instances: states.map((s) => s.key),
     });

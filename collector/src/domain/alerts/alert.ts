@@ -7,9 +7,15 @@
  */
 import { findingId, type Finding, type FindingKind, type JsonValue } from '../detection/finding.ts';
 
-export type AlertStatus = 'firing' | 'acknowledged' | 'silenced' | 'resolved';
+/**
+ * `pending`: the condition holds but may still be a message in flight (a finding's
+ * `pendingUntil`): shown, never escalated or notified; it fires if the condition outlives
+ * the grace, and resolves without having fired if not (Alertmanager's `for:`).
+ */
+export type AlertStatus = 'pending' | 'firing' | 'acknowledged' | 'silenced' | 'resolved';
 
 export const ALERT_STATUSES: readonly AlertStatus[] = [
+  'pending',
   'firing',
   'acknowledged',
   'silenced',
@@ -17,7 +23,12 @@ export const ALERT_STATUSES: readonly AlertStatus[] = [
 ];
 
 /** Every status but `resolved`: the alert's finding is (as far as we know) still present. */
-export const OPEN_STATUSES: readonly AlertStatus[] = ['firing', 'acknowledged', 'silenced'];
+export const OPEN_STATUSES: readonly AlertStatus[] = [
+  'pending',
+  'firing',
+  'acknowledged',
+  'silenced',
+];
 
 /** History entries kept per alert (the oldest are dropped first). */
 export const MAX_HISTORY = 50;
@@ -126,13 +137,18 @@ export function findingFacts(
 }
 
 /** A brand-new alert for a finding, firing at `now`. */
-export function newAlert(finding: Finding, now: string): Alert {
+/** The alert of a finding seen for the first time: firing, or pending (`pendingUntil`). */
+export function newAlert(finding: Finding, now: string, pending = false): Alert {
+  const status: AlertStatus = pending ? 'pending' : 'firing';
+  const note = pending
+    ? `pending until ${finding.pendingUntil ?? now} (may be in flight): ${finding.summary}`
+    : finding.summary;
   return {
     ...findingFacts(finding),
-    status: 'firing',
+    status,
     firstSeenAt: now,
     lastSeenAt: now,
-    history: [{ at: now, status: 'firing', note: finding.summary }],
+    history: [{ at: now, status, note }],
     version: 0,
   };
 }

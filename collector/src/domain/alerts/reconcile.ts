@@ -3,7 +3,9 @@
  * scope and the findings the rules report now in, the alerts to write and the status
  * changes out.
  *
- * - a new finding fires (`firing`);
+ * - a new finding fires (`firing`), or is `pending` while its `pendingUntil` is ahead
+ *   (a message may be in flight): a pending alert fires once that passed with the finding
+ *   still present, and resolves without having fired when the finding goes first;
  * - a finding still present keeps its alert's status (`acknowledged` stays acknowledged,
  *   `silenced` stays silenced until `silencedUntil`, then fires again);
  * - an open alert whose finding is gone resolves (the instance recovered);
@@ -74,10 +76,32 @@ function silenceActive(alert: Alert, nowMs: number): boolean {
   return alert.silencedUntil !== undefined && Date.parse(alert.silencedUntil) > nowMs;
 }
 
+/** Whether the finding may still be a message in flight at `nowMs` (finding.ts). */
+function inFlight(finding: Finding, nowMs: number): boolean {
+  return finding.pendingUntil !== undefined && Date.parse(finding.pendingUntil) > nowMs;
+}
+
+/** A pending alert whose finding outlived its delivery grace. */
+function fired(alert: Alert, finding: Finding, now: string): Alert {
+  return {
+    ...refreshed(alert, findingFacts(finding), now),
+    status: 'firing',
+    history: withHistory(alert.history, {
+      at: now,
+      status: 'firing',
+      note: `still so after the delivery grace: ${finding.summary}`,
+    }),
+  };
+}
+
 /** A resolved alert whose finding is back. */
 function reopened(alert: Alert, finding: Finding, now: string, nowMs: number): Alert {
   const silenced = silenceActive(alert, nowMs);
-  const status: AlertStatus = silenced ? 'silenced' : 'firing';
+  const status: AlertStatus = silenced
+    ? 'silenced'
+    : inFlight(finding, nowMs)
+      ? 'pending'
+      : 'firing';
   const {
     resolvedAt: _resolvedAt,
     acknowledgedAt: _acknowledgedAt,
@@ -118,11 +142,15 @@ function silenceExpired(alert: Alert, finding: Finding, now: string): Alert {
 }
 
 function resolved(alert: Alert, now: string): Alert {
+  const note =
+    alert.status === 'pending'
+      ? 'cleared while pending (within the delivery grace): never fired'
+      : 'recovered';
   return {
     ...alert,
     status: 'resolved',
     resolvedAt: now,
-    history: withHistory(alert.history, { at: now, status: 'resolved', note: 'recovered' }),
+    history: withHistory(alert.history, { at: now, status: 'resolved', note }),
   };
 }
 
@@ -156,7 +184,9 @@ export function reconcile(
   for (const [id, finding] of current) {
     const alert = stored.get(id);
     if (alert === undefined) {
-      change(newAlert(finding, nowIso), null);
+      change(newAlert(finding, nowIso, inFlight(finding, nowMs)), null);
+    } else if (alert.status === 'pending' && !inFlight(finding, nowMs)) {
+      change(fired(alert, finding, nowIso), 'pending');
     } else if (alert.status === 'resolved') {
       change(reopened(alert, finding, nowIso, nowMs), 'resolved');
     } else if (alert.status === 'silenced' && !silenceActive(alert, nowMs)) {

@@ -23,11 +23,14 @@ export function routeOf(
 
 /**
  * Changes people are told about: an alert (re)firing, and the resolution of one they
- * were told about (a resolution while silenced stays quiet, like the silence).
+ * were told about (a resolution while silenced stays quiet, like the silence; a pending
+ * alert that cleared was never told about).
  */
 export function isNotifiable(transition: Pick<AlertTransition, 'from' | 'to'>): boolean {
   if (transition.to === 'firing') return true;
-  return transition.to === 'resolved' && transition.from !== 'silenced';
+  return (
+    transition.to === 'resolved' && transition.from !== 'silenced' && transition.from !== 'pending'
+  );
 }
 
 /** Transitions by alert group (`kind/process/owner`), groups and members in id order. */

@@ -17,6 +17,8 @@ import { detectStuck } from './stuck.ts';
 export interface DetectAllOptions {
   now: string;
   graceMs: number;
+  /** The stuck rule's delivery grace (`StuckContext.deliveryGraceMs`); default: none. */
+  stuckGraceMs?: number;
   registry: DefinitionRegistry;
   learned?: LearnedDeadlines;
   /** Events by instance key, when the caller has them (duplicate actions, conformance). */
@@ -51,6 +53,7 @@ export function detectAll(states: readonly InstanceState[], options: DetectAllOp
       const definition = options.registry.forInstance(state);
       return detectStuck(state, {
         now: options.now,
+        ...(options.stuckGraceMs === undefined ? {} : { deliveryGraceMs: options.stuckGraceMs }),
         ...(definition !== undefined ? { definition } : {}),
         ...(options.learned !== undefined ? { learned: options.learned } : {}),
       });

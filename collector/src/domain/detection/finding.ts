@@ -40,6 +40,13 @@ export interface Finding {
   owner?: string;
   /** ISO time the condition began (e.g. the deadline that passed). */
   since: string;
+  /**
+   * Until when the condition may still be a message in flight (the stuck rule: a
+   * completion sent before the deadline and not delivered yet): its alert is `pending`
+   * until then — shown, never escalated or notified — and fires only if the condition
+   * still holds. Absent: it fires at once. Not part of the finding's identity.
+   */
+  pendingUntil?: string;
   /** One human sentence, for alerts and the timeline. */
   summary: string;
   /**

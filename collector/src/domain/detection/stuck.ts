@@ -23,6 +23,14 @@ export { effectiveNextDeadline, type StuckInput } from './stuck-deadlines.ts';
 export interface StuckContext extends DeadlineContext {
   /** ISO time of the check. */
   now: string;
+  /**
+   * The delivery grace (ms): how long after a deadline the completion may still be in
+   * flight. A finding is `pendingUntil` deadline + grace unless the instance's own events
+   * show that nothing older is in flight: an event of the instance timed after the
+   * deadline arrived, and the instance's events arrive in order (one Kafka partition per
+   * instance key, one SDK queue per system). Absent or 0: findings fire at once.
+   */
+  deliveryGraceMs?: number;
 }
 
 function ownerOf(state: StuckInput, ctx: DeadlineContext, deadline: EffectiveDeadline) {
@@ -95,6 +103,11 @@ export function detectStuck(state: StuckInput, ctx: StuckContext): Finding[] {
       };
       if (deadline.target === 'step') finding.step = deadline.step.name;
       if (owner !== undefined) finding.owner = owner;
+      const graceMs = ctx.deliveryGraceMs ?? 0;
+      const seenAfter = Date.parse(state.lastEventAt) > deadline.deadlineMs;
+      if (graceMs > 0 && !seenAfter) {
+        finding.pendingUntil = new Date(deadline.deadlineMs + graceMs).toISOString();
+      }
       return finding;
     });
 }

@@ -35,7 +35,9 @@ function markersOfAlert(alert: Alert, lane: string, instanceKey: string): Timeli
   const out: TimelineMarker[] = [];
   let previous: string | undefined;
   for (const entry of alert.history) {
-    const starts = entry.status === 'firing' && (previous === undefined || previous === 'resolved');
+    // An episode begins firing, or pending (a stuck condition within its delivery grace).
+    const begins = entry.status === 'firing' || entry.status === 'pending';
+    const starts = begins && (previous === undefined || previous === 'resolved');
     const kind: MarkerKind = starts
       ? 'finding'
       : entry.status === 'resolved'

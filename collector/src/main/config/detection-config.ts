@@ -23,7 +23,13 @@ export function readDefinitionsDir(r: EnvReader): string | undefined {
 export function readDetectionConfig(r: EnvReader): DetectionConfig {
   const definitionsDir = readDefinitionsDir(r);
   const timelineUrl = r.raw('FLOWTRAIL_TIMELINE_URL');
+  // The stuck rule's delivery grace; unset, the sweeper uses the consistency grace.
+  const stuckGrace =
+    r.raw('FLOWTRAIL_STUCK_GRACE_MS') === undefined
+      ? {}
+      : { stuckGraceMs: r.int('FLOWTRAIL_STUCK_GRACE_MS', 30_000, 0, 86_400_000) };
   return {
+    ...stuckGrace,
     enabled: r.bool('FLOWTRAIL_DETECTION', true),
     intervalMs: r.int('FLOWTRAIL_SWEEP_INTERVAL_MS', 1000, 100, 3_600_000),
     graceMs: r.int('FLOWTRAIL_GRACE_MS', 30_000, 0, 86_400_000),
