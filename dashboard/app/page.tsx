@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
+import { FirstVisitHints } from '@/components/first-visit-hints';
 import { LiveRefresh } from '@/components/live-refresh';
 import { TableSkeleton } from '@/components/skeletons';
 import { SearchForm } from '@/components/search-form';
@@ -29,6 +30,9 @@ export default async function SearchPage({ searchParams }: Props) {
         <h1>Search process histories</h1>
         <LiveRefresh intervalMs={config.refreshMs} since={since} />
       </div>
+      <Suspense fallback={null}>
+        <FirstVisitHints />
+      </Suspense>
       <SearchForm params={params} />
       <Suspense key={suspenseKey} fallback={<TableSkeleton rows={10} label="Loading instances" />}>
         <SearchResults params={params} />

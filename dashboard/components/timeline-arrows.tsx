@@ -1,4 +1,4 @@
-import { formatTime } from '@/lib/format';
+import { formatDuration, formatTime } from '@/lib/format';
 import type { TimelineLayerProps } from '@/lib/timeline-layout';
 
 /**
@@ -20,8 +20,18 @@ export function TimelineArrows({ timeline, layout }: TimelineLayerProps) {
           const y2 = down ? t.top + 2 : t.top + t.height - 2;
           return (
             <g key={a.messageId}>
-              <title>{`message ${a.messageId}: ${a.from.lane} → ${a.to.lane}, sent ${formatTime(a.from.time)}, received ${formatTime(a.to.time)}`}</title>
+              <title>
+                {`message ${a.messageId}: ${a.from.lane} → ${a.to.lane}, sent ${formatTime(a.from.time)}, received ${formatTime(a.to.time)}` +
+                  (a.transitMs === undefined
+                    ? ''
+                    : ` (${formatDuration(a.transitMs)} in transit)`) +
+                  (a.resendFor === undefined
+                    ? ''
+                    : `; resent on Flowtrail's command ${a.resendFor}`)}
+              </title>
               <line
+                data-resent={a.resendFor === undefined ? undefined : 'true'}
+                strokeDasharray={a.resendFor === undefined ? undefined : '6 3'}
                 x1={x(a.from.time)}
                 y1={y1}
                 x2={Math.max(x(a.to.time), x(a.from.time) + 1)}

@@ -1342,6 +1342,10 @@ export interface components {
                 from?: components["schemas"]["ArrowEnd"];
                 to?: components["schemas"]["ArrowEnd"];
                 toSystem?: string;
+                /** @description The resend command this message answered (`data.attributes.resendFor`). */
+                resendFor?: string;
+                /** @description Received minus sent (both ends in view), ms. */
+                transitMs?: number;
             }[];
             links: {
                 parent: string;

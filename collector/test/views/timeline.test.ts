@@ -133,6 +133,7 @@ describe('buildTimeline', () => {
         from: { lane: 'shop', time: t(3), instanceKey: root.key },
         to: { lane: 'pay', time: t(5), instanceKey: child.key },
         toSystem: 'pay',
+        transitMs: 120_000,
       },
       {
         messageId: 'm-2',
@@ -145,6 +146,28 @@ describe('buildTimeline', () => {
       ['finding', t(25), 'await-payment stuck', 'shop'],
       ['action', t(26), 'acknowledged by ann', 'shop'],
     ]);
+  });
+
+  it('marks a message resent on a command, with its time in transit', () => {
+    const resent = ev('shop', 'o-1', EventTypes.messageSent, 30, {
+      data: { messageId: 'm-3', to: 'pay', attributes: { resendFor: 'resend/x/attempt:1' } },
+    });
+    const got = ev('pay', 'p-1', EventTypes.messageReceived, 31, { data: { messageId: 'm-3' } });
+    const timeline = buildTimeline({
+      root,
+      related: [child],
+      events: new Map([
+        [root.key, [...shop, resent]],
+        [child.key, [...pay, got]],
+      ]),
+      alerts: [],
+      now: NOW,
+    });
+    expect(timeline.arrows.find((a) => a.messageId === 'm-3')).toMatchObject({
+      resendFor: 'resend/x/attempt:1',
+      transitMs: 60_000,
+    });
+    expect(timeline.arrows.find((a) => a.messageId === 'm-2')?.resendFor).toBeUndefined();
   });
 
   it('puts a related instance’s alert on its lane and ends a closed timeline at its last event', () => {

@@ -1,7 +1,8 @@
 /**
  * Messages between the instances in view as arrows, one per `messageId`: `from` the
  * earliest `message.sent`, `to` the earliest `message.received` (ties: the smaller
- * instance key), `toSystem` the sent `data.to`. Pure.
+ * instance key), `toSystem` the sent `data.to`, `resendFor` the command a resent message
+ * answered, `transitMs` how long it travelled. Pure.
  */
 import { EventTypes } from '@flowtrail/sdk/protocol';
 import { instantOf } from '../instance/event-order.ts';
@@ -13,7 +14,7 @@ export function arrowsOf(
   instances: readonly InstanceState[],
   input: TimelineInput,
 ): TimelineArrow[] {
-  const sent = new Map<string, { end: ArrowEnd; ms: number; to?: string }>();
+  const sent = new Map<string, { end: ArrowEnd; ms: number; to?: string; resendFor?: string }>();
   const received = new Map<string, { end: ArrowEnd; ms: number }>();
   const better = (ms: number, end: ArrowEnd, old?: { ms: number; end: ArrowEnd }) =>
     old === undefined ||
@@ -26,7 +27,13 @@ export function arrowsOf(
       const ms = instantOf(e.time);
       const end: ArrowEnd = { lane: state.source, time: iso(ms), instanceKey: state.key };
       if (e.type === EventTypes.messageSent && better(ms, end, sent.get(id))) {
-        sent.set(id, { end, ms, ...(typeof e.data.to === 'string' ? { to: e.data.to } : {}) });
+        const resendFor = e.data.attributes?.resendFor;
+        sent.set(id, {
+          end,
+          ms,
+          ...(typeof e.data.to === 'string' ? { to: e.data.to } : {}),
+          ...(typeof resendFor === 'string' ? { resendFor } : {}),
+        });
       } else if (e.type === EventTypes.messageReceived && better(ms, end, received.get(id))) {
         received.set(id, { end, ms });
       }
@@ -41,6 +48,8 @@ export function arrowsOf(
       ...(s === undefined ? {} : { from: s.end }),
       ...(r === undefined ? {} : { to: r.end }),
       ...(s?.to === undefined ? {} : { toSystem: s.to }),
+      ...(s?.resendFor === undefined ? {} : { resendFor: s.resendFor }),
+      ...(s === undefined || r === undefined ? {} : { transitMs: Math.max(0, r.ms - s.ms) }),
     };
   });
 }

@@ -74,6 +74,13 @@ export interface TimelineArrow {
   to?: ArrowEnd;
   /** `data.to` of the sent message (the target system, also for a lost message). */
   toSystem?: string;
+  /**
+   * The resend command this message answered (`data.attributes.resendFor` of the sent
+   * event, as the demo's systems set it): the self-repair on the timeline.
+   */
+  resendFor?: string;
+  /** Received minus sent, ms (both ends in view): the time it spent in transit. */
+  transitMs?: number;
 }
 
 export interface TimelineLink {
