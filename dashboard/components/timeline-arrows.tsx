@@ -1,3 +1,4 @@
+import { CRITICAL } from '@/components/timeline-items';
 import { formatDuration, formatTime } from '@/lib/format';
 import type { TimelineLayerProps } from '@/lib/timeline-layout';
 
@@ -36,8 +37,8 @@ export function TimelineArrows({ timeline, layout }: TimelineLayerProps) {
                 y1={y1}
                 x2={Math.max(x(a.to.time), x(a.from.time) + 1)}
                 y2={y2}
-                stroke="#d35400"
-                strokeWidth={2}
+                stroke={a.critical ? CRITICAL : '#d35400'}
+                strokeWidth={a.critical ? 3 : 2}
                 markerEnd="url(#arrowhead)"
               />
             </g>

@@ -10,6 +10,9 @@ export const COLORS: Record<string, string> = {
   abandoned: '#78909c',
 };
 
+/** The outline of what is on the critical path (bars, message arrows; also the legend's). */
+export const CRITICAL = '#111111';
+
 /**
  * The step bars (open-ended while in flight, ▸) and the hatched waits (deadline as a red
  * line) of every lane, in the rows the layout packed them into.
@@ -60,9 +63,13 @@ export function TimelineItems({ timeline, layout }: TimelineLayerProps) {
           const b = timeline.bars[it.index]!;
           const label = `${b.step}${b.owner ? ` · ${b.owner}` : ''}${b.attempt > 1 ? ` #${b.attempt}` : ''}`;
           return (
-            <g key={`b${it.index}`} data-step={b.step}>
+            <g
+              key={`b${it.index}`}
+              data-step={b.step}
+              data-critical={b.critical ? 'true' : undefined}
+            >
               <title>
-                {`${b.step} (${b.status}${b.open ? ', in flight' : ''}) ${formatTime(b.start)} → ${b.end ? formatTime(b.end) : 'now'}${b.end ? `, ${formatDuration(Date.parse(b.end) - Date.parse(b.start))}` : ''}${b.owner ? `, owner ${b.owner}` : ''}`}
+                {`${b.step} (${b.status}${b.open ? ', in flight' : ''}) ${formatTime(b.start)} → ${b.end ? formatTime(b.end) : 'now'}${b.end ? `, ${formatDuration(Date.parse(b.end) - Date.parse(b.start))}` : ''}${b.owner ? `, owner ${b.owner}` : ''}${b.critical ? '; on the critical path' : ''}`}
               </title>
               <rect
                 x={it.start}
@@ -71,6 +78,7 @@ export function TimelineItems({ timeline, layout }: TimelineLayerProps) {
                 height={ROW_H - 4}
                 rx={3}
                 fill={COLORS[b.status] ?? '#607d8b'}
+                {...(b.critical ? { stroke: CRITICAL, strokeWidth: 2 } : {})}
               />
               {b.open && (
                 <rect

@@ -1,4 +1,4 @@
-import { COLORS } from '@/components/timeline-items';
+import { COLORS, CRITICAL } from '@/components/timeline-items';
 
 /** The chart's legend (decorative: every mark has its own title). */
 export function TimelineLegend() {
@@ -31,6 +31,14 @@ export function TimelineLegend() {
       <span>
         <i style={{ borderTop: '2px dashed #b0bec5', height: 0 }} />
         idle gap
+      </span>
+      <span>
+        <i style={{ border: `2px solid ${CRITICAL}`, background: 'transparent' }} />
+        critical path
+      </span>
+      <span>
+        <i style={{ borderTop: '2px dashed #d35400', height: 0 }} />
+        resent on command
       </span>
     </div>
   );

@@ -1316,6 +1316,8 @@ export interface components {
                 /** @enum {string} */
                 status: "running" | "waiting" | "completed" | "failed" | "abandoned";
                 attempt: number;
+                /** @description On the critical path — what the instance's end waited on. */
+                critical?: boolean;
             }[];
             waits: {
                 lane: string;
@@ -1346,6 +1348,8 @@ export interface components {
                 resendFor?: string;
                 /** @description Received minus sent (both ends in view), ms. */
                 transitMs?: number;
+                /** @description On the critical path — what the instance's end waited on. */
+                critical?: boolean;
             }[];
             links: {
                 parent: string;

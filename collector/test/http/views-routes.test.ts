@@ -116,6 +116,9 @@ describe('GET /api/instances/:key/timeline', () => {
         from: { lane: 'shop', time: T('10:02:10'), instanceKey: ORDER },
         to: { lane: 'warehouse', time: T('10:03:05'), instanceKey: PICK },
         toSystem: 'warehouse',
+        transitMs: 55_000,
+        // The timeline of PICK: its pick began after this message arrived.
+        critical: true,
       },
     ]);
     expect(timeline.links).toEqual(

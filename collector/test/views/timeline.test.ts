@@ -218,3 +218,76 @@ describe('timeline properties', () => {
     );
   });
 });
+
+describe('the critical path', () => {
+  // shop: reserve 0–2, request m-a at 3, await 3–30 waiting (the result arrives at 29), ship 30–40;
+  // payments: started by m-a at 5, charge 5–12 then 13–25 (a retry), result m-b at 27;
+  // also a side message m-c at 4 that nobody waits for, and a review 31–33 on payments.
+  const s = (type: string, minute: number, extra = {}) => ev('shop', 'o-9', type, minute, extra);
+  const p = (type: string, minute: number, extra = {}) => ev('pay', 'p-9', type, minute, extra);
+  const shopEvents = [
+    s(EventTypes.processStarted, 0),
+    s(EventTypes.stepStarted, 0, { step: 'reserve' }),
+    s(EventTypes.stepCompleted, 2, { step: 'reserve' }),
+    s(EventTypes.messageSent, 3, { data: { messageId: 'm-a', to: 'pay' } }),
+    s(EventTypes.messageSent, 4, { data: { messageId: 'm-c', to: 'pay' } }),
+    s(EventTypes.stepStarted, 3, { step: 'await' }),
+    s(EventTypes.stepWaiting, 3, { step: 'await', data: { for: 'payment' } }),
+    s(EventTypes.messageReceived, 29, { data: { messageId: 'm-b' } }),
+    s(EventTypes.stepCompleted, 30, { step: 'await' }),
+    s(EventTypes.stepStarted, 30, { step: 'ship' }),
+    s(EventTypes.stepCompleted, 40, { step: 'ship' }),
+    s(EventTypes.processCompleted, 40),
+  ];
+  const payEvents = [
+    p(EventTypes.processStarted, 5),
+    p(EventTypes.messageReceived, 5, { data: { messageId: 'm-a' } }),
+    p(EventTypes.messageReceived, 6, { data: { messageId: 'm-c' } }),
+    p(EventTypes.stepStarted, 5, { step: 'charge' }),
+    p(EventTypes.stepFailed, 12, { step: 'charge', data: { error: { message: 'x' } } }),
+    p(EventTypes.stepStarted, 13, { step: 'charge' }),
+    p(EventTypes.stepCompleted, 25, { step: 'charge' }),
+    p(EventTypes.messageSent, 27, { data: { messageId: 'm-b', to: 'shop' } }),
+    p(EventTypes.stepStarted, 31, { step: 'review' }),
+    p(EventTypes.stepCompleted, 33, { step: 'review' }),
+    p(EventTypes.processCompleted, 33),
+  ];
+  const order = foldInstance(shopEvents);
+  const payment = foldInstance(payEvents);
+  const timeline = buildTimeline({
+    root: order,
+    related: [payment],
+    events: new Map([
+      [order.key, shopEvents],
+      [payment.key, payEvents],
+    ]),
+    alerts: [],
+    now: t(59),
+  });
+  const critical = (tl: Timeline) => ({
+    bars: tl.bars.filter((b) => b.critical).map((b) => `${b.lane}:${b.step}#${b.attempt}`),
+    arrows: tl.arrows.filter((a) => a.critical).map((a) => a.messageId),
+  });
+
+  it('runs through the other system when the instance waited for its message', () => {
+    expect(critical(timeline)).toEqual({
+      bars: ['shop:reserve#1', 'shop:await#1', 'pay:charge#1', 'pay:charge#2', 'shop:ship#1'],
+      arrows: ['m-a', 'm-b'],
+    });
+  });
+
+  it('is a chain backwards in time, and depends only on the set of events', () => {
+    const again = buildTimeline({
+      root: order,
+      related: [payment],
+      events: new Map([
+        [order.key, [...shopEvents].reverse()],
+        [payment.key, [...payEvents, ...payEvents]],
+      ]),
+      alerts: [],
+      now: t(59),
+    });
+    expect(critical(again)).toEqual(critical(timeline));
+    expect(timeline.arrows.find((a) => a.messageId === 'm-b')?.transitMs).toBe(2 * 60_000);
+  });
+});

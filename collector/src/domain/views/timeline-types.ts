@@ -40,6 +40,8 @@ export interface TimelineBar {
   status: BarStatus;
   /** 1-based attempt number of the step within its instance. */
   attempt: number;
+  /** On the critical path (timeline-critical.ts). */
+  critical?: true;
 }
 
 export interface TimelineWait {
@@ -81,6 +83,8 @@ export interface TimelineArrow {
   resendFor?: string;
   /** Received minus sent, ms (both ends in view): the time it spent in transit. */
   transitMs?: number;
+  /** On the critical path (timeline-critical.ts). */
+  critical?: true;
 }
 
 export interface TimelineLink {

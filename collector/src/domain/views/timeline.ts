@@ -7,14 +7,15 @@
  * the result is normalized ISO-8601 UTC (`toISOString`).
  *
  * This file assembles the timeline: instances, lanes and links; bars and gaps
- * (timeline-bars.ts), waits (timeline-waits.ts), arrows (timeline-arrows.ts) and alert
- * markers (timeline-markers.ts). The shapes are in timeline-types.ts.
+ * (timeline-bars.ts), waits (timeline-waits.ts), arrows (timeline-arrows.ts), alert
+ * markers (timeline-markers.ts) and the critical path (timeline-critical.ts). The shapes are in timeline-types.ts.
  */
 import { instanceKey } from '@flowtrail/sdk/protocol';
 import { instantOf } from '../instance/event-order.ts';
 import type { InstanceState } from '../instance/instance-state.ts';
 import { arrowsOf } from './timeline-arrows.ts';
 import { barsOf, gapsOf } from './timeline-bars.ts';
+import { markCriticalPath } from './timeline-critical.ts';
 import { alertMarkers } from './timeline-markers.ts';
 import { cmp, iso, TERMINAL } from './timeline-time.ts';
 import type {
@@ -104,15 +105,18 @@ export function buildTimeline(input: TimelineInput): Timeline {
     for (const item of waitsOf(s, events)) waits.push(item);
     for (const item of gapsOf(own, end, threshold)) gaps.push(item);
   }
+  bars.sort((a, b) => byTime(a, b) || cmp(a.step, b.step) || a.attempt - b.attempt);
+  const arrows = arrowsOf(instances, input);
+  markCriticalPath(input.root.key, bars, arrows, waits, end);
   return {
     rootKey: input.root.key,
     start: iso(start),
     end: iso(end),
     lanes: lanesOf(input.root, instances),
-    bars: bars.sort((a, b) => byTime(a, b) || cmp(a.step, b.step) || a.attempt - b.attempt),
+    bars,
     waits: waits.sort((a, b) => byTime(a, b) || cmp(a.step, b.step)),
     gaps: gaps.sort(byTime),
-    arrows: arrowsOf(instances, input),
+    arrows,
     links: linksOf(instances),
     markers,
   };
