@@ -291,3 +291,30 @@ describe('the critical path', () => {
     expect(timeline.arrows.find((a) => a.messageId === 'm-b')?.transitMs).toBe(2 * 60_000);
   });
 });
+
+describe('critical path properties', () => {
+  const all = [...shop, ...pay];
+  const keyOf = (e: FlowtrailEvent) => (e.source === 'shop' ? root.key : child.key);
+  it('over any subset of the events, the critical bars form a chain back in time', () => {
+    fc.assert(
+      fc.property(fc.subarray(all, { minLength: 1 }), (subset) => {
+        const events = new Map<string, FlowtrailEvent[]>();
+        for (const e of subset) events.set(keyOf(e), [...(events.get(keyOf(e)) ?? []), e]);
+        const states = [...events.values()].map((list) => foldInstance(list));
+        const [first, ...rest] = states;
+        if (first === undefined) return;
+        const tl = buildTimeline({ root: first, related: rest, events, alerts: [], now: NOW });
+        const chain = tl.bars
+          .filter((b) => b.critical)
+          .map((b) => [Date.parse(b.start), Date.parse(b.end ?? tl.end)] as const)
+          .sort((a, b) => a[1] - b[1]);
+        for (let i = 1; i < chain.length; i++) {
+          expect(chain[i - 1]![1]).toBeLessThanOrEqual(chain[i]![0]);
+        }
+        // Whatever is critical is in view; a timeline with bars of its root has some.
+        const rootBars = tl.bars.filter((b) => b.instanceKey === first.key);
+        if (rootBars.length > 0) expect(chain.length).toBeGreaterThan(0);
+      }),
+    );
+  });
+});
