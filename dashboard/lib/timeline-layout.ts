@@ -4,6 +4,7 @@
  * collector computes the timeline, this only scales it to the SVG's coordinates.
  */
 import type { Timeline } from '@/lib/types';
+import { timeScale, type CollapsedGap } from '@/lib/timeline-scale';
 
 export const LABEL_W = 150;
 export const PLOT_W = 1000;
@@ -32,8 +33,10 @@ export interface LaneLayout {
 export interface TimelineLayout {
   t0: number;
   t1: number;
-  /** Time → x in the SVG. */
+  /** Time → x in the SVG (long idle stretches collapsed: timeline-scale.ts). */
   x: (iso: string) => number;
+  /** The collapsed idle stretches, for the axis to mark. */
+  collapsed: CollapsedGap[];
   lanes: LaneLayout[];
   laneOf: Map<string, LaneLayout>;
   totalH: number;
@@ -64,7 +67,18 @@ function pack(items: Omit<Item, 'row'>[]): Item[] {
 export function layoutTimeline(timeline: Timeline): TimelineLayout {
   const t0 = Date.parse(timeline.start);
   const t1 = Math.max(Date.parse(timeline.end), t0 + 1000);
-  const x = (iso: string) => LABEL_W + ((Date.parse(iso) - t0) / (t1 - t0)) * PLOT_W;
+  const moments: number[] = [];
+  for (const s of [...timeline.bars, ...timeline.waits]) {
+    moments.push(Date.parse(s.start));
+    if (s.end !== undefined) moments.push(Date.parse(s.end));
+  }
+  for (const a of timeline.arrows) {
+    if (a.from) moments.push(Date.parse(a.from.time));
+    if (a.to) moments.push(Date.parse(a.to.time));
+  }
+  for (const m of timeline.markers) moments.push(Date.parse(m.time));
+  const scale = timeScale(t0, t1, moments, LABEL_W, PLOT_W);
+  const x = (iso: string) => scale.x(Date.parse(iso));
   const endIso = new Date(t1).toISOString();
 
   let y = AXIS_H;
@@ -103,6 +117,9 @@ export function layoutTimeline(timeline: Timeline): TimelineLayout {
   });
   const laneOf = new Map(lanes.map((l) => [l.lane.system, l]));
   const totalH = y + 4;
-  const ticks = Array.from({ length: 6 }, (_, i) => t0 + ((t1 - t0) * i) / 5);
-  return { t0, t1, x, lanes, laneOf, totalH, ticks };
+  // Six ticks evenly over the plot (a tick that falls in a break shows the break's start).
+  const ticks = [
+    ...new Set(Array.from({ length: 6 }, (_, i) => scale.timeAt(LABEL_W + (PLOT_W * i) / 5))),
+  ];
+  return { t0, t1, x, collapsed: scale.gaps, lanes, laneOf, totalH, ticks };
 }
