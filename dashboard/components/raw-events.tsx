@@ -22,12 +22,34 @@ const columns: Column<FlowtrailEvent>[] = [
   },
 ];
 
-/** An instance's raw events as a table, each event's data behind a disclosure. */
-export function RawEvents({ events }: { events: FlowtrailEvent[] }) {
+/** Events shown at first: a long-running instance may have thousands. */
+export const EVENTS_WINDOW = 200;
+
+/**
+ * An instance's raw events as a table, each event's data behind a disclosure — the
+ * newest `EVENTS_WINDOW` of them unless `all` (a link asks for the rest), so a page of
+ * an instance with thousands of events stays small.
+ */
+export function RawEvents({
+  events,
+  all = false,
+  allHref,
+}: {
+  events: FlowtrailEvent[];
+  all?: boolean;
+  allHref?: string;
+}) {
+  const shown = all || events.length <= EVENTS_WINDOW ? events : events.slice(-EVENTS_WINDOW);
   return (
     <section aria-labelledby="events-title">
       <h2 id="events-title">Raw events ({events.length})</h2>
-      <DataTable columns={columns} rows={events} rowKey={(e) => e.id} />
+      {shown.length < events.length && (
+        <p className="muted">
+          The newest {shown.length} of {events.length}.{' '}
+          {allHref !== undefined && <a href={allHref}>Show all {events.length}</a>}
+        </p>
+      )}
+      <DataTable columns={columns} rows={shown} rowKey={(e) => e.id} />
     </section>
   );
 }

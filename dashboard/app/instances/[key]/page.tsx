@@ -20,7 +20,7 @@ import {
   liveWatermark,
 } from '@/lib/api';
 import { config } from '@/lib/config';
-import { formatTime, one } from '@/lib/format';
+import { formatTime, instanceHref, one } from '@/lib/format';
 import type { InstanceState } from '@/lib/types';
 
 export const dynamic = 'force-dynamic';
@@ -108,15 +108,18 @@ async function AlertsSection({ instanceKey }: { instanceKey: string }) {
   return <InstanceAlerts alerts={result.value.alerts} />;
 }
 
-async function EventsSection({ instanceKey }: { instanceKey: string }) {
+async function EventsSection({ instanceKey, all }: { instanceKey: string; all: boolean }) {
   const result = await attempt(getEvents(instanceKey));
   if (!result.ok) return <ErrorPanel title="Events could not be loaded" error={result.error} />;
-  return <RawEvents events={result.value} />;
+  const allHref = `${instanceHref(instanceKey)}?events=all#events-title`;
+  return <RawEvents events={result.value} all={all} allHref={allHref} />;
 }
 
 export default async function InstancePage({ params, searchParams }: Props) {
   const key = keyOf((await params).key);
-  const asOf = one((await searchParams).asOf);
+  const query = await searchParams;
+  const asOf = one(query.asOf);
+  const allEvents = one(query.events) === 'all';
   const since = await liveWatermark(); // before any data is read (LiveRefresh)
   const result = await attempt(getInstance(key));
   if (!result.ok) {
@@ -152,7 +155,7 @@ export default async function InstancePage({ params, searchParams }: Props) {
         <AlertsSection instanceKey={key} />
       </Suspense>
       <Suspense fallback={<TableSkeleton rows={6} label="Loading events" />}>
-        <EventsSection instanceKey={key} />
+        <EventsSection instanceKey={key} all={allEvents} />
       </Suspense>
     </>
   );
