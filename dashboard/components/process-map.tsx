@@ -26,17 +26,20 @@ function Node({ node, process }: { node: MapNode; process: string }) {
           stroke={node.sla === undefined ? '#8a949e' : SLA_STROKE[node.sla]}
           strokeWidth={node.sla === undefined ? 1 : 3}
         />
+        {/* The spaces between the lines keep the words apart in the link's visible text. */}
         <text x={cx} y={node.y + 19} fill={node.text} className="map-node-title">
           {node.title}
-        </text>
+        </text>{' '}
         <text x={cx} y={node.y + 36} fill={node.text} className="map-node-detail">
           {node.detail}
         </text>
-        {node.deadline && (
-          <text x={cx} y={node.y + 51} fill={node.text} className="map-node-detail">
-            deadline {node.deadline.text}
-            {node.sla === 'over' ? ' · missed' : node.sla === 'near' ? ' · at risk' : ''}
-          </text>
+        {node.deadlineText !== undefined && (
+          <>
+            {' '}
+            <text x={cx} y={node.y + 51} fill={node.text} className="map-node-detail">
+              {node.deadlineText}
+            </text>
+          </>
         )}
       </g>
     </a>
@@ -112,14 +115,16 @@ export function ProcessMap({
                 strokeWidth={e.strokeWidth}
                 markerEnd="url(#map-arrow)"
               />
-              <text x={e.label.x} y={e.label.y - 3} className="map-edge-label">
-                <tspan className="map-edge-count">{e.countText}</tspan>
-                {e.durationText !== '' && (
-                  <tspan x={e.label.x} dy={13}>
-                    {e.durationText}
-                  </tspan>
-                )}
+              {/* The count above the line, the durations below it: dagre leaves the
+                  label's box free around the line's middle. */}
+              <text x={e.label.x} y={e.label.y - 6} className="map-edge-label map-edge-count">
+                {e.countText}
               </text>
+              {e.durationText !== '' && (
+                <text x={e.label.x} y={e.label.y + 14} className="map-edge-label">
+                  {e.durationText}
+                </text>
+              )}
             </g>
           ))}
         </g>

@@ -54,6 +54,8 @@ export interface MapNode {
   title: string;
   detail: string;
   deadline?: StepDeadline;
+  /** The box's third line when the step has a deadline: "deadline 10m, missed". */
+  deadlineText?: string;
   sla?: DeadlineBand;
   fill: string;
   text: string;
@@ -127,18 +129,23 @@ const countText = (n: number): string => n.toLocaleString('en-US');
 
 function nodeText(step: string, count: number, s: StepStats, deadline?: StepDeadline) {
   const title = cut(step);
-  const detail = `${countText(count)} × · median ${formatDuration(s.medianMs)}`;
+  const detail = `${countText(count)} attempt${count === 1 ? '' : 's'}, median ${formatDuration(s.medianMs)}`;
   const width = Math.max(120, Math.ceil(Math.max(title.length, detail.length) * CHAR_W) + 24);
   return { title, detail, width, height: deadline ? NODE_H_DEADLINE : NODE_H };
 }
 
+/** What an SLA band says on the box and to a screen reader. */
+const SLA_WORD: Record<DeadlineBand, string> = { ok: 'met', near: 'at risk', over: 'missed' };
+
+/**
+ * The link's name: the box's visible text in the same order (WCAG 2.5.3, "label in
+ * name": speech users say what they see), then what the box leaves out.
+ */
 function ariaLabel(n: Omit<MapNode, 'ariaLabel'>): string {
-  const p95 = n.p95Ms === undefined ? '' : `, p95 ${formatDuration(n.p95Ms)}`;
-  const sla =
-    n.deadline === undefined
-      ? ''
-      : `, deadline ${n.deadline.text}${n.sla === undefined ? '' : ` (${n.sla})`}`;
-  return `Step ${n.step}: ${countText(n.count)} attempt${n.count === 1 ? '' : 's'}, median ${formatDuration(n.medianMs)}${p95}${sla}. List its instances`;
+  const cut = n.title === n.step ? '' : ` (${n.step})`;
+  const deadline = n.deadlineText === undefined ? '' : `, ${n.deadlineText}`;
+  const p95 = n.p95Ms === undefined ? '' : ` p95 ${formatDuration(n.p95Ms)}.`;
+  return `Step ${n.title}${cut}: ${n.detail}${deadline}.${p95} List its instances`;
 }
 
 /** The map of `graph` at the options' threshold and colouring. */
@@ -149,7 +156,7 @@ export function layoutProcessMap(graph: ProcessGraph, options: MapOptions): Proc
   const ends = nodes.filter((n) => (graph.endSteps[n.step] ?? 0) > 0);
 
   const g = new graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 26, ranksep: 70, edgesep: 14, marginx: 14, marginy: 14 });
+  g.setGraph({ rankdir: 'LR', nodesep: 26, ranksep: 54, edgesep: 14, marginx: 14, marginy: 14 });
   g.setDefaultEdgeLabel(() => ({}));
   const texts = new Map(
     nodes.map((n) => {
@@ -176,7 +183,7 @@ export function layoutProcessMap(graph: ProcessGraph, options: MapOptions): Proc
     ];
     const width = Math.ceil(Math.max(...lines.map((l) => l.length)) * 6.2) + 8;
     // Frequent edges pull harder: they are drawn the straightest.
-    g.setEdge(`s:${e.from}`, `s:${e.to}`, { width, height: 30, labelpos: 'c', weight: e.count });
+    g.setEdge(`s:${e.from}`, `s:${e.to}`, { width, height: 36, labelpos: 'c', weight: e.count });
     return lines;
   });
   layout(g);
@@ -211,6 +218,8 @@ export function layoutProcessMap(graph: ProcessGraph, options: MapOptions): Proc
     };
     const sla = slaBand(s.medianMs, s.p95Ms, deadline);
     if (sla !== undefined) node.sla = sla;
+    if (deadline !== undefined)
+      node.deadlineText = `deadline ${deadline.text}${sla === undefined ? '' : `, ${SLA_WORD[sla]}`}`;
     return { ...node, ariaLabel: ariaLabel(node) };
   });
 

@@ -92,11 +92,12 @@ describe('layoutProcessMap', () => {
 
   it('gives every node its count and median and every edge its count, median and p95', () => {
     expect(node('pick')).toMatchObject({ count: 96, medianMs: 20 * MIN, p95Ms: 50 * MIN });
-    expect(node('pick').detail).toBe('96 × · median 20 min 0 s');
+    expect(node('pick').detail).toBe('96 attempts, median 20 min 0 s');
+    // The visible text first, in order (label in name), then the p95 the box leaves out.
     expect(node('pick').ariaLabel).toBe(
-      'Step pick: 96 attempts, median 20 min 0 s, p95 50 min 0 s. List its instances',
+      'Step pick: 96 attempts, median 20 min 0 s. p95 50 min 0 s. List its instances',
     );
-    expect(node('reject').detail).toBe('4 × · median —');
+    expect(node('reject').detail).toBe('4 attempts, median —');
     const edge = map.edges.find((e) => e.from === 'pick' && e.to === 'ship')!;
     expect(edge).toMatchObject({ countText: '96', durationText: '30 min 0 s · p95 1 h 0 min' });
     expect(edge.d).toMatch(/^M[\d.]+,[\d.-]+( Q[\d., -]+)* L[\d.]+,[\d.-]+$/);
@@ -112,6 +113,16 @@ describe('layoutProcessMap', () => {
       ['end', 'reject', 4],
     ]);
     expect(map.terminals.every((t) => t.d.startsWith('M'))).toBe(true);
+  });
+
+  it('names a step whose name is cut by what the box shows, then the full name', () => {
+    const long = 'confirm-the-delivery-address-with-the-customer';
+    const m = layoutProcessMap(graph([[long, 'ship', 1]], { [long]: 1 }, { ship: 1 }), options());
+    const n = m.nodes.find((x) => x.step === long)!;
+    expect(n.title).toBe('confirm-the-delivery-addr…');
+    expect(n.ariaLabel.startsWith(`Step confirm-the-delivery-addr… (${long}): 1 attempt,`)).toBe(
+      true,
+    );
   });
 
   it('draws a step that follows itself (a self-loop)', () => {
@@ -150,7 +161,12 @@ describe('layoutProcessMap', () => {
     expect(band('check')).toBe('near'); // median 1 min of 2 = 50 %
     expect(band('ship')).toBe('ok');
     expect(band('reject')).toBeUndefined();
-    expect(sla.nodes.find((n) => n.step === 'pick')!.ariaLabel).toContain('deadline 10m (over)');
+    const pick = sla.nodes.find((n) => n.step === 'pick')!;
+    expect(pick.deadlineText).toBe('deadline 10m, missed');
+    expect(pick.ariaLabel).toBe(
+      'Step pick: 96 attempts, median 20 min 0 s, deadline 10m, missed. p95 50 min 0 s. List its instances',
+    );
+    expect(sla.nodes.find((n) => n.step === 'reject')!.deadlineText).toBeUndefined();
   });
 });
 
