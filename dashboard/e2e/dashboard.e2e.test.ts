@@ -2,7 +2,7 @@
  * End-to-end: the dashboard in a real browser (Debian's chromium via playwright-core) on
  * `flowtrail up` (embedded SQLite, the dashboard it builds and starts) fed the scenario of
  * scenario.ts over the HTTP API: search an order number, its timeline with every system's
- * lane, the stuck alert acknowledged, heat maps, ownership. Screenshots go to
+ * lane, the stuck alert acknowledged, heat maps, the process map, ownership. Screenshots go to
  * test-artifacts/screenshots/.
  */
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ import {
   ORDER_KEY,
   PAYMENT_KEY,
   seedScenario,
+  SHIPPED_ORDERS,
   type ListedAlert,
 } from './scenario.ts';
 
@@ -123,7 +124,69 @@ describe('dashboard in chromium', () => {
     await grid.waitFor();
     await grid.getByRole('rowheader', { name: 'check' }).waitFor();
     await page.getByRole('heading', { name: 'Bottlenecks: total time per step' }).waitFor();
+    // The process map above the graph's table.
+    await page.locator('svg.process-map-svg [data-step="check"]').waitFor();
+    await page.getByRole('heading', { name: /^Process graph \(discovered/ }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'heatmap.png'), fullPage: true });
+  });
+
+  it('draws the process map, switches its colouring, hides a rare path, drills into a step', async () => {
+    await page.getByRole('link', { name: 'Process map', exact: true }).click();
+    await page.waitForURL(/\/processes\/order-fulfilment\/map/);
+    const map = page.locator('svg.process-map-svg');
+    for (const step of ['check', 'await-payment', 'pack', 'ship'])
+      await map.locator(`[data-step="${step}"]`).waitFor();
+    const count = (edge: string) =>
+      map.locator(`[data-edge="${edge}"] .map-edge-count`).textContent();
+    expect(await count('check→pack')).toBe('4');
+    expect(await count('pack→ship')).toBe('4');
+    expect(await count('check→await-payment')).toBe('1');
+    await page.screenshot({ path: join(SHOTS, 'process-map.png'), fullPage: true });
+
+    // The switch: by duration, the steps take the other scale.
+    expect(await map.getAttribute('data-colour-by')).toBe('frequency');
+    const fill = () => map.locator('[data-step="pack"] rect').getAttribute('fill');
+    const byFrequency = await fill();
+    await page
+      .getByRole('navigation', { name: 'Colour the map by' })
+      .getByRole('link', { name: 'Duration' })
+      .click();
+    await page.waitForURL(/colour=duration/);
+    await page.locator('svg.process-map-svg[data-colour-by="duration"]').waitFor();
+    expect(await fill()).not.toBe(byFrequency);
+
+    // The paths slider at 100 %: only the most frequent paths stay; the rare one and
+    // await-payment, which only it reaches, go.
+    await page.locator('#map-paths').focus();
+    await page.keyboard.press('End');
+    await page.waitForURL(/paths=100/);
+    await page.locator('svg.process-map-svg[data-paths="100"]').waitFor();
+    expect(await map.locator('[data-edge="check→await-payment"]').count()).toBe(0);
+    expect(await map.locator('[data-step="await-payment"]').count()).toBe(0);
+    expect(await count('check→pack')).toBe('4');
+    expect(await map.getAttribute('data-colour-by')).toBe('duration');
+    await page.getByText('1 path with fewer than 4 transitions hidden', { exact: false }).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'process-map-paths.png'), fullPage: true });
+
+    // A step's box lists the instances in that step.
+    await page.getByRole('link', { name: /^Step pack: 4 attempts, median / }).click();
+    await page.waitForURL(/step=pack/);
+    expect(new URL(page.url()).searchParams.get('process')).toBe('order-fulfilment');
+    const results = page.getByRole('region', { name: 'Results' });
+    for (const order of SHIPPED_ORDERS)
+      await results.getByRole('link', { name: order, exact: true }).waitFor();
+    expect(await results.getByRole('link', { name: 'ORD-4711', exact: true }).count()).toBe(0);
+  });
+
+  it('outlines the steps of the map against the deadlines of the definition', async () => {
+    await page.goto(`${web}/processes/${DEADLINE_PROCESS}/map`);
+    const map = page.locator('svg.process-map-svg');
+    await map.locator('[data-step="slow"]').waitFor();
+    expect(await map.locator('[data-step="slow"]').getAttribute('data-sla')).toBe('over');
+    expect(await map.locator('[data-step="quick"]').getAttribute('data-sla')).toBe('ok');
+    await page
+      .getByRole('link', { name: /^Step slow: 1 attempt, median .*, deadline 1m, missed\./ })
+      .waitFor();
   });
 
   it('expands the history of the stuck alert and sees it fire', async () => {

@@ -22,6 +22,7 @@ const VIEWS: { name: string; path: string }[] = [
   { name: 'timeline', path: `/instances/${encodeURIComponent(ORDER_KEY)}` },
   { name: 'heatmaps', path: '/heatmaps' },
   { name: 'heatmap', path: '/heatmaps/order-fulfilment' },
+  { name: 'process-map', path: '/processes/order-fulfilment/map' },
   { name: 'ownership', path: '/ownership' },
   { name: 'alerts', path: '/alerts' },
 ];

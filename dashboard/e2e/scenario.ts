@@ -3,7 +3,9 @@
  * a payment, payment PAY-981 in `payments` linked to it as parent, and a wait past its
  * deadline so that a stuck alert fires; plus a process of its own, `e2e-deadlines`, whose
  * definition (PUT over the API) gives step `slow` a 1m deadline that its 6-minute attempt
- * overruns (the heat map colours it against it).
+ * overruns (the heat map colours it against it); and four more orders, ORD-4712..4715,
+ * that went check → pack → ship and completed, so that the process map of order-fulfilment
+ * has a frequent path and a rare one (ORD-4711's check → await-payment).
  */
 import { expect } from 'vitest';
 import { getJson, waitFor, type Child } from './harness.ts';
@@ -145,7 +147,43 @@ export function scenario(now: number): Record<string, unknown>[] {
       ftowner: 'team-payments',
     },
     ...deadlineEvents(at),
+    ...shippedOrders(at),
   ];
+}
+
+/** The orders shipped, in the order they started (the map's frequent path). */
+export const SHIPPED_ORDERS = ['ORD-4712', 'ORD-4713', 'ORD-4714', 'ORD-4715'];
+
+/** SHIPPED_ORDERS, each check (30 s) → pack (1 min) → ship (2 min), then completed. */
+function shippedOrders(at: (minutes: number) => string): Record<string, unknown>[] {
+  return SHIPPED_ORDERS.flatMap((order, i) => {
+    const base = {
+      specversion: '1.0',
+      source: 'shop',
+      ftprocess: 'order-fulfilment',
+      ftinstance: order,
+      ftowner: 'team-shop',
+    };
+    const t0 = -20 + i;
+    const steps: [string, number, string?][] = [
+      ['process.started', t0],
+      ['step.started', t0, 'check'],
+      ['step.completed', t0 + 0.5, 'check'],
+      ['step.started', t0 + 0.6, 'pack'],
+      ['step.completed', t0 + 1.6, 'pack'],
+      ['step.started', t0 + 1.7, 'ship'],
+      ['step.completed', t0 + 3.7, 'ship'],
+      ['process.completed', t0 + 3.7],
+    ];
+    return steps.map(([type, minutes, step], j) => ({
+      ...base,
+      id: `e2e-${order}-${j}`,
+      type: `flowtrail.${type}`,
+      time: at(minutes),
+      ...(type === 'process.started' ? { data: { businessKeys: { orderId: order } } } : {}),
+      ...(step === undefined ? {} : { ftstep: step }),
+    }));
+  });
 }
 
 /** One completed instance of DEADLINE_PROCESS: `quick` in 1 min, `slow` in 6 min. */

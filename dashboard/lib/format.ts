@@ -24,10 +24,15 @@ export function instanceHref(key: string, asOf?: string): string {
 }
 
 export function searchHref(params: Record<string, string | undefined>): string {
+  return hrefWith('/', params);
+}
+
+/** `path` with the given (non-empty) query parameters. */
+export function hrefWith(path: string, params: Record<string, string | undefined>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, v);
   const s = q.toString();
-  return s === '' ? '/' : `/?${s}`;
+  return s === '' ? path : `${path}?${s}`;
 }
 
 export function businessKeysText(keys: Record<string, string>): string {

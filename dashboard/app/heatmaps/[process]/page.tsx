@@ -1,14 +1,17 @@
+/** One process's heat map (step × hour or weekday, against the definition's deadlines), its bottlenecks and the process map with its graph table. */
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
 import { BottleneckTable } from '@/components/bottleneck-table';
 import { ErrorPanel } from '@/components/error-panel';
 import { HeatmapGrid } from '@/components/heatmap-grid';
-import { ProcessGraphTable } from '@/components/process-graph-table';
-import { BlockSkeleton, TableSkeleton } from '@/components/skeletons';
-import { attempt, getDefinition, getHeatmap, getProcessGraph } from '@/lib/api';
-import { one, searchHref } from '@/lib/format';
+import { ProcessMapSection } from '@/components/process-map-section';
+import { BlockSkeleton } from '@/components/skeletons';
+import { attempt, getDefinition, getHeatmap } from '@/lib/api';
+import { hrefWith, one, searchHref } from '@/lib/format';
 import { METRICS, stepDeadlines, type Metric } from '@/lib/heatmap-metric';
+import { parseColourBy } from '@/lib/process-map-colour';
+import { parsePaths } from '@/lib/process-map-paths';
 
 export const dynamic = 'force-dynamic';
 
@@ -51,31 +54,38 @@ async function HeatGrid({
   );
 }
 
-async function GraphTable({ process }: { process: string }) {
-  const result = await attempt(getProcessGraph(process));
-  if (!result.ok)
-    return <ErrorPanel title="Process graph could not be loaded" error={result.error} />;
-  return <ProcessGraphTable graph={result.value} />;
-}
-
 export default async function HeatmapPage({ params, searchParams }: Props) {
   const process = decodeURIComponent((await params).process);
   const raw = await searchParams;
   const dimension = one(raw.dimension) === 'weekday' ? 'weekday' : 'hour';
   const m = one(raw.metric);
   const metric: Metric = METRICS.some((x) => x.value === m) ? (m as Metric) : 'count';
+  const colourBy = parseColourBy(one(raw.colour));
+  const paths = parsePaths(one(raw.paths));
   const base = `/heatmaps/${encodeURIComponent(process)}`;
+  // Every link keeps the other controls' state (the map's colour and paths too).
+  const href = (over: { dimension?: string; metric?: string }) =>
+    hrefWith(base, {
+      dimension,
+      metric,
+      colour: one(raw.colour),
+      paths: one(raw.paths),
+      ...over,
+    });
   return (
     <>
       <div className="page-head">
         <h1>Heat map: {process}</h1>
-        <Link href={searchHref({ process })}>Instances of {process}</Link>
+        <span>
+          <Link href={`/processes/${encodeURIComponent(process)}/map`}>Process map</Link> ·{' '}
+          <Link href={searchHref({ process })}>Instances of {process}</Link>
+        </span>
       </div>
       <nav className="tabs" aria-label="Dimension">
         {(['hour', 'weekday'] as const).map((d) => (
           <Link
             key={d}
-            href={`${base}?dimension=${d}&metric=${metric}`}
+            href={href({ dimension: d })}
             aria-current={d === dimension ? 'true' : undefined}
           >
             {d === 'hour' ? 'Hour of day' : 'Weekday'}
@@ -86,7 +96,7 @@ export default async function HeatmapPage({ params, searchParams }: Props) {
         {METRICS.map((x) => (
           <Link
             key={x.value}
-            href={`${base}?dimension=${dimension}&metric=${x.value}`}
+            href={href({ metric: x.value })}
             aria-current={x.value === metric ? 'true' : undefined}
           >
             {x.label}
@@ -99,8 +109,17 @@ export default async function HeatmapPage({ params, searchParams }: Props) {
       >
         <HeatGrid process={process} dimension={dimension} metric={metric} />
       </Suspense>
-      <Suspense fallback={<TableSkeleton rows={5} label="Loading process graph" />}>
-        <GraphTable process={process} />
+      <Suspense
+        key={`map-${colourBy}-${paths}`}
+        fallback={<BlockSkeleton height={360} label="Loading process map" />}
+      >
+        <ProcessMapSection
+          process={process}
+          colourBy={colourBy}
+          paths={paths}
+          path={base}
+          keep={{ dimension, metric }}
+        />
       </Suspense>
     </>
   );
