@@ -9,17 +9,69 @@
  * it, so the path goes on through the latest such message, else from the attempt's start
  * (a message an attempt merely received while working is not taken for what it waited
  * on). Marks `critical: true` on those bars and arrows.
- * Pure; each bar and arrow is taken at most once, so the walk ends.
+ *
+ * Times are parsed once and each instance's bars and received messages sorted by their
+ * end, so a step of the walk is a binary search, not a scan: an instance with thousands
+ * of attempts costs O(n log n), not O(n²). Pure; each bar and arrow is taken at most
+ * once, so the walk ends.
  */
 import { instantOf } from '../instance/event-order.ts';
 import type { TimelineArrow, TimelineBar, TimelineWait } from './timeline-types.ts';
 
-type Received = TimelineArrow & {
-  from: NonNullable<TimelineArrow['from']>;
-  to: NonNullable<TimelineArrow['to']>;
-};
+interface Timed<T> {
+  item: T;
+  /** When it ended: a bar's end (open: the timeline's end), a message's receipt. */
+  end: number;
+  taken: boolean;
+}
 
-const delivered = (a: TimelineArrow): a is Received => a.from !== undefined && a.to !== undefined;
+interface BarEntry extends Timed<TimelineBar> {
+  start: number;
+}
+
+interface MessageEntry extends Timed<TimelineArrow> {
+  fromKey: string;
+  sent: number;
+}
+
+/** Index of the last entry with `end <= at` (-1 when none); `list` sorted by `end`. */
+function lastEndingBy(list: readonly Timed<unknown>[], at: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid] as Timed<unknown>).end <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** The latest entry not taken with `from <= end <= to`. */
+function latest<T extends Timed<unknown>>(
+  list: readonly T[] | undefined,
+  from: number,
+  to: number,
+) {
+  if (list === undefined) return undefined;
+  for (let i = lastEndingBy(list, to); i >= 0; i--) {
+    const entry = list[i] as T;
+    if (entry.end < from) return undefined;
+    if (!entry.taken) return entry;
+  }
+  return undefined;
+}
+
+function grouped<T extends Timed<unknown>>(entries: T[], keyOf: (e: T) => string) {
+  const byKey = new Map<string, T[]>();
+  for (const e of entries) {
+    const key = keyOf(e);
+    const list = byKey.get(key);
+    if (list === undefined) byKey.set(key, [e]);
+    else list.push(e);
+  }
+  for (const list of byKey.values()) list.sort((a, b) => a.end - b.end);
+  return byKey;
+}
 
 /** Marks the critical path in place; `endMs` is where open bars end (the timeline's end). */
 export function markCriticalPath(
@@ -29,51 +81,64 @@ export function markCriticalPath(
   waits: readonly TimelineWait[],
   endMs: number,
 ): void {
-  const endOf = (b: TimelineBar) => (b.end === undefined ? endMs : instantOf(b.end));
-  const taken = new Set<object>();
-  const messages = arrows.filter(delivered);
-  /** The message into `key` received latest within [from, to], not taken yet. */
-  const latestInto = (key: string, from: number, to: number): Received | undefined => {
-    let best: Received | undefined;
-    for (const a of messages) {
-      const at = instantOf(a.to.time);
-      if (a.to.instanceKey !== key || at < from || at > to || taken.has(a)) continue;
-      if (best === undefined || at > instantOf(best.to.time)) best = a;
-    }
-    return best;
-  };
-  const follow = (a: Received): { key: string; at: number } => {
-    taken.add(a);
-    a.critical = true;
-    return { key: a.from.instanceKey, at: instantOf(a.from.time) };
+  const barsByKey = grouped(
+    bars.map((item): BarEntry => ({
+      item,
+      start: instantOf(item.start),
+      end: item.end === undefined ? endMs : instantOf(item.end),
+      taken: false,
+    })),
+    (e) => e.item.instanceKey,
+  );
+  const messagesInto = grouped(
+    arrows.flatMap((item): MessageEntry[] =>
+      item.from === undefined || item.to === undefined
+        ? []
+        : [
+            {
+              item,
+              fromKey: item.from.instanceKey,
+              sent: instantOf(item.from.time),
+              end: instantOf(item.to.time),
+              taken: false,
+            },
+          ],
+    ),
+    (e) => (e.item.to as NonNullable<TimelineArrow['to']>).instanceKey,
+  );
+  const waitsOf = new Map<string, { start: number; end: number }[]>();
+  for (const w of waits) {
+    const key = `${w.instanceKey}\u0000${w.step}`;
+    const span = { start: instantOf(w.start), end: w.end === undefined ? endMs : instantOf(w.end) };
+    waitsOf.set(key, [...(waitsOf.get(key) ?? []), span]);
+  }
+  const follow = (m: MessageEntry): { key: string; at: number } => {
+    m.taken = true;
+    m.item.critical = true;
+    return { key: m.fromKey, at: m.sent };
   };
   let cursor: { key: string; at: number } | undefined = { key: rootKey, at: Infinity };
   while (cursor !== undefined) {
     const key: string = cursor.key;
     const at: number = cursor.at;
-    let bar: TimelineBar | undefined;
-    for (const b of bars) {
-      if (b.instanceKey !== key || taken.has(b) || endOf(b) > at) continue;
-      if (bar === undefined || endOf(b) > endOf(bar)) bar = b;
-    }
-    const message = latestInto(key, -Infinity, at);
-    if (message !== undefined && (bar === undefined || instantOf(message.to.time) >= endOf(bar))) {
+    const bar = latest(barsByKey.get(key), -Infinity, at);
+    const message = latest(messagesInto.get(key), -Infinity, at);
+    if (message !== undefined && (bar === undefined || message.end >= bar.end)) {
       cursor = follow(message);
       continue;
     }
     if (bar === undefined) break;
-    taken.add(bar);
-    bar.critical = true;
-    let waitedFor: Received | undefined;
-    for (const w of waits) {
-      if (w.instanceKey !== key || w.step !== bar.step) continue;
-      const from = Math.max(instantOf(w.start), instantOf(bar.start));
-      const to = Math.min(w.end === undefined ? endMs : instantOf(w.end), endOf(bar));
-      const candidate = from <= to ? latestInto(key, from, to) : undefined;
-      if (candidate === undefined) continue;
-      if (waitedFor === undefined || instantOf(candidate.to.time) > instantOf(waitedFor.to.time))
+    bar.taken = true;
+    bar.item.critical = true;
+    let waitedFor: MessageEntry | undefined;
+    for (const w of waitsOf.get(`${key}\u0000${bar.item.step}`) ?? []) {
+      const from = Math.max(w.start, bar.start);
+      const to = Math.min(w.end, bar.end);
+      const candidate = from <= to ? latest(messagesInto.get(key), from, to) : undefined;
+      if (candidate !== undefined && (waitedFor === undefined || candidate.end > waitedFor.end)) {
         waitedFor = candidate;
+      }
     }
-    cursor = waitedFor !== undefined ? follow(waitedFor) : { key, at: instantOf(bar.start) };
+    cursor = waitedFor !== undefined ? follow(waitedFor) : { key, at: bar.start };
   }
 }
