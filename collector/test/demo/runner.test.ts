@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventTypes, type FlowtrailEvent } from '@flowtrail/sdk/protocol';
-import { runContinuous, runInstances } from '../../src/tools/demo/runner.ts';
+import { runContinuous, runInstances } from '../../src/tools/demo/run-modes.ts';
 import { generatePlan } from '../../src/tools/demo/scenario.ts';
 import { deliveredAll, formatSummary } from '../../src/tools/demo/summary.ts';
 import { memoryRunner, NOW } from './memory-runner.ts';

@@ -110,7 +110,9 @@ export function markCriticalPath(
   for (const w of waits) {
     const key = `${w.instanceKey}\u0000${w.step}`;
     const span = { start: instantOf(w.start), end: w.end === undefined ? endMs : instantOf(w.end) };
-    waitsOf.set(key, [...(waitsOf.get(key) ?? []), span]);
+    const list = waitsOf.get(key);
+    if (list === undefined) waitsOf.set(key, [span]);
+    else list.push(span);
   }
   const follow = (m: MessageEntry): { key: string; at: number } => {
     m.taken = true;

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError, DEFAULT_COLLECTOR_URL, DEFAULT_TOPIC } from '@flowtrail/sdk';
-import { DemoRunner, runContinuous, runInstances } from '../demo/runner.ts';
+import { DemoRunner } from '../demo/runner.ts';
+import { runContinuous, runInstances } from '../demo/run-modes.ts';
 import { commandSourceOf, startDemoCommands } from '../demo/demo-commands.ts';
 import { seededRandom } from '../demo/random.ts';
 import { RepairDesk } from '../demo/repair-desk.ts';

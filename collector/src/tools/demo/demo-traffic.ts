@@ -12,7 +12,8 @@ import type { Logger } from '../../shared/logger.ts';
 import { startDemoCommands } from './demo-commands.ts';
 import { seededRandom } from './random.ts';
 import { RepairDesk } from './repair-desk.ts';
-import { DemoRunner, runContinuous, runInstances } from './runner.ts';
+import { DemoRunner } from './runner.ts';
+import { runContinuous, runInstances } from './run-modes.ts';
 import { demoTransports } from './transports.ts';
 
 export interface DemoTrafficOptions {

@@ -5,7 +5,7 @@
  * standing in for the Kafka/HTTP hop — so subprocesses start from those headers with
  * their parent link, causation and trace context.
  *
- * Two ways to run: `runInstances` (history pace: every event carries its planned time,
+ * Two ways to run (run-modes.ts): `runInstances` (history pace: every event carries its planned time,
  * executed at once) and `runContinuous` (live pace: actions wait for their instant on
  * timers, events carry the real current time).
  *
@@ -15,7 +15,6 @@
  * command's id (`attributes.resendFor`), so the timeline shows what answered what.
  * Without a desk the held actions never run: the fault stays, as before repairs existed.
  */
-import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   createFlowtrail,
@@ -34,7 +33,7 @@ import {
 import { hashSeed } from './random.ts';
 import { RecordingTransport } from './recording-transport.ts';
 import type { RepairDesk } from './repair-desk.ts';
-import { generatePlan, LIVE_SCALE, type ScenarioOptions } from './scenario.ts';
+import { LIVE_SCALE, type ScenarioOptions } from './scenario.ts';
 import { emptySummary, type DemoSummary } from './summary.ts';
 
 export interface RunnerOptions {
@@ -320,63 +319,4 @@ export class DemoRunner {
     const entry = (this.summary.errors[err.code] ??= { count: 0, first: err.message });
     entry.count += 1;
   }
-}
-
-/**
- * `--instances N`: N orders in history pace, all at once (events spread over the past
- * hours, ending at `now`), then flush and shutdown — or, given `keepOpenAs` (the run id
- * of these orders), only flush: the runner goes on (live orders, held repairs).
- */
-export async function runInstances(
-  runner: DemoRunner,
-  instances: number,
-  now: Date,
-  historySpanMs?: number,
-  keepOpenAs?: string,
-): Promise<DemoSummary> {
-  const scenario = runner.scenario('history', historySpanMs, keepOpenAs);
-  for (let index = 0; index < instances; index += 1) {
-    await runner.execute(generatePlan(index, now, scenario));
-    if (runner.pending > 5_000) await runner.flush(); // back-pressure on the queues
-  }
-  if (keepOpenAs === undefined) return runner.shutdown();
-  await runner.flush();
-  return runner.summary;
-}
-
-/**
- * Continuous mode: starts `rate` orders per second in live pace until `signal` aborts,
- * then abandons the orders in progress, flushes and shuts down.
- */
-export async function runContinuous(
-  runner: DemoRunner,
-  rate: number,
-  signal: AbortSignal,
-  onProgress?: (summary: DemoSummary) => void,
-): Promise<DemoSummary> {
-  const scenario = runner.scenario('live');
-  // every order in progress waits on this signal: lift the listener limit (10) for it
-  const stop = new AbortController();
-  setMaxListeners(0, stop.signal);
-  if (signal.aborted) stop.abort();
-  else signal.addEventListener('abort', () => stop.abort(), { once: true });
-  const running = new Set<Promise<void>>();
-  const started = Date.now();
-  for (let index = 0; !stop.signal.aborted; index += 1) {
-    const order = runner.execute(generatePlan(index, new Date(), scenario), true, stop.signal);
-    running.add(order);
-    order.finally(() => running.delete(order)).catch(() => undefined);
-    if (onProgress !== undefined && index > 0 && index % Math.max(1, Math.round(rate * 10)) === 0) {
-      onProgress(runner.summary);
-    }
-    // keep the rate over the whole run (no drift), starting order index+1 at its instant
-    const next = started + ((index + 1) * 1000) / rate - Date.now();
-    try {
-      await delay(Math.max(0, next), undefined, { signal: stop.signal });
-    } catch {
-      break;
-    }
-  }
-  await Promise.allSettled([...running]);
-  return runner.shutdown();
 }
